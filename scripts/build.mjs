@@ -1,0 +1,64 @@
+// One esbuild script for every entry point of the package, plus the compiled tests.
+// Usage: node scripts/build.mjs [--watch] [--no-tests]
+import * as esbuild from 'esbuild';
+import { cpSync, existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const watch = process.argv.includes('--watch');
+const withTests = !process.argv.includes('--no-tests');
+const at = (p) => join(root, p);
+
+const node = { bundle: true, platform: 'node', format: 'cjs', target: 'node20', sourcemap: 'linked', logLevel: 'warning' };
+
+/** @type {import('esbuild').BuildOptions[]} */
+const builds = [
+  // The command line: `backprop-map …`
+  { ...node, entryPoints: [at('src/cli/main.ts')], outfile: at('dist/cli.js'), banner: { js: '#!/usr/bin/env node' } },
+  // The extension host: `vscode` is provided by the editor.
+  { ...node, entryPoints: [at('src/extension/extension.ts')], outfile: at('dist/extension.js'), external: ['vscode'] },
+  // The training worker thread started by the extension host.
+  { ...node, entryPoints: [at('src/worker/trainWorker.ts')], outfile: at('dist/trainWorker.js') },
+  // The backprop-map panel, a browser bundle (also inlined into the CLI's HTML report).
+  { bundle: true, platform: 'browser', format: 'iife', target: 'es2022', entryPoints: [at('src/webview/main.ts')], outfile: at('dist/webview/webview.js'), logLevel: 'warning', loader: { '.css': 'text' } },
+].filter((b) => b.entryPoints.every((e) => existsSync(e)));
+
+function listTests(dir) {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir).flatMap((name) => {
+    const p = join(dir, name);
+    if (statSync(p).isDirectory()) return name === 'fixtures' ? [] : listTests(p);
+    return /\.ts$/.test(name) ? [p] : [];
+  });
+}
+
+if (withTests) {
+  const tests = listTests(at('test'));
+  if (tests.length) {
+    rmSync(at('out'), { recursive: true, force: true });
+    builds.push({ ...node, sourcemap: 'inline', entryPoints: tests, outdir: at('out/test'), outbase: at('test'), external: ['vscode', 'playwright-core', 'mocha'] });
+  }
+}
+
+function copyAssets() {
+  // KaTeX's stylesheet and its woff2 fonts, served to the webview from the extension's own folder.
+  const katexDist = at('node_modules/katex/dist');
+  const out = at('dist/webview/katex');
+  mkdirSync(join(out, 'fonts'), { recursive: true });
+  cpSync(join(katexDist, 'katex.min.css'), join(out, 'katex.min.css'));
+  for (const f of readdirSync(join(katexDist, 'fonts'))) {
+    if (f.endsWith('.woff2')) cpSync(join(katexDist, 'fonts', f), join(out, 'fonts', f));
+  }
+  // The derivation checker's Python harness ships as it is.
+  if (existsSync(at('src/checker/python'))) cpSync(at('src/checker/python'), at('dist/checker'), { recursive: true });
+}
+
+copyAssets();
+if (watch) {
+  for (const b of builds) (await esbuild.context(b)).watch();
+  console.log('watching', builds.length, 'builds');
+} else {
+  await Promise.all(builds.map((b) => esbuild.build(b)));
+  console.log(`built ${builds.length} bundles into ${relative(root, at('dist'))}/`);
+}
