@@ -1,7 +1,7 @@
 // One esbuild script for every entry point of the package, plus the compiled tests.
 // Usage: node scripts/build.mjs [--watch] [--no-tests]
 import * as esbuild from 'esbuild';
-import { cpSync, existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -10,7 +10,34 @@ const watch = process.argv.includes('--watch');
 const withTests = !process.argv.includes('--no-tests');
 const at = (p) => join(root, p);
 
-const node = { bundle: true, platform: 'node', format: 'cjs', target: 'node20', sourcemap: 'linked', logLevel: 'warning' };
+// WebAssembly text (the fast training kernels, src/core/fast/*.wat) is assembled here, offline, by
+// wabt: once per number type, substituting the text's {V} {S} {E} {2E} {3E} and ;;f64 / ;;f32
+// lines. Importing a .wat file gives { f64, f32 }, the two modules' bytes.
+const watPlugin = {
+  name: 'wat',
+  setup(build) {
+    build.onLoad({ filter: /\.wat$/ }, async (args) => {
+      const wabt = await (await import('wabt')).default();
+      const text = readFileSync(args.path, 'utf8');
+      const assemble = (S, V, E) => {
+        const other = S === 'f64' ? ';;f32 ' : ';;f64 ';
+        const source = text.split('\n').filter((l) => !l.startsWith(other)).map((l) => l.replace(`;;${S} `, '')).join('\n')
+          .replaceAll('{V}', V).replaceAll('{S}', S).replaceAll('{E}', String(E)).replaceAll('{2E}', String(2 * E)).replaceAll('{3E}', String(3 * E));
+        const mod = wabt.parseWat(args.path, source, { simd: true, threads: true });
+        try {
+          mod.validate();
+          return Buffer.from(mod.toBinary({}).buffer).toString('base64');
+        } finally {
+          mod.destroy();
+        }
+      };
+      const bytes = (b64) => `Uint8Array.from(atob(${JSON.stringify(b64)}), (c) => c.charCodeAt(0))`;
+      return { contents: `export const f64 = ${bytes(assemble('f64', 'f64x2', 8))};\nexport const f32 = ${bytes(assemble('f32', 'f32x4', 4))};\n`, loader: 'js' };
+    });
+  },
+};
+
+const node = { bundle: true, platform: 'node', format: 'cjs', target: 'node20', sourcemap: 'linked', logLevel: 'warning', plugins: [watPlugin] };
 
 /** @type {import('esbuild').BuildOptions[]} */
 const builds = [
