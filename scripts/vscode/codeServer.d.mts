@@ -1,0 +1,19 @@
+export function codeServerDir(): string;
+export function ensureCodeServer(scriptsDir: string, timeoutMs?: number): string;
+export function freePort(): Promise<number>;
+export interface CodeServer {
+  port: number;
+  url: string;
+  pgid: number;
+  /** The last lines the server printed. */
+  output: string[];
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  stop(graceMs?: number): Promise<void>;
+}
+export function startCodeServer(options: {
+  stateDir: string;
+  env?: Record<string, string>;
+  timeoutMs?: number;
+  log?: (line: string) => void;
+}): Promise<CodeServer>;
+export function workbenchUrl(server: { url: string; port: number }, what: { folder: string; extensionPath: string; testsPath?: string }): string;
