@@ -1,0 +1,243 @@
+/**
+ * The model file: a JSON document with the architecture, the parameters in the notes' shapes
+ * (W1 is n_1 rows of n_x numbers, b1 is n_1 rows of one number), the feature names, the label
+ * mapping and the feature scaling — everything needed to predict or to continue training.
+ * A model file is user data: parseModelFile checks every part of it before anything is built.
+ */
+import type { Hyper } from '../protocol';
+import { type Matrix, fromRows, toRows } from './matrix';
+import { type Parameters, layerDimsOfParameters } from './network';
+
+/** Standardisation of the features: x_scaled = (x − mean) / std, per feature. */
+export interface Scaling {
+  mean: number[];
+  std: number[];
+}
+
+export const MODEL_FORMAT = 'backprop-map-model';
+
+export interface ModelFile {
+  format: 'backprop-map-model';
+  version: 1;
+  /** [n_x, n_1, …, n_L], n_L = 1. */
+  layerDims: number[];
+  activations: { hidden: 'relu'; output: 'sigmoid' };
+  /** "W1" … "WL" and "b1" … "bL" as nested arrays in the notes' shapes. */
+  parameters: Record<string, number[][]>;
+  featureNames: string[];
+  labelName: string;
+  /** The original label value that became 0 and the one that became 1. */
+  labels: { '0': string; '1': string };
+  scaling: Scaling | null;
+  training?: { epochs: number; hyper?: Hyper; cost?: number };
+}
+
+export class ModelError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ModelError';
+  }
+}
+
+export function createModelFile(args: {
+  params: Parameters;
+  featureNames: string[];
+  labelName: string;
+  labels: { '0': string; '1': string };
+  scaling: Scaling | null;
+  training?: ModelFile['training'];
+}): ModelFile {
+  const { params } = args;
+  const layerDims = layerDimsOfParameters(params);
+  if (args.featureNames.length !== layerDims[0]) throw new RangeError(`${args.featureNames.length} feature names for n_x = ${layerDims[0]} inputs`);
+  const parameters: Record<string, number[][]> = {};
+  params.W.forEach((W, i) => {
+    parameters[`W${i + 1}`] = toRows(W);
+    parameters[`b${i + 1}`] = toRows(params.b[i]!);
+  });
+  const model: ModelFile = {
+    format: MODEL_FORMAT,
+    version: 1,
+    layerDims,
+    activations: { hidden: 'relu', output: 'sigmoid' },
+    parameters,
+    featureNames: [...args.featureNames],
+    labelName: args.labelName,
+    labels: { '0': args.labels['0'], '1': args.labels['1'] },
+    scaling: args.scaling === null ? null : { mean: [...args.scaling.mean], std: [...args.scaling.std] },
+  };
+  if (args.training !== undefined) model.training = args.training;
+  return model;
+}
+
+// ---------------------------------------------------------------- reading
+
+type Json = unknown;
+
+function isObject(v: Json): v is Record<string, Json> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function has(o: Record<string, Json>, key: string): boolean {
+  return Object.prototype.hasOwnProperty.call(o, key);
+}
+
+/** A short rendering of an unexpected value for an error message. */
+function show(v: Json): string {
+  if (v === undefined) return 'nothing';
+  const s = JSON.stringify(v);
+  return s.length > 40 ? `${s.slice(0, 37)}…` : s;
+}
+
+function isCount(v: Json): v is number {
+  return typeof v === 'number' && Number.isInteger(v) && v >= 1;
+}
+
+/**
+ * Reads and checks a model file. Every problem becomes a ModelError whose message names the file
+ * and says what is wrong where, e.g. `"m.json" is not a usable model file: W2 has 3 columns, …`.
+ */
+export function parseModelFile(text: string, fileName: string): { model: ModelFile; params: Parameters } {
+  const fail = (what: string): never => {
+    throw new ModelError(`"${fileName}" is not a usable Backprop Map model file: ${what}.`);
+  };
+
+  let doc: Json;
+  try {
+    doc = JSON.parse(text.replace(/^\uFEFF/, ''));
+  } catch (e) {
+    return fail(`it is not valid JSON (${(e as Error).message})`);
+  }
+  if (!isObject(doc)) return fail(`it holds ${Array.isArray(doc) ? 'a list' : show(doc)} where a JSON object was expected`);
+  if (doc['format'] !== MODEL_FORMAT) return fail(`"format" is ${show(doc['format'])}, expected "${MODEL_FORMAT}"`);
+  if (doc['version'] !== 1) {
+    const v = doc['version'];
+    return fail(typeof v === 'number' && v > 1 ? `it has version ${v}, newer than this version of Backprop Map reads (1)` : `"version" is ${show(v)}, expected 1`);
+  }
+
+  // Architecture.
+  const dims = doc['layerDims'];
+  if (!Array.isArray(dims) || dims.length < 2 || !dims.every(isCount)) {
+    return fail(`"layerDims" is ${show(dims)}, expected a list of at least two positive whole numbers such as [2, 4, 1]`);
+  }
+  const layerDims = dims as number[];
+  if (layerDims[layerDims.length - 1] !== 1) return fail(`"layerDims" ends in ${layerDims[layerDims.length - 1]}, but a binary classifier has exactly 1 output unit`);
+  const act = doc['activations'];
+  if (!isObject(act) || act['hidden'] !== 'relu' || act['output'] !== 'sigmoid') {
+    return fail(`"activations" is ${show(act)}; only {"hidden": "relu", "output": "sigmoid"} is supported`);
+  }
+  const L = layerDims.length - 1;
+
+  // Parameters, in the notes' shapes.
+  const raw = doc['parameters'];
+  if (!isObject(raw)) return fail(`"parameters" is ${show(raw)}, expected an object with W1, b1, … W${L}, b${L}`);
+  const expected = new Set<string>();
+  for (let l = 1; l <= L; l++) expected.add(`W${l}`).add(`b${l}`);
+  for (const key of Object.keys(raw)) {
+    if (!expected.has(key)) return fail(`"parameters" has "${key}", which a network with layerDims [${layerDims.join(', ')}] does not have (it has ${[...expected].join(', ')})`);
+  }
+  const readMatrix = (name: string, rows: number, cols: number): Matrix => {
+    if (!has(raw, name)) return fail(`"parameters" lacks ${name}`);
+    const v = raw[name];
+    const shape = `(${rows} × ${cols})`;
+    if (!Array.isArray(v) || v.length !== rows) {
+      return fail(`${name} must be ${shape}, a list of ${rows} rows, but it is ${Array.isArray(v) ? `a list of ${v.length}` : show(v)}`);
+    }
+    v.forEach((row: Json, i: number) => {
+      if (!Array.isArray(row) || row.length !== cols) {
+        fail(`row ${i + 1} of ${name} must hold ${cols} number${cols === 1 ? '' : 's'} for the shape ${shape}, but it is ${Array.isArray(row) ? `a list of ${row.length}` : show(row)}`);
+      }
+      (row as Json[]).forEach((x, j) => {
+        if (typeof x !== 'number' || !Number.isFinite(x)) fail(`${name}[${i + 1}][${j + 1}] is ${show(x)}, not a finite number`);
+      });
+    });
+    return fromRows(v as number[][]);
+  };
+  const params: Parameters = { W: [], b: [] };
+  for (let l = 1; l <= L; l++) {
+    params.W.push(readMatrix(`W${l}`, layerDims[l]!, layerDims[l - 1]!));
+    params.b.push(readMatrix(`b${l}`, layerDims[l]!, 1));
+  }
+
+  // Data description.
+  const nX = layerDims[0]!;
+  const names = doc['featureNames'];
+  if (!Array.isArray(names) || !names.every((s) => typeof s === 'string')) return fail(`"featureNames" is ${show(names)}, expected a list of ${nX} names`);
+  if (names.length !== nX) return fail(`"featureNames" lists ${names.length} names, but the network has n_x = ${nX} inputs`);
+  const labelName = doc['labelName'];
+  if (typeof labelName !== 'string') return fail(`"labelName" is ${show(labelName)}, expected the label column's name`);
+  const labels = doc['labels'];
+  if (!isObject(labels) || typeof labels['0'] !== 'string' || typeof labels['1'] !== 'string') {
+    return fail(`"labels" is ${show(labels)}, expected {"0": "…", "1": "…"} naming the original label values`);
+  }
+  const scaling = readScaling(doc['scaling'], nX, fail);
+  const training = readTraining(doc, fail);
+
+  const model: ModelFile = {
+    format: MODEL_FORMAT,
+    version: 1,
+    layerDims: [...layerDims],
+    activations: { hidden: 'relu', output: 'sigmoid' },
+    parameters: Object.fromEntries([...expected].map((k) => [k, raw[k] as number[][]])),
+    featureNames: names as string[],
+    labelName,
+    labels: { '0': labels['0'], '1': labels['1'] },
+    scaling,
+  };
+  if (training !== undefined) model.training = training;
+  return { model, params };
+}
+
+function readScaling(v: Json, nX: number, fail: (what: string) => never): Scaling | null {
+  if (v === null) return null;
+  if (!isObject(v)) return fail(`"scaling" is ${show(v)}, expected null or {"mean": […], "std": […]}`);
+  const list = (key: 'mean' | 'std'): number[] => {
+    const xs = v[key];
+    if (!Array.isArray(xs) || xs.length !== nX) return fail(`"scaling.${key}" must list ${nX} numbers, one per feature, but it is ${show(xs)}`);
+    xs.forEach((x: Json, i: number) => {
+      if (typeof x !== 'number' || !Number.isFinite(x)) fail(`"scaling.${key}"[${i + 1}] is ${show(x)}, not a finite number`);
+      if (key === 'std' && (x as number) <= 0) fail(`"scaling.std"[${i + 1}] is ${show(x)}; a standard deviation used for scaling must be above 0`);
+    });
+    return xs as number[];
+  };
+  return { mean: list('mean'), std: list('std') };
+}
+
+function readTraining(doc: Record<string, Json>, fail: (what: string) => never): ModelFile['training'] | undefined {
+  if (!has(doc, 'training') || doc['training'] === undefined) return undefined;
+  const t = doc['training'];
+  if (!isObject(t)) return fail(`"training" is ${show(t)}, expected an object such as {"epochs": 1000}`);
+  const epochs = t['epochs'];
+  if (typeof epochs !== 'number' || !Number.isInteger(epochs) || epochs < 0) return fail(`"training.epochs" is ${show(epochs)}, expected a whole number ≥ 0`);
+  const out: NonNullable<ModelFile['training']> = { epochs };
+  if (t['cost'] !== undefined) {
+    if (typeof t['cost'] !== 'number' || !Number.isFinite(t['cost'])) return fail(`"training.cost" is ${show(t['cost'])}, not a finite number`);
+    out.cost = t['cost'];
+  }
+  if (t['hyper'] !== undefined) out.hyper = readHyper(t['hyper'], fail);
+  return out;
+}
+
+function readHyper(h: Json, fail: (what: string) => never): Hyper {
+  if (!isObject(h)) return fail(`"training.hyper" is ${show(h)}, expected an object`);
+  const num = (key: string, ok: (x: number) => boolean, what: string): number => {
+    const x = h[key];
+    if (typeof x !== 'number' || !Number.isFinite(x) || !ok(x)) return fail(`"training.hyper.${key}" is ${show(x)}, expected ${what}`);
+    return x;
+  };
+  const hidden = h['hidden'];
+  if (!Array.isArray(hidden) || !hidden.every(isCount)) return fail(`"training.hyper.hidden" is ${show(hidden)}, expected a list of layer sizes`);
+  const batch = h['batchSize'];
+  if (batch !== null && !isCount(batch)) return fail(`"training.hyper.batchSize" is ${show(batch)}, expected null or a positive whole number`);
+  const standardize = h['standardize'];
+  if (typeof standardize !== 'boolean') return fail(`"training.hyper.standardize" is ${show(standardize)}, expected true or false`);
+  return {
+    hidden: hidden as number[],
+    learningRate: num('learningRate', (x) => x > 0, 'a positive number'),
+    epochs: num('epochs', (x) => Number.isInteger(x) && x >= 0, 'a whole number ≥ 0'),
+    batchSize: batch as number | null,
+    seed: num('seed', Number.isInteger, 'a whole number'),
+    validationSplit: num('validationSplit', (x) => x >= 0 && x < 1, 'a fraction in 0 … <1'),
+    standardize,
+  };
+}

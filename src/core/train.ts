@@ -1,0 +1,166 @@
+/**
+ * Gradient descent as in the notes: forward run, cost, backward run, θ := θ − α·dθ, repeated.
+ * Full batch (all m examples per step, the notes' batch gradient descent) unless a batch size is
+ * given; then every epoch visits the examples in a new order drawn from (seed, epoch).
+ */
+import type { EpochPoint, StopReason } from '../protocol';
+import { type Matrix, frobeniusNorm, gatherColumns, reuse } from './matrix';
+import { confusionOf } from './metrics';
+import {
+  type ForwardCache,
+  type Gradients,
+  type Parameters,
+  backward,
+  computeCostFromLogits,
+  forward,
+  parametersFinite,
+  updateParameters,
+} from './network';
+import { createRng, shuffledIndices } from './rng';
+
+export interface TrainOptions {
+  learningRate: number;
+  /** How many epochs this call runs. */
+  epochs: number;
+  /** null: full batch. A size ≥ m is also full batch. */
+  batchSize: number | null;
+  /** Picks the mini-batch order; the initial parameters come from initParameters(…, seed). */
+  seed: number;
+  validation?: { X: Matrix; Y: Matrix } | null;
+  /** Called after every completed epoch. */
+  onEpoch?: (point: EpochPoint) => void;
+  /** Asked before every epoch; true ends the run with reason 'cancelled'. */
+  shouldStop?: () => boolean;
+  /** Epochs already done before this call (to continue a run): numbering goes on from here. */
+  startEpoch?: number;
+}
+
+export interface TrainOutcome {
+  reason: StopReason;
+  /** Set when the run diverged: what happened and which learning rate to try instead. */
+  message: string | null;
+  /** The number of the last completed epoch (startEpoch + the epochs this call completed). */
+  epochs: number;
+  /** The cost of every epoch this call completed (see EpochPoint.cost). */
+  costs: number[];
+}
+
+function checkOptions(params: Parameters, X: Matrix, Y: Matrix, o: TrainOptions): void {
+  if (!(Number.isFinite(o.learningRate) && o.learningRate > 0)) throw new RangeError(`the learning rate must be a positive number, got ${o.learningRate}`);
+  if (!(Number.isInteger(o.epochs) && o.epochs >= 0)) throw new RangeError(`epochs must be a whole number ≥ 0, got ${o.epochs}`);
+  if (o.batchSize !== null && !(Number.isInteger(o.batchSize) && o.batchSize >= 1)) throw new RangeError(`the batch size must be a whole number ≥ 1, got ${o.batchSize}`);
+  if (X.cols === 0) throw new RangeError('there are no training examples (m = 0)');
+  if (X.rows !== params.W[0]!.cols) throw new RangeError(`X has ${X.rows} features per example, the network expects n_x = ${params.W[0]!.cols}`);
+  if (Y.rows !== 1 || Y.cols !== X.cols) throw new RangeError(`Y must be (1 × ${X.cols}), got (${Y.rows} × ${Y.cols})`);
+}
+
+function copyParameters(from: Parameters, to: Parameters): void {
+  from.W.forEach((w, i) => to.W[i]!.data.set(w.data));
+  from.b.forEach((b, i) => to.b[i]!.data.set(b.data));
+}
+
+function newBackup(p: Parameters): Parameters {
+  return { W: p.W.map((w) => reuse(undefined, w.rows, w.cols)), b: p.b.map((b) => reuse(undefined, b.rows, b.cols)) };
+}
+
+/** `what` says what became non-finite; suggests a tenth of the rate, without binary noise (0.3 / 10 → 0.03). */
+export function divergenceMessage(epoch: number, what: string, learningRate: number): string {
+  const tenth = Number((learningRate / 10).toPrecision(3));
+  return `Training diverged in epoch ${epoch}: ${what} with learning rate ${learningRate}. ` +
+    `The steps are too large for this data; try a smaller learning rate, e.g. ${tenth}. ` +
+    'The parameters were reset to those of the last epoch with a finite cost.';
+}
+
+/**
+ * Trains `params` in place. Each epoch's cost and training accuracy come from the forward runs
+ * of that epoch (full batch: J of the parameters before the epoch's update, as in the notes;
+ * mini-batches: the example-weighted mean over the batches). The validation figures are taken
+ * from the parameters at the start of the epoch too, so that both curves describe the same θ
+ * in full-batch mode. gradNorms are ‖dW^[l]‖_F (mini-batches: the mean over the epoch's batches).
+ *
+ * Divergence (a non-finite cost, or non-finite parameters after an update) stops the run with
+ * reason 'diverged' and leaves the parameters at the start of the last epoch whose cost was finite
+ * (the initial ones if the first epoch diverged), so that they can still be inspected and saved.
+ */
+export function train(params: Parameters, X: Matrix, Y: Matrix, options: TrainOptions): TrainOutcome {
+  checkOptions(params, X, Y, options);
+  const { learningRate, epochs, seed } = options;
+  const m = X.cols;
+  const L = params.W.length;
+  const batchSize = options.batchSize === null || options.batchSize >= m ? m : options.batchSize;
+  const startEpoch = options.startEpoch ?? 0;
+  const validation = options.validation ?? null;
+  const costs: number[] = [];
+
+  // Two parameter backups: the start of this epoch, and the start of the last epoch with a finite cost.
+  let epochStart = newBackup(params);
+  let lastGood: Parameters | null = null;
+
+  let cache: ForwardCache | undefined;
+  let grads: Gradients | undefined;
+  let batchX: Matrix | undefined;
+  let batchY: Matrix | undefined;
+
+  const stop = (reason: StopReason, message: string | null, completed: number): TrainOutcome =>
+    ({ reason, message, epochs: startEpoch + completed, costs });
+  const diverged = (epoch: number, what: string, fallback: Parameters, completed: number): TrainOutcome => {
+    copyParameters(fallback, params);
+    return stop('diverged', divergenceMessage(epoch, what, learningRate), completed);
+  };
+
+  for (let e = 0; e < epochs; e++) {
+    if (options.shouldStop?.()) return stop('cancelled', null, e);
+    const epoch = startEpoch + e + 1;
+    copyParameters(params, epochStart);
+
+    let validationCost: number | null = null;
+    let validationAccuracy: number | null = null;
+    if (validation !== null && validation.X.cols > 0) {
+      const v = forward(params, validation.X);
+      validationCost = computeCostFromLogits(v.Z[L - 1]!, validation.Y);
+      const c = confusionOf(v.A[L]!.data, validation.Y.data);
+      validationAccuracy = (c.tp + c.tn) / validation.X.cols;
+    }
+
+    const order = batchSize < m ? shuffledIndices(m, createRng(seed, epoch)) : null;
+    let costSum = 0;
+    let correct = 0;
+    const gradNorms = new Array<number>(L).fill(0);
+    let batches = 0;
+    for (let from = 0; from < m; from += batchSize) {
+      const to = Math.min(from + batchSize, m);
+      const Xb = order === null ? X : (batchX = gatherColumns(X, order, from, to, batchX));
+      const Yb = order === null ? Y : (batchY = gatherColumns(Y, order, from, to, batchY));
+
+      cache = forward(params, Xb, cache);
+      const cost = computeCostFromLogits(cache.Z[L - 1]!, Yb);
+      if (!Number.isFinite(cost)) {
+        const what = `the cost became ${Number.isNaN(cost) ? 'not a number (NaN)' : 'infinite'}`;
+        return diverged(epoch, what, lastGood ?? epochStart, e);
+      }
+      costSum += cost * (to - from);
+      const c = confusionOf(cache.A[L]!.data, Yb.data);
+      correct += c.tp + c.tn;
+
+      grads = backward(params, cache, Yb, grads);
+      for (let l = 0; l < L; l++) gradNorms[l]! += frobeniusNorm(grads.dW[l]!);
+      updateParameters(params, grads, learningRate);
+      batches++;
+    }
+    if (!parametersFinite(params)) return diverged(epoch, 'the weights became infinite or NaN', epochStart, e);
+    // This epoch's starting point had finite costs throughout: it becomes the fallback.
+    [lastGood, epochStart] = [epochStart, lastGood ?? newBackup(params)];
+
+    const cost = costSum / m;
+    costs.push(cost);
+    options.onEpoch?.({
+      epoch,
+      cost,
+      validationCost,
+      accuracy: correct / m,
+      validationAccuracy,
+      gradNorms: gradNorms.map((s) => s / batches),
+    });
+  }
+  return stop('completed', null, epochs);
+}
