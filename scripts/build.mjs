@@ -23,9 +23,10 @@ const watPlugin = {
         const other = S === 'f64' ? ';;f32 ' : ';;f64 ';
         const source = text.split('\n').filter((l) => !l.startsWith(other)).map((l) => l.replace(`;;${S} `, '')).join('\n')
           .replaceAll('{V}', V).replaceAll('{S}', S).replaceAll('{E}', String(E)).replaceAll('{2E}', String(2 * E)).replaceAll('{3E}', String(3 * E));
-        const mod = wabt.parseWat(args.path, source, { simd: true, threads: true });
+        const features = { simd: true, threads: true };
+        const mod = wabt.parseWat(args.path, source, features);
         try {
-          mod.validate();
+          mod.validate(features);
           return Buffer.from(mod.toBinary({}).buffer).toString('base64');
         } finally {
           mod.destroy();
@@ -51,6 +52,10 @@ const builds = [
   // The backprop-map panel, a browser bundle (also inlined into the CLI's HTML report).
   { bundle: true, platform: 'browser', format: 'iife', target: 'es2022', entryPoints: [at('src/webview/main.ts')], outfile: at('dist/webview/webview.js'), logLevel: 'warning', loader: { '.css': 'text' } },
 ].filter((b) => b.entryPoints.every((e) => existsSync(e)));
+
+// The benchmark (`npm run bench`): bench/*.ts → out/bench/*.js.
+const benchEntries = existsSync(at('bench')) ? readdirSync(at('bench')).filter((f) => f.endsWith('.ts')).map((f) => at(`bench/${f}`)) : [];
+if (benchEntries.length) builds.push({ ...node, entryPoints: benchEntries, outdir: at('out/bench') });
 
 function listTests(dir) {
   if (!existsSync(dir)) return [];
