@@ -33,7 +33,22 @@ export interface TrainOptions {
   shouldStop?: () => boolean;
   /** Epochs already done before this call (to continue a run): numbering goes on from here. */
   startEpoch?: number;
+  /**
+   * J of the run's initial parameters on the training data (in full-batch mode: the first epoch's
+   * cost), when this call continues a run; every epoch's cost is compared with it to detect an
+   * explosion. Default: J of the parameters this call starts from.
+   */
+  firstCost?: number;
 }
+
+/**
+ * A cost this many times the first one (and above EXPLODED_MIN) counts as divergence: with ReLU
+ * a too-large step often sends the cost to 1e80 and then kills every unit, after which the cost
+ * stays finite but the network is ruined, so waiting for Infinity would miss it.
+ */
+export const EXPLOSION_FACTOR = 100;
+/** Mean log-loss 10 means the right class gets probability ≈ e^−10 on average: clearly wrong. */
+export const EXPLODED_MIN = 10;
 
 export interface TrainOutcome {
   reason: StopReason;
@@ -49,6 +64,7 @@ function checkOptions(params: Parameters, X: Matrix, Y: Matrix, o: TrainOptions)
   if (!(Number.isFinite(o.learningRate) && o.learningRate > 0)) throw new RangeError(`the learning rate must be a positive number, got ${o.learningRate}`);
   if (!(Number.isInteger(o.epochs) && o.epochs >= 0)) throw new RangeError(`epochs must be a whole number ≥ 0, got ${o.epochs}`);
   if (o.batchSize !== null && !(Number.isInteger(o.batchSize) && o.batchSize >= 1)) throw new RangeError(`the batch size must be a whole number ≥ 1, got ${o.batchSize}`);
+  if (o.firstCost !== undefined && !(Number.isFinite(o.firstCost) && o.firstCost >= 0)) throw new RangeError(`firstCost must be a finite cost, got ${o.firstCost}`);
   if (X.cols === 0) throw new RangeError('there are no training examples (m = 0)');
   if (X.rows !== params.W[0]!.cols) throw new RangeError(`X has ${X.rows} features per example, the network expects n_x = ${params.W[0]!.cols}`);
   if (Y.rows !== 1 || Y.cols !== X.cols) throw new RangeError(`Y must be (1 × ${X.cols}), got (${Y.rows} × ${Y.cols})`);
@@ -63,12 +79,15 @@ function newBackup(p: Parameters): Parameters {
   return { W: p.W.map((w) => reuse(undefined, w.rows, w.cols)), b: p.b.map((b) => reuse(undefined, b.rows, b.cols)) };
 }
 
-/** `what` says what became non-finite; suggests a tenth of the rate, without binary noise (0.3 / 10 → 0.03). */
-export function divergenceMessage(epoch: number, what: string, learningRate: number): string {
+/**
+ * `what` says what went wrong; `resetTo`, when given, is the epoch whose starting parameters were
+ * restored. Suggests a tenth of the rate, without binary noise (0.3 / 10 → 0.03).
+ */
+export function divergenceMessage(epoch: number, what: string, learningRate: number, resetTo?: number): string {
   const tenth = Number((learningRate / 10).toPrecision(3));
+  const reset = resetTo === undefined ? '' : ` The parameters were reset to those at the start of epoch ${resetTo}.`;
   return `Training diverged in epoch ${epoch}: ${what} with learning rate ${learningRate}. ` +
-    `The steps are too large for this data; try a smaller learning rate, e.g. ${tenth}. ` +
-    'The parameters were reset to those of the last epoch with a finite cost.';
+    `The steps are too large for this data; try a smaller learning rate, e.g. ${tenth}.${reset}`;
 }
 
 /**
@@ -78,8 +97,9 @@ export function divergenceMessage(epoch: number, what: string, learningRate: num
  * from the parameters at the start of the epoch too, so that both curves describe the same θ
  * in full-batch mode. gradNorms are ‖dW^[l]‖_F (mini-batches: the mean over the epoch's batches).
  *
- * Divergence (a non-finite cost, or non-finite parameters after an update) stops the run with
- * reason 'diverged' and leaves the parameters at the start of the last epoch whose cost was finite
+ * Divergence (a non-finite cost, non-finite parameters after an update, or an epoch cost that
+ * exploded, see EXPLOSION_FACTOR) stops the run with reason 'diverged' and leaves the parameters
+ * at the start of the last epoch whose cost was acceptable
  * (the initial ones if the first epoch diverged), so that they can still be inspected and saved.
  */
 export function train(params: Parameters, X: Matrix, Y: Matrix, options: TrainOptions): TrainOutcome {
@@ -91,6 +111,9 @@ export function train(params: Parameters, X: Matrix, Y: Matrix, options: TrainOp
   const startEpoch = options.startEpoch ?? 0;
   const validation = options.validation ?? null;
   const costs: number[] = [];
+  // With small batches the cost can explode within the first epoch, so the reference is J of the
+  // starting parameters on all training examples (in full-batch mode: epoch 1's cost).
+  const firstCost = options.firstCost ?? computeCostFromLogits(forward(params, X).Z[L - 1]!, Y);
 
   // Two parameter backups: the start of this epoch, and the start of the last epoch with a finite cost.
   let epochStart = newBackup(params);
@@ -103,9 +126,10 @@ export function train(params: Parameters, X: Matrix, Y: Matrix, options: TrainOp
 
   const stop = (reason: StopReason, message: string | null, completed: number): TrainOutcome =>
     ({ reason, message, epochs: startEpoch + completed, costs });
-  const diverged = (epoch: number, what: string, fallback: Parameters, completed: number): TrainOutcome => {
-    copyParameters(fallback, params);
-    return stop('diverged', divergenceMessage(epoch, what, learningRate), completed);
+  const diverged = (epoch: number, what: string, fallback: 'lastGood' | 'epochStart', completed: number): TrainOutcome => {
+    const useLastGood = fallback === 'lastGood' && lastGood !== null;
+    copyParameters(useLastGood ? lastGood! : epochStart, params);
+    return stop('diverged', divergenceMessage(epoch, what, learningRate, useLastGood ? epoch - 1 : epoch), completed);
   };
 
   for (let e = 0; e < epochs; e++) {
@@ -136,7 +160,7 @@ export function train(params: Parameters, X: Matrix, Y: Matrix, options: TrainOp
       const cost = computeCostFromLogits(cache.Z[L - 1]!, Yb);
       if (!Number.isFinite(cost)) {
         const what = `the cost became ${Number.isNaN(cost) ? 'not a number (NaN)' : 'infinite'}`;
-        return diverged(epoch, what, lastGood ?? epochStart, e);
+        return diverged(epoch, what, 'lastGood', e);
       }
       costSum += cost * (to - from);
       const c = confusionOf(cache.A[L]!.data, Yb.data);
@@ -147,11 +171,15 @@ export function train(params: Parameters, X: Matrix, Y: Matrix, options: TrainOp
       updateParameters(params, grads, learningRate);
       batches++;
     }
-    if (!parametersFinite(params)) return diverged(epoch, 'the weights became infinite or NaN', epochStart, e);
-    // This epoch's starting point had finite costs throughout: it becomes the fallback.
+    if (!parametersFinite(params)) return diverged(epoch, 'the weights became infinite or NaN', 'epochStart', e);
+    const cost = costSum / m;
+    if (cost > EXPLODED_MIN && cost > EXPLOSION_FACTOR * firstCost) {
+      const what = `the cost rose from ${firstCost.toPrecision(3)} to ${cost.toPrecision(3)}`;
+      return diverged(epoch, what, 'lastGood', e);
+    }
+    // This epoch's starting point had acceptable costs throughout: it becomes the fallback.
     [lastGood, epochStart] = [epochStart, lastGood ?? newBackup(params)];
 
-    const cost = costSum / m;
     costs.push(cost);
     options.onEpoch?.({
       epoch,
