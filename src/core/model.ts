@@ -85,6 +85,7 @@ function has(o: Record<string, Json>, key: string): boolean {
 /** A short rendering of an unexpected value for an error message. */
 function show(v: Json): string {
   if (v === undefined) return 'nothing';
+  if (typeof v === 'number') return String(v); // JSON would print Infinity as null
   const s = JSON.stringify(v);
   return s.length > 40 ? `${s.slice(0, 37)}…` : s;
 }
@@ -163,7 +164,7 @@ export function parseModelFile(text: string, fileName: string): { model: ModelFi
   const nX = layerDims[0]!;
   const names = doc['featureNames'];
   if (!Array.isArray(names) || !names.every((s) => typeof s === 'string')) return fail(`"featureNames" is ${show(names)}, expected a list of ${nX} names`);
-  if (names.length !== nX) return fail(`"featureNames" lists ${names.length} names, but the network has n_x = ${nX} inputs`);
+  if (names.length !== nX) return fail(`"featureNames" lists ${names.length} name${names.length === 1 ? '' : 's'}, but the network has n_x = ${nX} inputs`);
   const labelName = doc['labelName'];
   if (typeof labelName !== 'string') return fail(`"labelName" is ${show(labelName)}, expected the label column's name`);
   const labels = doc['labels'];
