@@ -1,0 +1,111 @@
+import { type Matrix, gatherColumns } from '../core/matrix';
+import type { Scaling } from '../core/model';
+import { createRng, shuffledIndices } from '../core/rng';
+import type { Dataset } from './csv';
+
+export interface PreparedData {
+  train: { X: Matrix; Y: Matrix };
+  /** null when the validation split is 0. */
+  validation: { X: Matrix; Y: Matrix } | null;
+  /** The scaling applied to both splits (computed on the training split), or null. */
+  scaling: Scaling | null;
+}
+
+export interface PrepareOptions {
+  /** Fraction of the examples kept apart for validation, 0 … <1. */
+  validationSplit: number;
+  seed: number;
+  standardize: boolean;
+  /**
+   * Use this scaling instead of computing one (continuing from a model file, whose parameters
+   * were learned on its own scaling). null means the raw numbers; undefined: follow `standardize`.
+   */
+  scaling?: Scaling | null;
+}
+
+// Training uses the streams 0 (initial weights) and 1, 2, … (the epochs' mini-batch orders);
+// the split takes the last stream so that it is independent of both.
+const SPLIT_STREAM = 0xffffffff;
+
+/** How many of m examples go to validation: round(m·split), leaving at least one for training. */
+export function validationCount(m: number, split: number): number {
+  if (!(split >= 0 && split < 1)) throw new RangeError(`the validation split must be in 0 … <1, got ${split}`);
+  return Math.min(m - 1, Math.round(m * split));
+}
+
+/**
+ * Splits off a seeded random validation set and standardises the features with the training
+ * split's mean and standard deviation. Both splits keep the examples in file order, so with
+ * validationSplit 0 and standardize false the training data is exactly the file's X and Y.
+ */
+export function prepareData(ds: Dataset, options: PrepareOptions): PreparedData {
+  const m = ds.X.cols;
+  const nVal = validationCount(m, options.validationSplit);
+  let train = { X: ds.X, Y: ds.Y };
+  let validation: PreparedData['validation'] = null;
+  if (nVal > 0) {
+    const order = shuffledIndices(m, createRng(options.seed, SPLIT_STREAM));
+    const valIdx = order.slice(0, nVal).sort();
+    const trainIdx = order.slice(nVal).sort();
+    train = { X: gatherColumns(ds.X, trainIdx, 0, m - nVal), Y: gatherColumns(ds.Y, trainIdx, 0, m - nVal) };
+    validation = { X: gatherColumns(ds.X, valIdx, 0, nVal), Y: gatherColumns(ds.Y, valIdx, 0, nVal) };
+  }
+  const scaling = options.scaling !== undefined ? options.scaling : options.standardize ? fitScaling(train.X) : null;
+  return {
+    train: { X: applyScaling(train.X, scaling), Y: train.Y },
+    validation: validation && { X: applyScaling(validation.X, scaling), Y: validation.Y },
+    scaling,
+  };
+}
+
+/**
+ * Mean and population standard deviation (as numpy's X.std(axis=1)) of each feature (row).
+ * A constant feature gets mean = its value and std = 1, so that it scales to exactly 0, not NaN.
+ */
+export function fitScaling(X: Matrix): Scaling {
+  const mean: number[] = [];
+  const std: number[] = [];
+  const m = X.cols;
+  for (let i = 0; i < X.rows; i++) {
+    const row = X.data.subarray(i * m, (i + 1) * m);
+    let min = Infinity;
+    let max = -Infinity;
+    let sum = 0;
+    for (let j = 0; j < m; j++) {
+      const v = row[j]!;
+      sum += v;
+      if (v < min) min = v;
+      if (v > max) max = v;
+    }
+    if (min === max) {
+      mean.push(min);
+      std.push(1);
+      continue;
+    }
+    const mu = sum / m;
+    let ss = 0;
+    for (let j = 0; j < m; j++) {
+      const d = row[j]! - mu;
+      ss += d * d;
+    }
+    mean.push(mu);
+    std.push(Math.sqrt(ss / m));
+  }
+  return { mean, std };
+}
+
+/** (x − mean) / std for every feature, as a new matrix; X itself when scaling is null. */
+export function applyScaling(X: Matrix, scaling: Scaling | null): Matrix {
+  if (scaling === null) return X;
+  if (scaling.mean.length !== X.rows || scaling.std.length !== X.rows) {
+    throw new RangeError(`the scaling is for ${scaling.mean.length} features, X has ${X.rows}`);
+  }
+  const m = X.cols;
+  const out = new Float64Array(X.data.length);
+  for (let i = 0; i < X.rows; i++) {
+    const mu = scaling.mean[i]!;
+    const sd = scaling.std[i]!;
+    for (let j = i * m, end = (i + 1) * m; j < end; j++) out[j] = (X.data[j]! - mu) / sd;
+  }
+  return { rows: X.rows, cols: m, data: out };
+}
