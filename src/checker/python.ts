@@ -1,0 +1,92 @@
+import { execFile } from 'node:child_process';
+
+/** No usable Python 3 with numpy; the message says what to do. */
+export class PythonSetupError extends Error {
+  readonly kind: 'no-python' | 'no-numpy' | 'bad-python';
+  constructor(kind: 'no-python' | 'no-numpy' | 'bad-python', message: string) {
+    super(message);
+    this.name = 'PythonSetupError';
+    this.kind = kind;
+  }
+}
+
+const PROBE = 'import sys; print(sys.version.split()[0]); import numpy; print(numpy.__version__)';
+const SETTING = 'the "backpropMap.pythonPath" setting (or --python PATH on the command line)';
+
+interface Probe {
+  ok: boolean;
+  notFound: boolean;
+  version: string | null;
+  numpy: string | null;
+  detail: string;
+}
+
+function probe(path: string): Promise<Probe> {
+  return new Promise((resolve) => {
+    execFile(path, ['-c', PROBE], { timeout: 15000, windowsHide: true }, (err, stdout, stderr) => {
+      const lines = String(stdout).trim().split('\n').filter(Boolean);
+      const code = (err as NodeJS.ErrnoException | null)?.code;
+      resolve({
+        ok: !err && lines.length >= 2,
+        notFound: code === 'ENOENT' || code === 'EACCES',
+        version: /^\d+\.\d+/.test(lines[0] ?? '') ? lines[0] : null,
+        numpy: lines[1] ?? null,
+        detail: String(stderr).trim().split('\n').pop() ?? '',
+      });
+    });
+  });
+}
+
+function installAdvice(path: string): string {
+  return `Install it with \`${path} -m pip install numpy\` (or, on Debian/Ubuntu, \`sudo apt install python3-numpy\`), or point ${SETTING} at a Python that has numpy.`;
+}
+
+/**
+ * Finds a Python 3 with numpy: `preferred` (a setting or option) when given, else `python3`, else
+ * `python`. Rejects with a PythonSetupError that says what to do.
+ */
+export async function findPython(preferred?: string | null): Promise<{ path: string; version: string }> {
+  const candidates = preferred ? [preferred] : ['python3', 'python'];
+  let withoutNumpy: { path: string; version: string } | null = null;
+  let tooOld: { path: string; version: string } | null = null;
+  for (const path of candidates) {
+    const p = await probe(path);
+    if (p.notFound || p.version === null) {
+      if (preferred) {
+        throw new PythonSetupError(
+          'bad-python',
+          p.notFound
+            ? `The Python "${preferred}" does not exist or cannot be run. Fix ${SETTING}, or clear it to use python3 from the PATH.`
+            : `"${preferred}" is not a working Python 3 (${p.detail || 'it printed no version'}). Fix ${SETTING}.`,
+        );
+      }
+      continue;
+    }
+    const [major, minor] = p.version.split('.').map(Number);
+    if (major < 3 || (major === 3 && minor < 8)) {
+      tooOld ??= { path, version: p.version };
+      continue;
+    }
+    if (!p.ok) {
+      withoutNumpy ??= { path, version: p.version };
+      continue;
+    }
+    return { path, version: p.version };
+  }
+  if (withoutNumpy) {
+    throw new PythonSetupError(
+      'no-numpy',
+      `The derivation checker needs numpy, but ${withoutNumpy.path} (Python ${withoutNumpy.version}) has none. ${installAdvice(withoutNumpy.path)}`,
+    );
+  }
+  if (tooOld) {
+    throw new PythonSetupError(
+      'bad-python',
+      `${tooOld.path} is Python ${tooOld.version}; the derivation checker needs Python 3.8 or newer with numpy. Install one and, if it is not first on the PATH, set ${SETTING}.`,
+    );
+  }
+  throw new PythonSetupError(
+    'no-python',
+    `No Python found (tried ${candidates.join(', ')}). Install Python 3 with numpy (e.g. \`sudo apt install python3 python3-numpy\`, or from python.org and then \`python3 -m pip install numpy\`), or set ${SETTING}.`,
+  );
+}

@@ -1,0 +1,1151 @@
+"""The derivation check: the user's backward pass against central differences of the true binary
+cross-entropy of the user's own forward, located at the user's lines and explained where it can be."""
+import ast
+import inspect
+import re
+
+import numpy as np
+
+import bpm_load
+from bpm_source import Dims, Source, Tracer, fmt_shape, safe_eval, shape_of
+
+EPS = 1e-6
+TOLERANCE = 1e-7
+M = 7
+TWO_LAYER_DIMS = [4, 3, 1]
+L_LAYER_DIMS = [4, 5, 3, 1]
+KINK_MARGIN = 1e-3
+
+NAMES = {
+    'forward2': ['forward_propagation', 'forward_prop', 'forward_pass', 'forwardprop', 'forward_propagate',
+                 'propagate_forward', 'feed_forward', 'feedforward', 'forward'],
+    'backward2': ['backward_propagation', 'back_propagation', 'backpropagation', 'backward_prop', 'back_prop',
+                  'backprop', 'backward_pass', 'backward_propagate', 'propagate_backward', 'backward'],
+    'forwardL': ['l_model_forward', 'model_forward', 'deep_forward', 'forward_propagation_deep'],
+    'backwardL': ['l_model_backward', 'model_backward', 'deep_backward', 'backward_propagation_deep'],
+    'init2': ['initialize_parameters', 'initialise_parameters', 'init_parameters', 'initialize_params', 'init_params'],
+    'initL': ['initialize_parameters_deep', 'initialise_parameters_deep', 'init_parameters_deep', 'initialize_deep'],
+    'cost': ['compute_cost', 'cost', 'compute_loss', 'cost_function', 'binary_cross_entropy', 'cross_entropy'],
+}
+
+# Argument names bound to each value, compared case-insensitively after exact names.
+ALIASES = {
+    'X': ['x', 'a0', 'x_train', 'inputs', 'input', 'data', 'features'],
+    'Y': ['y', 'y_train', 'labels', 'targets', 'y_true'],
+    'parameters': ['parameters', 'params', 'parameter', 'param', 'weights', 'theta', 'p', 'model', 'net',
+                   'network', 'nn_params'],
+    'cache': ['cache', 'caches', 'forward_cache', 'cached', 'memory', 'store', 'cache_list'],
+    'AL': ['al', 'a2', 'a_l', 'a_last', 'yhat', 'y_hat', 'y_pred', 'predictions', 'output', 'out', 'a_out',
+           'probs', 'a'],
+    'm': ['m', 'n_samples', 'num_examples', 'batch_size'],
+    'layer_dims': ['layer_dims', 'layers_dims', 'layer_sizes', 'dims', 'layers', 'sizes'],
+    'n_x': ['n_x', 'nx', 'input_size', 'n_in', 'n_input'],
+    'n_h': ['n_h', 'nh', 'hidden_size', 'n_hidden'],
+    'n_y': ['n_y', 'ny', 'output_size', 'n_out', 'n_output'],
+}
+_ALIAS_OF = {a: k for k, names in ALIASES.items() for a in names}
+
+
+class CheckTimeout(BaseException):
+    """Raised by the time limit's signal inside the user's code."""
+
+
+class Abort(Exception):
+    """Stops a run after its fault was reported."""
+
+
+class Reports:
+    def __init__(self, src):
+        self.src = src
+        self.items = []
+
+    def add(self, line, severity, code, message, related=(), fix=None, node=None):
+        line = max(1, int(line or 1))
+        col, end = self.src.node_span(node) if node is not None else self.src.span(line)
+        r = {'line': line, 'column': col, 'endColumn': end, 'severity': severity, 'code': code,
+             'message': message, 'related': [{'line': int(l), 'message': m} for l, m in related]}
+        if fix:
+            r['fix'] = fix
+        self.items.append(r)
+        return r
+
+
+# ----------------------------------------------------------------------------- function discovery
+
+def _user_functions(ns, mark):
+    out = {}
+    for name, v in ns.items():
+        code = getattr(v, '__code__', None)
+        if code is not None and code.co_filename == mark:
+            out[name] = v
+    return out
+
+
+def _find(funcs, candidates):
+    lower = {n.lower(): n for n in funcs}
+    for c in candidates:
+        if c in lower:
+            return lower[c]
+    return None
+
+
+_DIRECTIVE = re.compile(r'#\s*backprop-map\s*:\s*(.*)$', re.I)
+
+
+def directives(text):
+    """`# backprop-map: forward=my_forward backward=my_backward init=… cost=…` anywhere in the file."""
+    out = {}
+    for line in text.splitlines():
+        mt = _DIRECTIVE.search(line)
+        if mt:
+            for k, v in re.findall(r'(forward|backward|init|cost)\s*[=:]\s*([A-Za-z_]\w*)', mt.group(1)):
+                out[k] = v
+    return out
+
+
+def _param_names(fn):
+    try:
+        return [p.name for p in inspect.signature(fn).parameters.values()]
+    except (TypeError, ValueError):
+        return []
+
+
+# ----------------------------------------------------------------------------- calling user code
+
+class Call:
+    """Binds a user function's arguments by name and runs it; failures become reports."""
+
+    def __init__(self, ctx):
+        self.ctx = ctx
+
+    def bind(self, fn, values):
+        kwargs, args, missing = {}, [], []
+        lower = {k.lower(): k for k in values}
+        for p in inspect.signature(fn).parameters.values():
+            if p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD):
+                continue
+            key = p.name if p.name in values else lower.get(p.name.lower())
+            if key is None:
+                canon = _ALIAS_OF.get(p.name.lower())
+                key = canon if canon in values else None
+            if key is None:
+                if p.default is p.empty:
+                    missing.append(p.name)
+                continue
+            if p.kind == p.POSITIONAL_ONLY:
+                args.append(values[key])
+            else:
+                kwargs[p.name] = values[key]
+        return args, kwargs, missing
+
+
+def _rel(a, b):
+    na, nb = np.linalg.norm(a), np.linalg.norm(b)
+    if na + nb == 0:
+        return 0.0
+    return float(np.linalg.norm(a - b) / (na + nb))
+
+
+def bce(AL, Y):
+    return float(-np.sum(Y * np.log(AL) + (1 - Y) * np.log(1 - AL)) / Y.shape[1])
+
+
+# ----------------------------------------------------------------------------- the check
+
+class Checker:
+    def __init__(self, text, file_name, functions, timeout_s, progress):
+        self.text = text
+        self.file = file_name
+        self.mark = file_name
+        self.settings = functions or {}
+        self.timeout_s = timeout_s
+        self.progress = progress
+        self.result = {'file': file_name, 'convention': None, 'dims': {}, 'tolerance': TOLERANCE,
+                       'gradients': [], 'reports': [], 'functions': [], 'traces': []}
+
+    # -- entry
+    def run(self):
+        try:
+            tree = ast.parse(self.text, filename=self.file)
+        except SyntaxError as e:
+            line = e.lineno or 1
+            col = max(1, e.offset or 1)
+            self.result['reports'].append({
+                'line': line, 'column': col, 'endColumn': col + 1, 'severity': 'error', 'code': 'syntax-error',
+                'message': f'syntax error: {e.msg} — nothing was checked', 'related': []})
+            return self.result
+        self.src = Source(self.text, tree)
+        self.reports = Reports(self.src)
+        self.result['reports'] = self.reports.items
+        try:
+            self._check(tree)
+        except Abort:
+            pass
+        return self.result
+
+    def _check(self, tree):
+        self.progress('loading the file')
+        ns, self.skipped, problems = bpm_load.load(tree, self.mark)
+        self.ns = ns
+        for line, msg in problems:
+            self.reports.add(line, 'warning', 'load-failed', msg)
+        funcs = _user_functions(ns, self.mark)
+        chosen = dict(directives(self.text))
+        chosen.update({k: v for k, v in self.settings.items() if v})
+        for role, name in chosen.items():
+            if name not in funcs:
+                self.reports.add(1, 'error', 'nothing-to-check',
+                                 f'the {role} function `{name}` named in the settings or a `# backprop-map:` comment '
+                                 f'is not a function of this file')
+                raise Abort()
+        fwdL, bwdL = _find(funcs, NAMES['forwardL']), _find(funcs, NAMES['backwardL'])
+        fwd2, bwd2 = _find(funcs, NAMES['forward2']), _find(funcs, NAMES['backward2'])
+        fwd = chosen.get('forward') or (fwdL if fwdL and bwdL else fwd2 or fwdL)
+        bwd = chosen.get('backward') or (bwdL if fwdL and bwdL else bwd2 or bwdL)
+        if not fwd or not bwd:
+            found = [n for n in (fwd, bwd) if n]
+            self.reports.add(1, 'error', 'nothing-to-check',
+                             'nothing to check: looked for a forward function (forward_propagation, L_model_forward, '
+                             'forward, …) and a backward function (backward_propagation, back_propagation, backward, '
+                             'backprop, L_model_backward, …)' + (f'; found only `{found[0]}`' if found else '') +
+                             '. Name other functions in a comment: `# backprop-map: forward=my_forward backward=my_backward`')
+            raise Abort()
+        bparams = [p.lower() for p in _param_names(funcs[bwd])]
+        initL = _find(funcs, NAMES['initL'])
+        is_L = (fwd.lower() in NAMES['forwardL'] or bwd.lower() in NAMES['backwardL'] or 'caches' in bparams
+                or 'al' in bparams or (chosen.get('init') and 'dims' in ' '.join(_param_names(funcs[chosen['init']])))
+                or (initL is not None and not _find(funcs, NAMES['init2'])))
+        self.convention = 'L-layer' if is_L else 'two-layer'
+        init = chosen.get('init') or (initL if is_L else _find(funcs, NAMES['init2']))
+        if is_L and not init:
+            init = None
+        cost = chosen.get('cost') or _find(funcs, NAMES['cost'])
+        self.fn = {'forward': funcs[fwd], 'backward': funcs[bwd], 'init': funcs.get(init) if init else None,
+                   'cost': funcs.get(cost) if cost else None}
+        self.result['convention'] = self.convention
+        layer_dims = L_LAYER_DIMS if is_L else TWO_LAYER_DIMS
+        self.dims = Dims(layer_dims, M, self.convention)
+        self.result['dims'] = self.dims.as_dict()
+        self.call = Call(self)
+        self.trace_bindings = []
+        self.called = {}
+
+        try:
+            run1 = self._run(layer_dims, primary=True)
+        except Abort:
+            self._functions()
+            if not self.result['gradients']:
+                self.result['gradients'] = [self._grad_entry('d' + k, 'error', None, self.dims, None, None, None)
+                                            for k in self._expected(layer_dims)]
+            raise
+        self._functions()
+        if run1 is None:
+            self.result['gradients'] = [self._grad_entry('d' + k, 'error', None, self.dims, None, None, None)
+                                        for k in self._expected(layer_dims)]
+            return
+        self._report(run1)
+        if any(g['status'] == 'ok' for g in self.result['gradients']):
+            self._latent(run1)
+        if self.fn['cost'] is not None:
+            self._check_cost(run1)
+
+    # -- reporting helpers
+    def _func_line(self, fn):
+        return fn.__code__.co_firstlineno
+
+    def _functions(self):
+        seen = set()
+        out = []
+        for role in ('init', 'forward', 'backward', 'cost'):
+            fn = self.fn.get(role)
+            if fn is None:
+                continue
+            key = (fn.__code__.co_name, fn.__code__.co_firstlineno)
+            seen.add(key)
+            out.append((role, key))
+        for key in self.called:
+            if key not in seen and key[0] != '<lambda>':
+                seen.add(key)
+                out.append(('helper', key))
+        for role, (name, first) in out:
+            node = self.src.function_node(name, first)
+            self.result['functions'].append({'name': name, 'role': role, 'line': node.lineno if node else first,
+                                             'endLine': node.end_lineno if node else first})
+        self.result['traces'] = [
+            {'name': n, 'line': l, 'function': f, 'shape': list(s) if s is not None else None,
+             'symbolicShape': self.dims.sym(s, n) if s is not None else None}
+            for n, l, f, s in self.trace_bindings]
+
+    def _traced(self, fn, values, role, dims, primary):
+        """Runs fn under the tracer. Returns (value, tracer); a failure is reported and raises Abort,
+        unless not primary, where it returns (exception info, tracer) for the caller to judge."""
+        args, kwargs, missing = self.call.bind(fn, values)
+        if missing:
+            if not primary:
+                return _Failed(None, None, 'unbound'), None
+            self.reports.add(self._func_line(fn), 'error', 'unbound-argument',
+                             f'`{fn.__name__}` takes {", ".join("`" + m + "`" for m in missing)}, which the checker cannot '
+                             f'provide: it passes arguments by name ({_known_args(role)}); rename the argument or give it a '
+                             f'default')
+            raise Abort()
+        tracer = Tracer(self.mark)
+        self.progress(f'running {role} `{fn.__name__}`')
+        try:
+            np.random.seed(1)
+            with tracer:
+                value = fn(*args, **kwargs)
+        except BaseException as e:  # noqa: BLE001 — the user's code may raise anything
+            if isinstance(e, KeyboardInterrupt):
+                raise
+            info = self._exception(e, fn, role, dims)
+            if primary:
+                self._record_trace(tracer)
+                self.reports.add(info['line'], 'error', info['code'], info['message'], info['related'], node=info['node'])
+                raise Abort()
+            return _Failed(e, info, 'raised'), tracer
+        if primary:
+            self._record_trace(tracer)
+        return value, tracer
+
+    def _record_trace(self, tracer):
+        self.trace_bindings.extend(tracer.bindings)
+        for k, n in tracer.called.items():
+            self.called[k] = self.called.get(k, 0) + n
+
+    # -- exceptions
+    def _exception(self, e, fn, role, dims):
+        frames = []
+        tb = e.__traceback__
+        while tb is not None:
+            if tb.tb_frame.f_code.co_filename == self.mark:
+                frames.append((tb.tb_frame, tb.tb_lineno))
+            tb = tb.tb_next
+        if frames:
+            frame, line = frames[-1]
+            func = frame.f_code.co_name
+        else:
+            frame, line, func = None, self._func_line(fn), fn.__name__
+        related = [(l, f'called from `{f.f_code.co_name}`') for f, l in reversed(frames[:-1])]
+        node = None
+        code = 'exception'
+        name = type(e).__name__
+        if isinstance(e, CheckTimeout):
+            code = 'timeout'
+            msg = f'did not finish within the time limit of {self.timeout_s:g} s (stopped here, in `{func}`)'
+        elif isinstance(e, bpm_load.InputCalled):
+            code = 'input-called'
+            msg = f'`input()` in `{func}` waits for typing, which a check cannot do: remove it from the checked functions'
+        elif isinstance(e, SystemExit):
+            code = 'sys-exit'
+            msg = f'`{func}` called sys.exit() / exit() (code {e.code!r}); the checked functions must return instead'
+        elif isinstance(e, MemoryError):
+            code = 'memory'
+            msg = f'`{func}` ran out of memory (the check is limited to about 2 GB)'
+        elif isinstance(e, bpm_load.NotLoaded):
+            code = 'not-loaded'
+            msg = str(e)
+        elif isinstance(e, NameError) and getattr(e, 'name', None) in self.skipped:
+            code = 'needs-script-state'
+            sl = self.skipped[e.name]
+            msg = (f'`{func}` uses `{e.name}`, which only script code at line {sl} sets; the checker runs only imports, '
+                   f'functions, classes and constant assignments (pass it as an argument or compute it inside)')
+            related.append((sl, f'`{e.name}` is set here by script code that the checker does not run'))
+        else:
+            detail = None
+            if frame is not None:
+                detail, node = self._operand_detail(e, frame, line, dims)
+            msg = f'{name} in `{func}`: ' + (detail or str(e).strip().splitlines()[0] if str(e).strip() else name)
+            if detail is None and str(e).strip():
+                msg = f'{name} in `{func}`: {str(e).strip().splitlines()[0]}'
+            elif detail is None:
+                msg = f'{name} in `{func}`'
+        return {'line': line, 'code': code, 'message': msg, 'related': related, 'node': node, 'func': func}
+
+    def _operand_detail(self, e, frame, line, dims):
+        """For a shape error, the failing product or broadcast with its operands' shapes."""
+        stmt = self.src.stmt_at(line)
+        if stmt is None or not isinstance(e, ValueError):
+            return None, None
+        glb, loc = frame.f_globals, frame.f_locals
+        for node in ast.walk(stmt):
+            pair, kind = None, None
+            if isinstance(node, ast.Call) and len(node.args) == 2 and not node.keywords:
+                fname = (_dotted_name(node.func) or '').split('.')[-1]
+                if fname in ('dot', 'matmul'):
+                    pair, kind = node.args, 'product'
+                elif fname in ('multiply', 'add', 'subtract', 'divide'):
+                    pair, kind = node.args, 'elementwise'
+            elif isinstance(node, ast.BinOp):
+                if isinstance(node.op, ast.MatMult):
+                    pair, kind = (node.left, node.right), 'product'
+                elif isinstance(node.op, (ast.Mult, ast.Add, ast.Sub, ast.Div)):
+                    pair, kind = (node.left, node.right), 'elementwise'
+            if pair is None:
+                continue
+            a, b = (safe_eval(x, glb, loc) for x in pair)
+            if not isinstance(a, np.ndarray) or not isinstance(b, np.ndarray):
+                continue
+            if kind == 'product':
+                bad = a.ndim >= 1 and b.ndim >= 1 and a.shape[-1] != (b.shape[0] if b.ndim == 1 else b.shape[-2])
+                what = 'not aligned'
+            else:
+                try:
+                    np.broadcast_shapes(a.shape, b.shape)
+                    bad = False
+                except ValueError:
+                    bad = True
+                what = 'cannot be broadcast together'
+            if not bad:
+                continue
+            ta, tb = self.src.segment(pair[0]), self.src.segment(pair[1])
+            return (f'`{self.src.segment(node)}`: shapes {fmt_shape(a.shape)} and {fmt_shape(b.shape)} {what} — '
+                    f'`{ta}` is {dims.sym(a.shape, ta)}, `{tb}` is {dims.sym(b.shape, tb)}'), node
+        return None, None
+
+    # -- one run of forward, numerical gradient, backward
+    def _make_inputs(self, layer_dims, user_params, attempt):
+        rng = np.random.RandomState(1000 + attempt)
+        L = len(layer_dims) - 1
+        for _ in range(200):
+            params = {}
+            for l in range(1, L + 1):
+                params[f'W{l}'] = rng.randn(layer_dims[l], layer_dims[l - 1]) / np.sqrt(layer_dims[l - 1]) * 1.5
+                params[f'b{l}'] = rng.randn(layer_dims[l], 1) * 0.5
+            X = rng.randn(layer_dims[0], M)
+            Y = np.zeros((layer_dims[-1], M))
+            Y[:, ::2] = 1.0
+            rng.shuffle(Y.T)
+            # No ReLU pre-activation within the step of its kink (checked as if the hidden layers were ReLU,
+            # the only common kinked activation): no false alarm from a kink.
+            A, ok = X, True
+            for l in range(1, L):
+                Z = params[f'W{l}'] @ A + params[f'b{l}']
+                if np.min(np.abs(Z)) < KINK_MARGIN:
+                    ok = False
+                    break
+                A = np.maximum(Z, 0)
+            if ok:
+                break
+        for k, v in (user_params or {}).items():
+            if k not in params:
+                params[k] = v
+        return params, X, Y
+
+    def _values(self, params, X, Y, layer_dims):
+        v = {'X': X, 'Y': Y, 'parameters': params, 'm': M, 'layer_dims': list(layer_dims)}
+        if self.convention == 'two-layer':
+            v.update({'n_x': layer_dims[0], 'n_h': layer_dims[1], 'n_y': layer_dims[2]})
+        else:
+            v.update({'n_x': layer_dims[0], 'n_y': layer_dims[-1]})
+        for k, a in params.items():
+            if isinstance(k, str):
+                v.setdefault(k, a)
+        return v
+
+    def _split_forward(self, out, layer_dims, primary):
+        n_y = layer_dims[-1]
+        AL, cache = None, None
+        if isinstance(out, np.ndarray):
+            AL = out
+        elif isinstance(out, (tuple, list)):
+            rest = []
+            for item in out:
+                if AL is None and isinstance(item, np.ndarray) and item.size == n_y * M:
+                    AL = item
+                else:
+                    rest.append(item)
+            cache = rest[0] if len(rest) == 1 else tuple(rest)
+        elif isinstance(out, dict):
+            for k in ('AL', f'A{len(layer_dims) - 1}', 'A2', 'Yhat', 'Y_hat', 'output'):
+                if isinstance(out.get(k), np.ndarray):
+                    AL, cache = out[k], out
+                    break
+        return AL, cache
+
+    def _run(self, layer_dims, primary):
+        dims = Dims(layer_dims, M, self.convention)
+        fwd, bwd = self.fn['forward'], self.fn['backward']
+        user_params = None
+        if self.fn['init'] is not None:
+            user_params = self._init(layer_dims, dims, primary)
+            if user_params is False:
+                return None
+        expected = self._expected(layer_dims)
+        for attempt in range(4):
+            params, X, Y = self._make_inputs(layer_dims, user_params, attempt)
+            values = self._values(params, X, Y, layer_dims)
+            out, ftrace = self._traced(fwd, values, 'forward', dims, primary)
+            if isinstance(out, _Failed):
+                return None
+            AL, cache = self._split_forward(out, layer_dims, primary)
+            bad = self._bad_output(AL, out, layer_dims, dims, primary)
+            if bad:
+                return None
+            AL = np.asarray(AL, dtype=np.float64).reshape(layer_dims[-1], M)
+            numerical, kink = self._numerical(fwd, params, X, Y, layer_dims, expected, dims, primary)
+            if numerical is None:
+                return None
+            if not kink:
+                break
+        self.progress(f'running backward `{bwd.__name__}`')
+        bvalues = self._values(params, X, Y, layer_dims)
+        bvalues.update({'cache': cache, 'AL': AL, f'A{len(layer_dims) - 1}': AL})
+        if isinstance(cache, dict):
+            for k, v in cache.items():
+                if isinstance(k, str):
+                    bvalues.setdefault(k, v)
+        res, btrace = self._traced(bwd, bvalues, 'backward', dims, primary)
+        run = {'dims': dims, 'params': params, 'X': X, 'Y': Y, 'AL': AL, 'numerical': numerical,
+               'expected': expected, 'trace': btrace, 'ftrace': ftrace, 'layer_dims': layer_dims, 'failed': None}
+        if isinstance(res, _Failed):
+            run['failed'] = res
+            return run
+        grads = res[0] if isinstance(res, (tuple, list)) and res and isinstance(res[0], dict) else res
+        if not isinstance(grads, dict):
+            if primary:
+                line = btrace.returns.get(id(res), (self._func_line(bwd), None))[0]
+                self.reports.add(line, 'error', 'backward-output',
+                                 f'`{bwd.__name__}` must return a dict of gradients (`{{"dW1": dW1, "db1": db1, …}}`), '
+                                 f'not {type(res).__name__}')
+                self.result['gradients'] = [self._grad_entry(k, 'error', None, dims, None, None, None)
+                                            for k in _grad_order(expected)]
+                return None
+            run['failed'] = _Failed(None, None, 'not-a-dict')
+            return run
+        run['grads'] = grads
+        run['evals'] = self._evaluate(run, primary)
+        return run
+
+    def _expected(self, layer_dims):
+        expected = {}
+        for l in range(1, len(layer_dims)):
+            expected[f'W{l}'] = (layer_dims[l], layer_dims[l - 1])
+            expected[f'b{l}'] = (layer_dims[l], 1)
+        return expected
+
+    def _init(self, layer_dims, dims, primary):
+        fn = self.fn['init']
+        values = {'layer_dims': list(layer_dims), 'n_x': layer_dims[0], 'n_y': layer_dims[-1], 'm': M}
+        if self.convention == 'two-layer':
+            values['n_h'] = layer_dims[1]
+        out, tracer = self._traced(fn, values, 'init', dims, primary)
+        if isinstance(out, _Failed):
+            return False
+        if not isinstance(out, dict):
+            if primary:
+                self.reports.add(self._func_line(fn), 'error', 'init-output',
+                                 f'`{fn.__name__}` must return a dict of parameters (`{{"W1": W1, "b1": b1, …}}`), '
+                                 f'not {type(out).__name__}')
+                raise Abort()
+            return False
+        if primary:
+            for l in range(1, len(layer_dims)):
+                for key, shape in ((f'W{l}', (layer_dims[l], layer_dims[l - 1])), (f'b{l}', (layer_dims[l], 1))):
+                    v = out.get(key)
+                    w = tracer.last_write(v) if v is not None else None
+                    line = w[0] if w else self._func_line(fn)
+                    if v is None:
+                        self.reports.add(line, 'warning', 'init-shape',
+                                         f'`{fn.__name__}` returns no "{key}"; the check uses {key} of shape '
+                                         f'{dims.both(shape, key)}')
+                    elif shape_of(v) != shape:
+                        self.reports.add(line, 'warning', 'init-shape',
+                                         f'{key} from `{fn.__name__}` has shape {dims.both(shape_of(v) or ())} but the '
+                                         f'notes\' {key} is {dims.both(shape, key)}; the check uses the notes\' shape')
+        return out
+
+    def _bad_output(self, AL, out, layer_dims, dims, primary):
+        fwd = self.fn['forward']
+        n_y = layer_dims[-1]
+        problem = None
+        if AL is None:
+            problem = (f'`{fwd.__name__}` must return the output A{len(layer_dims) - 1} of shape {dims.both((n_y, M), "AL")} '
+                       f'(alone or as `(A{len(layer_dims) - 1}, cache)`), but it returned {_describe(out)}')
+        elif not np.all(np.isfinite(AL)) or np.any(AL <= 0) or np.any(AL >= 1):
+            problem = (f'the output of `{fwd.__name__}` must be probabilities strictly between 0 and 1 (a sigmoid output '
+                       f'layer) for the cross-entropy; its values range from {np.nanmin(AL):.3g} to {np.nanmax(AL):.3g}')
+        if problem is None:
+            return False
+        if primary:
+            self.reports.add(self._func_line(fwd), 'error', 'forward-output', problem)
+        return True
+
+    def _numerical(self, fwd, params, X, Y, layer_dims, expected, dims, primary):
+        self.progress('computing numerical gradients')
+        values = self._values(params, X, Y, layer_dims)
+        args, kwargs, _ = self.call.bind(fwd, values)
+        individual = [p for p in kwargs if p in params]
+
+        def J():
+            for p in individual:
+                kwargs[p] = params[p]
+            np.random.seed(1)
+            AL, _ = self._split_forward(fwd(*args, **kwargs), layer_dims, False)
+            return bce(np.asarray(AL, dtype=np.float64).reshape(layer_dims[-1], M), Y)
+
+        out, kink = {}, False
+        try:
+            J0 = J()
+            for key, shape in expected.items():
+                arr = params[key]
+                g = np.zeros(shape)
+                flat = arr.reshape(-1)
+                for i in range(flat.size):
+                    old = flat[i]
+                    flat[i] = old + EPS
+                    jp = J()
+                    flat[i] = old - EPS
+                    jm = J()
+                    flat[i] = old
+                    g.flat[i] = (jp - jm) / (2 * EPS)
+                    right, left = (jp - J0) / EPS, (J0 - jm) / EPS
+                    if abs(right - left) > 1e-4 * max(abs(right), abs(left)) + 1e-5:
+                        kink = True
+                out[key] = g
+        except BaseException as e:  # noqa: BLE001
+            if isinstance(e, KeyboardInterrupt):
+                raise
+            if primary:
+                info = self._exception(e, fwd, 'forward', dims)
+                self.reports.add(info['line'], 'error', info['code'],
+                                 info['message'] + ' (while the forward ran with a parameter nudged by 1e-6)',
+                                 info['related'], node=info['node'])
+                raise Abort()
+            return None, False
+        return out, kink
+
+    # -- evaluating the gradients
+    def _grad_entry(self, key, status, shape, dims, rel, line, hint, param=None):
+        pkey = key[1:]
+        exp = dims.param_shape(pkey)
+        return {'name': key, 'param': pkey, 'status': status, 'shape': list(shape) if shape is not None else None,
+                'expectedShape': list(exp), 'symbolicShape': dims.sym(exp, pkey), 'relDifference': rel,
+                'line': line, 'hint': hint}
+
+    def _evaluate(self, run, primary):
+        dims, grads, tracer = run['dims'], run['grads'], run['trace']
+        bwd = self.fn['backward']
+        dict_write = tracer.first_write(grads)
+        dict_line = dict_write[0] if dict_write else tracer.returns.get(id(grads), (self._func_line(bwd),))[0]
+        lower = {k.lower(): k for k in grads if isinstance(k, str)}
+        evals = {}
+        for pkey in run['expected']:
+            key = 'd' + pkey
+            ev = {'key': key, 'pkey': pkey, 'status': 'ok', 'shape': None, 'rel': None, 'line': None, 'hint': None,
+                  'code': None, 'fix': None, 'squeezed': False, 'write': None, 'writes': [], 'value': None, 'c': None}
+            evals[key] = ev
+            exp = run['expected'][pkey]
+            num = run['numerical'][pkey]
+            gk = key if key in grads else lower.get(key.lower())
+            if gk is None:
+                ev.update(status='missing', line=dict_line, code='missing-gradient')
+                continue
+            g = grads[gk]
+            write = tracer.last_write(g) if g is not None else None
+            kl = self.src.key_lines(gk)
+            ev['write'] = write
+            ev['writes'] = tracer.writes.get(id(g), []) if g is not None else []
+            ev['line'] = write[0] if write else (kl[0] if kl else dict_line)
+            if g is None:
+                ev.update(status='value', code='gradient-none', line=kl[0] if kl else ev['line'])
+                continue
+            if isinstance(g, (float, int, np.generic)) and not isinstance(g, bool):
+                g = np.asarray(g, dtype=np.float64)
+            if not isinstance(g, np.ndarray) or g.dtype.kind not in 'fiub':
+                ev.update(status='value', code='gradient-type', shape=None, hint=f'{key} is a {type(g).__name__}, not a numpy array')
+                continue
+            g = g.astype(np.float64)
+            ev['shape'] = g.shape
+            ev['value'] = g
+            if g.shape != exp:
+                if g.size == 1 and int(np.prod(exp)) == 1:
+                    ev['squeezed'] = True
+                    g = g.reshape(exp)
+                else:
+                    ev['status'] = 'shape'
+                    self._diagnose_shape(ev, g, num, exp, dims)
+                    continue
+            rel = _rel(g, num)
+            ev['rel'] = rel
+            if not np.isfinite(rel) or rel > TOLERANCE:
+                ev['status'] = 'value'
+                self._diagnose_value(ev, g, num, dims)
+        return evals
+
+    def _stmt_of(self, ev):
+        w = ev['write']
+        if not w:
+            return None
+        stmt = self.src.stmt_at(w[0])
+        return stmt if isinstance(stmt, (ast.Assign, ast.AugAssign, ast.AnnAssign, ast.Return)) else None
+
+    def _diagnose_value(self, ev, g, num, dims):
+        nn = float(np.sum(num * num))
+        ev['code'] = 'gradient-value'
+        if nn == 0:
+            return
+        c = float(np.sum(g * num) / nn)
+        resid = np.linalg.norm(g - c * num) / max(np.linalg.norm(g), 1e-300)
+        if resid > 1e-5:
+            return
+        ev['c'] = c
+        for target, code, text in ((M, 'missing-1-over-m', f'{ev["key"]} is m = {M} times the numerical gradient: the 1/m is missing'),
+                                   (1 / M, 'extra-1-over-m', f'{ev["key"]} is 1/m = 1/{M} of the numerical gradient: 1/m is applied twice'),
+                                   (-1, 'sign-flipped', f'{ev["key"]} is −1 times the numerical gradient: the sign is flipped'),
+                                   (2, 'factor-2', f'{ev["key"]} is 2 times the numerical gradient'),
+                                   (0.5, 'factor-2', f'{ev["key"]} is half the numerical gradient')):
+            if abs(c / target - 1) < 1e-4:
+                ev['code'], ev['hint'] = code, text
+                if code == 'missing-1-over-m':
+                    ev['fix'] = self._fix_one_over_m(ev)
+                return
+
+    def _diagnose_shape(self, ev, g, num, exp, dims):
+        key, pkey = ev['key'], ev['pkey']
+        ev['code'] = 'gradient-shape'
+        stmt = self._stmt_of(ev)
+        snap, glb = (ev['write'][3], ev['write'][4]) if ev['write'] else ({}, {})
+        value = stmt.value if stmt is not None else None
+        sums = [n for n in ast.walk(value) if isinstance(n, ast.Call) and (_dotted_name(n.func) or '').split('.')[-1] in ('sum', 'mean')] if value is not None else []
+        if len(exp) == 2 and g.ndim == 1 and g.shape[0] == exp[0] and exp[1] == 1:
+            ev['code'] = 'missing-keepdims'
+            ev['hint'] = f'{key} has shape {fmt_shape(g.shape)} but {pkey} is {fmt_shape(exp)}: add keepdims=True to the sum'
+            if _rel(g.reshape(exp), num) <= TOLERANCE:
+                plain = [n for n in sums if not any(k.arg == 'keepdims' for k in n.keywords) and n.lineno == n.end_lineno]
+                if len(plain) == 1:
+                    ev['fix'] = {'title': 'Add keepdims=True', 'edits': [self._insert_before_close(plain[0], ', keepdims=True')]}
+            return
+        if len(exp) == 2 and g.shape == exp[::-1] and exp[0] != exp[1]:
+            ev['code'] = 'transposed-product'
+            if _rel(g.T, num) <= TOLERANCE:
+                ev['hint'] = f'{key} is the transpose of the right gradient: swap the operands of the product'
+                ev['fix'] = self._fix_transpose(stmt, snap, glb)
+            else:
+                ev['hint'] = f'{key} has the transposed shape of {pkey}'
+            return
+        axis0 = [n for n in sums if _axis_arg(n) == 0]
+        if M in g.shape and len(axis0) == 1:
+            call = axis0[0]
+            ev['code'] = 'wrong-axis'
+            ev['hint'] = f'{key} sums over axis=0 (the units) where axis=1 (the m examples) was meant'
+            operand = safe_eval(call.args[0], glb, snap) if call.args else None
+            if isinstance(operand, np.ndarray) and operand.ndim == 2:
+                now = np.sum(operand, axis=0, keepdims=True).reshape(-1)
+                flat = g.reshape(-1)
+                if now.size == flat.size and np.dot(now, now) > 0:
+                    s = float(np.dot(flat, now) / np.dot(now, now))
+                    predicted = s * np.sum(operand, axis=1, keepdims=True)
+                    if predicted.shape == exp and _rel(predicted, num) <= TOLERANCE and np.allclose(flat, s * now):
+                        ev['fix'] = self._fix_axis(call, len(exp) == 2)
+            return
+        for node in (ast.walk(value) if value is not None else ()):
+            if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mult):
+                a, b = safe_eval(node.left, glb, snap), safe_eval(node.right, glb, snap)
+                if not (isinstance(a, np.ndarray) and isinstance(b, np.ndarray) and a.ndim == 2 and b.ndim == 2):
+                    continue
+                try:
+                    out = np.broadcast_shapes(a.shape, b.shape)
+                except ValueError:
+                    continue
+                if out != g.shape:
+                    continue
+                la, lb = self.src.segment(node.left), self.src.segment(node.right)
+                suggestion = None
+                if a.shape[1] == b.shape[0] and (a.shape[0], b.shape[1]) == exp:
+                    suggestion = f'np.dot({la}, {lb})'
+                elif a.shape[1] == b.shape[1] and (a.shape[0], b.shape[0]) == exp:
+                    suggestion = f'np.dot({la}, {_toggle_t(node.right, self.src)})'
+                if suggestion:
+                    ev['code'] = 'broadcast-instead-of-matmul'
+                    ev['hint'] = (f'`{self.src.segment(node)}` is an elementwise product, broadcast to {dims.sym(out)}; '
+                                  f'a matrix product was meant: {suggestion}')
+                    return
+
+    # -- quick fixes (only where certain)
+    def _pos(self, line, byte_col):
+        return line, self.src.col(line, byte_col)
+
+    def _insert_before_close(self, call, text):
+        line, col = self._pos(call.end_lineno, call.end_col_offset - 1)
+        return {'line': line, 'column': col, 'endLine': line, 'endColumn': col, 'newText': text}
+
+    def _fix_axis(self, call, add_keepdims):
+        node = None
+        for k in call.keywords:
+            if k.arg == 'axis':
+                node = k.value
+        if node is None and len(call.args) >= 2:
+            node = call.args[1]
+        if node is None or node.lineno != node.end_lineno:
+            return None
+        l, c = self._pos(node.lineno, node.col_offset)
+        _, e = self._pos(node.lineno, node.end_col_offset)
+        edits = [{'line': l, 'column': c, 'endLine': l, 'endColumn': e, 'newText': '1'}]
+        if add_keepdims and not any(k.arg == 'keepdims' for k in call.keywords):
+            if call.lineno != call.end_lineno:
+                return None
+            edits.append(self._insert_before_close(call, ', keepdims=True'))
+        return {'title': 'Sum over axis=1 (the examples)', 'edits': edits}
+
+    def _fix_transpose(self, stmt, snap, glb):
+        if stmt is None or not isinstance(stmt, ast.Assign) or len(stmt.targets) != 1:
+            return None
+        products = []
+        for n in ast.walk(stmt.value):
+            if isinstance(n, ast.Call) and (_dotted_name(n.func) or '').split('.')[-1] in ('dot', 'matmul') and len(n.args) == 2 and not n.keywords:
+                products.append((n, n.args[0], n.args[1]))
+            elif isinstance(n, ast.BinOp) and isinstance(n.op, ast.MatMult):
+                products.append((n, n.left, n.right))
+        if len(products) != 1:
+            return None
+        node, a, b = products[0]
+        if node.lineno != node.end_lineno:
+            return None
+        # Everything around the product must be scalar factors, so transposing it transposes the gradient.
+        scalars_only = _scalar_context(stmt.value, node, snap, glb)
+        if not scalars_only:
+            return None
+        na, nb = _toggle_t(b, self.src), _toggle_t(a, self.src)
+        if isinstance(node, ast.Call):
+            text = f'{self.src.segment(node.func)}({na}, {nb})'
+        else:
+            text = f'{na} @ {nb}'
+        l, c = self._pos(node.lineno, node.col_offset)
+        _, e = self._pos(node.lineno, node.end_col_offset)
+        return {'title': 'Swap the operands of the product', 'edits': [{'line': l, 'column': c, 'endLine': l, 'endColumn': e, 'newText': text}]}
+
+    def _fix_one_over_m(self, ev):
+        w = ev['write']
+        stmt = self._stmt_of(ev)
+        # Certain only when one assignment made the whole gradient and `m` is in scope there.
+        if not w or not isinstance(stmt, ast.Assign) or len(stmt.targets) != 1 or len(ev['writes']) != 1:
+            return None
+        if w[3].get('m') != M or stmt.value.lineno != stmt.value.end_lineno:
+            return None
+        value = stmt.value
+        style = self._one_over_m_style()
+        l, c = self._pos(value.lineno, value.col_offset)
+        _, e = self._pos(value.lineno, value.end_col_offset)
+        src = self.src.segment(value)
+        wrap = isinstance(value, ast.BinOp) and isinstance(value.op, (ast.Add, ast.Sub))
+        if style == 'suffix':
+            text = f'({src}) / m' if isinstance(value, (ast.BinOp, ast.UnaryOp)) else f'{src} / m'
+        else:
+            text = f'{style} * ({src})' if wrap else f'{style} * {src}'
+        return {'title': 'Multiply by 1/m', 'edits': [{'line': l, 'column': c, 'endLine': l, 'endColumn': e, 'newText': text}]}
+
+    def _one_over_m_style(self):
+        """How this file writes 1/m (`1 / m`, `1./m`, `(1/m)`, `… / m`), so the fix matches it."""
+        prefix = re.compile(r'\(?\s*1(?:\.0*)?\s*/\s*m\s*\)?')
+        for text in self.src.lines:
+            if re.search(r'(^|[^\w.])' + prefix.pattern + r'\s*\*', text):
+                mt = re.search(prefix.pattern + r'(?=\s*\*)', text)
+                return mt.group(0).strip()
+        for text in self.src.lines:
+            if re.search(r'\)\s*/\s*m\b', text):
+                return 'suffix'
+        return '1 / m'
+
+    # -- turning the first run into gradient results and reports
+    def _report(self, run):
+        dims, evals = run['dims'], run['evals']
+        order = _grad_order(run['expected'])
+        L = len(run['layer_dims']) - 1
+
+        def wrong(key):
+            ev = evals[key]
+            return ev['status'] == 'value' and ev['code'] not in ('gradient-none', 'gradient-type')
+
+        grouped = {}
+        top = 0
+        for l in range(1, L + 1):
+            if all(wrong(f'dW{k}') and wrong(f'db{k}') for k in range(1, l + 1)):
+                top = l
+        if top:
+            group = self._upstream(run, top)
+            if group is not None:
+                for key in order:
+                    if wrong(key) and int(key[2:]) <= top:
+                        grouped[key] = group
+        by_line = {}
+        for key in order:
+            ev = evals[key]
+            group = grouped.get(key)
+            hint = ev['hint']
+            if group is not None:
+                hint = f'spoiled by {group["name"]} at line {group["line"]}' + (f' ({group["hint"]})' if group['hint'] else '')
+            self.result['gradients'].append(self._grad_entry(key, ev['status'], ev['shape'], dims, ev['rel'], ev['line'], hint))
+            if ev['status'] == 'ok' or group is not None:
+                continue
+            by_line.setdefault((ev['line'], ev['code']), []).append(ev)
+        for group in {id(g): g for g in grouped.values()}.values():
+            self._report_group(group, evals, dims)
+        for (line, code), evs in by_line.items():
+            self._report_gradients(line, code, evs, dims, run)
+
+    def _upstream(self, run, l):
+        """The intermediate shared by dW_l and db_l (e.g. dZ1), if the evidence says it is the fault."""
+        evals, dims = run['evals'], run['dims']
+        ew, eb = evals[f'dW{l}'], evals[f'db{l}']
+        if not ew['write'] or not eb['write']:
+            return None
+        sw, sb = self.src.stmt_at(ew['write'][0]), self.src.stmt_at(eb['write'][0])
+        if sw is None or sb is None:
+            return None
+        snap_w, snap_b = ew['write'][3], eb['write'][3]
+        names_w = {n.id for n in ast.walk(sw) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
+        names_b = {n.id for n in ast.walk(sb) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
+        n_l, n_prev = run['layer_dims'][l], run['layer_dims'][l - 1]
+        D = name = None
+        for n in sorted(names_w & names_b):
+            v = snap_w.get(n)
+            if isinstance(v, np.ndarray) and v.shape == (n_l, M) and snap_b.get(n) is v:
+                D, name = v, n
+                break
+        if D is None:
+            return None
+        writes = run['trace'].writes.get(id(D))
+        if not writes:
+            return None
+        # If dW_l and db_l follow from this dZ as the notes say (with 1/m in either place), dZ is right
+        # and the two faults are on their own lines.
+        A = None
+        for n in sorted(names_w - {name}):
+            v = snap_w.get(n)
+            if isinstance(v, np.ndarray) and v.shape in ((n_prev, M), (M, n_prev)) and n_prev != M:
+                A = v if v.shape == (n_prev, M) else v.T
+                break
+        if A is not None:
+            num_w, num_b = run['numerical'][f'W{l}'], run['numerical'][f'b{l}']
+            implied_w, implied_b = D @ A.T / M, np.sum(D, axis=1, keepdims=True) / M
+            for s in (1.0, 1.0 / M):
+                if _rel(implied_w, s * num_w) <= 1e-6 and _rel(implied_b, s * num_b) <= 1e-6:
+                    return None
+        cs = [evals[k]['c'] for k in evals if evals[k]['status'] == 'value' and int(k[2:]) <= l]
+        hint = None
+        if cs and all(c is not None for c in cs) and max(cs) - min(cs) <= 1e-4 * max(abs(c) for c in cs):
+            c = cs[0]
+            for target, text in ((M, 'm = 7 times too large: the 1/m is missing or misplaced'),
+                                 (1 / M, 'm = 7 times too small: 1/m is applied twice'),
+                                 (-1, 'the sign is flipped'), (2, 'twice too large'), (0.5, 'half too small')):
+                if abs(c / target - 1) < 1e-4:
+                    hint = text
+        last = writes[-1]
+        return {'name': last[2] if not last[2].startswith('<') else name, 'line': last[0], 'layer': l,
+                'writes': writes, 'hint': hint, 'var': name}
+
+    def _report_group(self, group, evals, dims):
+        spoiled = [k for k in evals if evals[k]['status'] == 'value' and int(k[2:]) <= group['layer']]
+        rels = ', '.join(f'{k} {evals[k]["rel"]:.2g}' for k in spoiled if evals[k]['rel'] is not None)
+        L = max(int(k[2:]) for k in evals)
+        above = (f'; the layer above ({", ".join(k for k in evals if int(k[2:]) == group["layer"] + 1)}) is right, '
+                 f'so the fault is in {group["name"]} or what it is computed from'
+                 if group['layer'] < L else '; the fault is in it or what it is computed from')
+        msg = (f'{group["name"]} is wrong: it spoils {_join(spoiled)} (rel. differences {rels}; tolerance {TOLERANCE:g})'
+               + above + (f' — {group["hint"]}' if group['hint'] else ''))
+        related = [(w[0], f'{group["name"]} is first computed here') for w in group['writes'][:-1]]
+        for k in spoiled:
+            if evals[k]['line']:
+                related.append((evals[k]['line'], f'{k} is computed from it here'))
+        self.reports.add(group['line'], 'error', 'wrong-intermediate', msg, related)
+
+    def _describe_gradient(self, ev, dims):
+        key, pkey = ev['key'], ev['pkey']
+        exp = dims.param_shape(pkey)
+        if ev['status'] == 'missing':
+            return f'the returned gradients have no "{key}"'
+        if ev['code'] == 'gradient-none':
+            return f'{key} is None: it is not computed yet'
+        if ev['code'] == 'gradient-type':
+            return ev['hint']
+        if ev['status'] == 'shape':
+            msg = f'{key} has shape {dims.both(ev["shape"], key if tuple(ev["shape"]) == exp else None)} but {pkey} is {dims.both(exp, pkey)}'
+            return msg + (f' — {ev["hint"]}' if ev['hint'] else '')
+        g = ev['value'].reshape(exp)
+        num = self._num_of(ev)
+        idx = np.unravel_index(int(np.argmax(np.abs(g - num))), exp)
+        where = ', '.join(str(int(i)) for i in idx)
+        msg = (f'{key} is wrong: relative difference {ev["rel"]:.2g} > tolerance {TOLERANCE:g}; worst entry '
+               f'{key}[{where}]: analytic {g[idx]:.6g}, numerical {num[idx]:.6g}')
+        return msg + (f' — {ev["hint"]}' if ev['hint'] else '')
+
+    def _report_gradients(self, line, code, evs, dims, run):
+        self._num_of = lambda ev: run['numerical'][ev['pkey']]
+        bwd = self.fn['backward']
+        if code == 'missing-gradient':
+            have = ', '.join(f'"{k}"' for k in run['grads'] if isinstance(k, str)) or 'nothing'
+            absent = _join(['"' + e['key'] + '"' for e in evs])
+            msg = f'the gradients returned by `{bwd.__name__}` have no {absent} (they have {have})'
+            self.reports.add(line, 'error', code, msg)
+            return
+        msg = self._describe_gradient(evs[0], dims)
+        if len(evs) > 1:
+            msg += f' (the same line also computes {_join([e["key"] for e in evs[1:]])}, wrong too)'
+        related = []
+        for ev in evs:
+            for kl in self.src.key_lines(ev['key']):
+                if kl != line:
+                    related.append((kl, f'{ev["key"]} is stored here'))
+        self.reports.add(line, 'error', code, msg, related, fix=evs[0]['fix'])
+
+    # -- n_y = 2: bugs that only n_y = 1 hides
+    def _latent(self, run1):
+        self.progress('second run with n_y = 2')
+        dims2 = list(run1['layer_dims'][:-1]) + [2]
+        try:
+            run2 = self._run(dims2, primary=False)
+        except Abort:
+            run2 = None
+        ok1 = [g['name'] for g in self.result['gradients'] if g['status'] == 'ok']
+        squeezed = [k for k in ok1 if run1['evals'][k]['squeezed']]
+        if run2 is None:
+            for k in squeezed:
+                ev = run1['evals'][k]
+                self.reports.add(ev['line'], 'warning', 'latent-n_y-1',
+                                 f'{k} has shape {fmt_shape(ev["shape"])} where {ev["pkey"]} is '
+                                 f'{run1["dims"].both(run1["expected"][ev["pkey"]], ev["pkey"])}: right only because n_y = 1; '
+                                 f'use np.sum(…, axis=1, keepdims=True)')
+            return
+        if run2['failed'] is not None:
+            info = run2['failed'].info
+            if info is None or info['code'] != 'exception':
+                return
+            suggestion = ''
+            node = info['node']
+            if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mult):
+                suggestion = (f' — `{self.src.segment(node)}` is an elementwise product that equals the matrix product only '
+                              f'while n_y = 1: use np.dot({self.src.segment(node.left)}, {self.src.segment(node.right)})')
+            self.reports.add(info['line'], 'warning', 'latent-n_y-1',
+                             f'right only because n_y = 1: with n_y = 2, {info["message"]}{suggestion}',
+                             info['related'], node=node)
+            return
+        by_line = {}
+        for k in ok1:
+            ev = run2['evals'][k]
+            if ev['status'] != 'ok':
+                by_line.setdefault(ev['line'], []).append(ev)
+        self._num_of = lambda ev: run2['numerical'][ev['pkey']]
+        for line, evs in by_line.items():
+            msg = self._describe_gradient(evs[0], run2['dims'])
+            names = _join([e['key'] for e in evs])
+            self.reports.add(line, 'warning', 'latent-n_y-1',
+                             f'{names} {"is" if len(evs) == 1 else "are"} right only because n_y = 1: with n_y = 2, {msg}')
+
+    # -- compute_cost
+    def _check_cost(self, run1):
+        fn = self.fn['cost']
+        dims = run1['dims']
+        AL, Y = run1['AL'], run1['Y']
+        values = {'AL': AL, 'A2': AL, 'Y': Y, 'parameters': run1['params'], 'm': M}
+        out, tracer = self._traced(fn, values, 'cost', dims, True)
+        arr = np.asarray(out, dtype=np.float64) if isinstance(out, (np.ndarray, np.generic, float, int)) else None
+        line = self._cost_line(fn, out, tracer)
+        if arr is None or arr.size != 1:
+            self.reports.add(line, 'error', 'cost-shape',
+                             f'`{fn.__name__}` must return one number (the mean loss over the m examples), not {_describe(out)}')
+            return
+        c, J = float(arr.reshape(())), bce(AL, Y)
+        if abs(c - J) <= 1e-6 * max(1.0, abs(J)):
+            return
+        hint = ''
+        if J != 0:
+            for target, text in ((M, 'it is m = 7 times the mean: the 1/m is missing'),
+                                 (-1, 'the sign is flipped'), (1 / M, 'it is 1/m of the mean: 1/m is applied twice')):
+                if abs(c / J / target - 1) < 1e-6:
+                    hint = f' — {text}'
+        self.reports.add(line, 'error', 'cost-mismatch',
+                         f'`{fn.__name__}` returns {c:.6g} but the binary cross-entropy of this output is {J:.6g}{hint}')
+
+    def _cost_line(self, fn, out, tracer):
+        node = self.src.function_node(fn.__code__.co_name, fn.__code__.co_firstlineno)
+        if node is not None:
+            for sub in ast.walk(node):
+                if isinstance(sub, ast.Call) and (bpm_load._dotted(sub.func) or '').split('.')[-1] in ('log', 'log1p'):
+                    stmt = sub
+                    for s in ast.walk(node):
+                        if isinstance(s, ast.stmt) and not isinstance(s, ast.FunctionDef) and s.lineno <= sub.lineno <= s.end_lineno:
+                            stmt = s
+                    return stmt.lineno
+        w = tracer.last_write(out) if tracer else None
+        return w[0] if w else self._func_line(fn)
+
+
+class _Failed:
+    def __init__(self, exc, info, kind):
+        self.exc, self.info, self.kind = exc, info, kind
+
+
+_dotted_name = bpm_load._dotted
+
+
+def _axis_arg(call):
+    node = None
+    for k in call.keywords:
+        if k.arg == 'axis':
+            node = k.value
+    if node is None and len(call.args) >= 2:
+        node = call.args[1]
+    return node.value if isinstance(node, ast.Constant) and isinstance(node.value, int) else None
+
+
+def _toggle_t(node, src):
+    if isinstance(node, ast.Attribute) and node.attr == 'T':
+        return src.segment(node.value)
+    if isinstance(node, (ast.Name, ast.Subscript, ast.Attribute, ast.Call)):
+        return src.segment(node) + '.T'
+    return f'({src.segment(node)}).T'
+
+
+def _scalar_context(value, product, snap, glb):
+    if value is product:
+        return True
+    if isinstance(value, ast.BinOp) and isinstance(value.op, (ast.Mult, ast.Div)):
+        for inner, other in ((value.left, value.right), (value.right, value.left)):
+            if any(n is product for n in ast.walk(inner)):
+                v = safe_eval(other, glb, snap)
+                return (v is not None and np.ndim(v) == 0) and _scalar_context(inner, product, snap, glb) \
+                    and not (other is value.left and isinstance(value.op, ast.Div))
+    return False
+
+
+def _grad_order(expected):
+    return ['d' + k for k in expected]
+
+
+def _known_args(role):
+    if role == 'backward':
+        return 'parameters, cache/caches, X, Y, AL/A2, m, W1, b1, …'
+    if role == 'init':
+        return 'n_x, n_h, n_y or layer_dims'
+    if role == 'cost':
+        return 'AL/A2, Y, parameters, m'
+    return 'X, parameters (or W1, b1, …), layer_dims'
+
+
+def _describe(out):
+    s = shape_of(out)
+    if isinstance(out, np.ndarray):
+        return f'an array of shape {fmt_shape(s)}'
+    return f'a {type(out).__name__}'
+
+
+def _join(names):
+    names = list(names)
+    return names[0] if len(names) == 1 else ', '.join(names[:-1]) + ' and ' + names[-1]
+
+
+def _finite(v):
+    if isinstance(v, float):
+        return v if np.isfinite(v) else None
+    if isinstance(v, dict):
+        return {k: _finite(x) for k, x in v.items()}
+    if isinstance(v, (list, tuple)):
+        return [_finite(x) for x in v]
+    if isinstance(v, np.generic):
+        return _finite(v.item())
+    return v
+
+
+def check(text, file_name, functions=None, timeout_s=10.0, progress=lambda s: None):
+    """Checks one file's text; returns a JSON-compatible CheckResult (without durationMs)."""
+    return _finite(Checker(text, file_name, functions, timeout_s, progress).run())

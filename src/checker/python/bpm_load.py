@@ -1,0 +1,202 @@
+"""Loads a user's file without running its script code: imports, functions, classes and constant
+assignments only. Students often train for minutes at module level; none of that runs here."""
+import ast
+import builtins
+import sys
+import types
+
+# Calls allowed in a module-level constant, by the dotted name's first part; anything that reads
+# files is refused even there (only the user's file is read).
+_CONST_CALL_ROOTS = {'np', 'numpy', 'math', 'int', 'float', 'len', 'range', 'list', 'tuple', 'dict', 'str', 'abs', 'min', 'max', 'round', 'sum', 'pow'}
+_FILE_WORDS = ('load', 'save', 'genfromtxt', 'fromfile', 'tofile', 'memmap', 'open', 'read')
+_PLOTTING = ('matplotlib', 'seaborn', 'IPython', 'pylab', 'tqdm')
+
+
+class NotLoaded(Exception):
+    """A name the file's functions use that the checker could not provide."""
+
+
+class InputCalled(BaseException):
+    """input() was called; BaseException so a user's `except Exception` cannot swallow it."""
+
+
+def _dotted(node):
+    parts = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if isinstance(node, ast.Name):
+        parts.append(node.id)
+        return '.'.join(reversed(parts))
+    return None
+
+
+def is_constant_expr(node):
+    """True for values that cannot read data or run for long: literals, arithmetic, lambdas,
+    names, and numpy/math calls that are not file I/O."""
+    if isinstance(node, ast.Lambda):
+        return True
+    for sub in ast.walk(node):
+        if isinstance(sub, ast.Call):
+            name = _dotted(sub.func)
+            if not name or name.split('.')[0] not in _CONST_CALL_ROOTS:
+                return False
+            if any(w in name.lower() for w in _FILE_WORDS):
+                return False
+        elif isinstance(sub, (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp, ast.Await,
+                              ast.Yield, ast.YieldFrom, ast.NamedExpr)):
+            return False
+    return True
+
+
+def _targets(stmt):
+    names = []
+    for node in ast.walk(stmt):
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+            names.append(node.id)
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            names.append(node.name)
+    return names
+
+
+class _Noop:
+    """Stands in for any plotting object: every attribute and call is harmless."""
+
+    def __getattr__(self, name):
+        return self
+
+    def __call__(self, *a, **k):
+        return self
+
+    def __iter__(self):
+        return iter((self, self))
+
+    def __getitem__(self, key):
+        return self
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+
+class _PlotStub(types.ModuleType):
+    def __getattr__(self, name):
+        if name.startswith('__'):
+            raise AttributeError(name)
+        return _Noop()
+
+
+class _PlotFinder:
+    """Serves plotting modules as no-op stubs: plotting is irrelevant to a gradient check and
+    may be missing (or slow to import, or try to open a window)."""
+
+    def find_spec(self, fullname, path=None, target=None):
+        if fullname.split('.')[0] in _PLOTTING:
+            import importlib.machinery
+            return importlib.machinery.ModuleSpec(fullname, self, is_package=True)
+        return None
+
+    def create_module(self, spec):
+        mod = _PlotStub(spec.name)
+        mod.__path__ = []
+        return mod
+
+    def exec_module(self, module):
+        pass
+
+
+class _Missing:
+    """Bound in place of something an import could not provide; fails only when used."""
+
+    def __init__(self, what, line, reason):
+        object.__setattr__(self, '_what', what)
+        object.__setattr__(self, '_line', line)
+        object.__setattr__(self, '_reason', reason)
+
+    def _fail(self):
+        raise NotLoaded(f"`{self._what}` (imported at line {self._line}) is not available: {self._reason}")
+
+    def __getattr__(self, name):
+        if name.startswith('__'):
+            raise AttributeError(name)
+        self._fail()
+
+    def __call__(self, *a, **k):
+        self._fail()
+
+
+def install_sandbox(harness_dir):
+    """Process-wide changes for a check child: plotting stubs, no input(), no local imports."""
+    sys.meta_path.insert(0, _PlotFinder())
+
+    def no_input(*args, **kwargs):
+        raise InputCalled()
+
+    builtins.input = no_input
+    # The user's directory and the working directory are not searched: only the user's file is read.
+    sys.path[:] = [p for p in sys.path if p not in ('', '.', harness_dir)]
+
+
+def load(tree, mark):
+    """Executes the kept statements of the module `tree` in a fresh namespace.
+    Returns (namespace, skipped, problems): skipped maps a name set only by script code to its line;
+    problems lists (line, message) for kept statements that failed."""
+    ns = {'__name__': '__backprop_map_check__', '__file__': mark, '__builtins__': builtins}
+    skipped = {}
+    problems = []
+
+    def run(stmt):
+        code = compile(ast.Module(body=[stmt], type_ignores=[]), mark, 'exec')
+        exec(code, ns)
+
+    def do_import(stmt):
+        try:
+            run(stmt)
+        except BaseException as e:  # noqa: BLE001 — any failing import becomes a placeholder
+            if isinstance(e, (KeyboardInterrupt,)):
+                raise
+            mod = stmt.module if isinstance(stmt, ast.ImportFrom) else None
+            local = isinstance(e, ModuleNotFoundError)
+            for alias in stmt.names:
+                bound = alias.asname or alias.name.split('.')[0]
+                what = f"{mod}.{alias.name}" if mod else alias.name
+                if local:
+                    reason = (f"module `{e.name}` is not installed for this Python, and the checker reads only "
+                              f"the checked file (copy what the functions need into it)")
+                else:
+                    reason = f"importing it failed ({type(e).__name__}: {e})"
+                ns[bound] = _Missing(what, stmt.lineno, reason)
+
+    def visit(body):
+        for stmt in body:
+            if isinstance(stmt, (ast.Import, ast.ImportFrom)):
+                do_import(stmt)
+            elif isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                try:
+                    run(stmt)
+                except Exception as e:  # a decorator or class body failed
+                    problems.append((stmt.lineno, f"`{stmt.name}` could not be defined: {type(e).__name__}: {e}"))
+            elif isinstance(stmt, (ast.Assign, ast.AnnAssign)) and stmt.value is not None and is_constant_expr(stmt.value):
+                try:
+                    run(stmt)
+                except Exception:
+                    for n in _targets(stmt):
+                        skipped.setdefault(n, stmt.lineno)
+            elif isinstance(stmt, ast.Try):
+                visit(stmt.body)
+            elif isinstance(stmt, ast.If) and _is_main_guard(stmt):
+                for n in _targets(stmt):
+                    skipped.setdefault(n, stmt.lineno)
+            else:
+                for n in _targets(stmt):
+                    skipped.setdefault(n, stmt.lineno)
+
+    visit(tree.body)
+    return ns, skipped, problems
+
+
+def _is_main_guard(stmt):
+    t = stmt.test
+    return (isinstance(t, ast.Compare) and isinstance(t.left, ast.Name) and t.left.id == '__name__')

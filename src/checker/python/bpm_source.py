@@ -1,0 +1,310 @@
+"""Source positions, shapes in the notes' notation, and the line tracer."""
+import ast
+import re
+import sys
+
+import numpy as np
+
+
+class Source:
+    """The user's text with 1-based, character-based positions (ast gives UTF-8 byte offsets)."""
+
+    def __init__(self, text, tree):
+        self.text = text
+        self.tree = tree
+        self.lines = text.splitlines()
+        self._stmt = {}
+        self.functions = {}
+        for node in ast.walk(tree):
+            if isinstance(node, ast.stmt):
+                # The innermost statement that starts on a line wins (bodies are visited later).
+                prev = self._stmt.get(node.lineno)
+                if prev is None or _contains(prev, node):
+                    self._stmt[node.lineno] = node
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                self.functions[(node.name, node.lineno)] = node
+
+    def line_text(self, line):
+        return self.lines[line - 1] if 0 < line <= len(self.lines) else ''
+
+    def col(self, line, byte_offset):
+        """1-based character column of a byte offset on a line."""
+        raw = self.line_text(line).encode('utf-8')
+        return len(raw[:byte_offset].decode('utf-8', 'replace')) + 1
+
+    def stmt_at(self, line):
+        return self._stmt.get(line)
+
+    def span(self, line):
+        """(column, endColumn) of the statement at a line, else of the line's text."""
+        node = self.stmt_at(line)
+        text = self.line_text(line)
+        if node is None:
+            stripped = len(text) - len(text.lstrip())
+            return stripped + 1, max(len(text.rstrip()) + 1, stripped + 2)
+        start = self.col(line, node.col_offset)
+        end = self.col(line, node.end_col_offset) if node.end_lineno == line else len(text.rstrip()) + 1
+        return start, max(end, start + 1)
+
+    def node_span(self, node):
+        start = self.col(node.lineno, node.col_offset)
+        end = self.col(node.lineno, node.end_col_offset) if node.end_lineno == node.lineno else len(self.line_text(node.lineno).rstrip()) + 1
+        return start, max(end, start + 1)
+
+    def segment(self, node):
+        return ast.get_source_segment(self.text, node) or ''
+
+    def function_node(self, name, first_line):
+        node = self.functions.get((name, first_line))
+        if node is None:  # decorated functions report the decorator's line as co_firstlineno
+            for (n, l), f in self.functions.items():
+                if n == name and f.lineno >= first_line and (node is None or f.lineno < node.lineno):
+                    node = f
+        return node
+
+    def key_lines(self, key):
+        """Lines where a string key is written: `grads["dW1"] = …` or `{"dW1": …}`."""
+        out = []
+        for node in ast.walk(self.tree):
+            if isinstance(node, ast.Dict):
+                for k in node.keys:
+                    if isinstance(k, ast.Constant) and k.value == key:
+                        out.append(k.lineno)
+            elif isinstance(node, ast.Subscript) and isinstance(node.ctx, ast.Store):
+                s = node.slice
+                if isinstance(s, ast.Constant) and s.value == key:
+                    out.append(node.lineno)
+        return out
+
+
+def _contains(outer, inner):
+    return (outer.lineno, outer.col_offset) <= (inner.lineno, inner.col_offset) and \
+        (outer.end_lineno, outer.end_col_offset) >= (inner.end_lineno, inner.end_col_offset)
+
+
+def fmt_shape(shape):
+    if shape is None:
+        return 'None'
+    shape = tuple(int(s) for s in shape)
+    if len(shape) == 1:
+        return f'({shape[0]},)'
+    return '(' + ', '.join(str(s) for s in shape) + ')'
+
+
+_NAME_RE = re.compile(r'^(d?)([WwbZzAa])_?\[?(\d+)\]?$')
+
+
+class Dims:
+    """The sizes of one run and their names, to write shapes as `(n_h, m) = (3, 7)`."""
+
+    def __init__(self, layer_dims, m, convention):
+        self.layer_dims = list(layer_dims)
+        self.m = m
+        L = len(layer_dims) - 1
+        if convention == 'two-layer':
+            self.names = ['n_x', 'n_h', 'n_y']
+        else:
+            self.names = ['n_x'] + [f'n_{l}' for l in range(1, L)] + ['n_y']
+        self.L = L
+        self.by_value = {}
+        for v, n in zip(self.layer_dims, self.names):
+            if v != 1:
+                self.by_value.setdefault(v, n)
+
+    def as_dict(self):
+        d = {n: v for n, v in zip(self.names, self.layer_dims)}
+        d['m'] = self.m
+        return d
+
+    def param_shape(self, key):
+        m = re.match(r'^([Wb])(\d+)$', key)
+        if not m:
+            return None
+        l = int(m.group(2))
+        if not 1 <= l <= self.L:
+            return None
+        return (self.layer_dims[l], self.layer_dims[l - 1]) if m.group(1) == 'W' else (self.layer_dims[l], 1)
+
+    def _named(self, name):
+        """Expected (numeric, symbolic) shape of a variable named in the notes' way, else None."""
+        if name in ('X', 'x', 'A0', 'A_0', 'a0'):
+            return (self.layer_dims[0], self.m), (self.names[0], 'm')
+        if name in ('Y', 'y', 'AL', 'A_L', 'dAL', 'Yhat', 'Y_hat', 'y_hat', 'yhat'):
+            return (self.layer_dims[-1], self.m), (self.names[-1], 'm')
+        mt = _NAME_RE.match(name)
+        if not mt:
+            return None
+        kind, l = mt.group(2).upper(), int(mt.group(3))
+        if not 0 <= l <= self.L or (kind in 'WB' and l == 0):
+            return None
+        if kind == 'W':
+            return (self.layer_dims[l], self.layer_dims[l - 1]), (self.names[l], self.names[l - 1])
+        if kind == 'B':
+            return (self.layer_dims[l], 1), (self.names[l], '1')
+        return (self.layer_dims[l], self.m), (self.names[l], 'm')
+
+    def sym(self, shape, name=None):
+        shape = tuple(int(s) for s in shape)
+        if name:
+            base, transposed = (name[:-2], True) if name.endswith('.T') else (name, False)
+            named = self._named(base)
+            if named:
+                num, sym = named
+                if transposed:
+                    num, sym = num[::-1], sym[::-1]
+                if num == shape:
+                    return '(' + ', '.join(sym) + ')'
+        parts = []
+        for axis, v in enumerate(shape):
+            if v == self.m:
+                parts.append('m')
+            elif v == 1:
+                parts.append(self.names[-1] if self.layer_dims[-1] == 1 and axis == 0 and len(shape) == 2 else '1')
+            else:
+                parts.append(self.by_value.get(v, str(v)))
+        if len(parts) == 1:
+            return f'({parts[0]},)'
+        return '(' + ', '.join(parts) + ')'
+
+    def both(self, shape, name=None):
+        return f'{self.sym(shape, name)} = {fmt_shape(shape)}'
+
+
+def shape_of(v):
+    if isinstance(v, np.ndarray):
+        return tuple(int(s) for s in v.shape)
+    if isinstance(v, (np.generic, float, int)) and not isinstance(v, bool):
+        return ()
+    return None
+
+
+_SAFE_NODES = (ast.Name, ast.Load, ast.Attribute, ast.Subscript, ast.Constant, ast.BinOp, ast.UnaryOp,
+               ast.Add, ast.Sub, ast.Mult, ast.Div, ast.MatMult, ast.Pow, ast.USub, ast.UAdd, ast.Tuple, ast.Slice)
+
+
+def safe_eval(node, glb, loc):
+    """Evaluates names, `.T`, constant subscripts and arithmetic of them (never a call); None if not."""
+    for sub in ast.walk(node):
+        if not isinstance(sub, _SAFE_NODES):
+            return None
+        if isinstance(sub, ast.Attribute) and sub.attr != 'T':
+            return None
+    try:
+        return eval(compile(ast.Expression(node), '<operand>', 'eval'), glb, dict(loc))
+    except BaseException:  # noqa: BLE001 — the operand is just not known
+        return None
+
+
+class Tracer:
+    """Follows every frame of the user's file (sys.settrace): records each binding of a local with
+    its line and shape, and every line that created or changed an array in place."""
+
+    MAX_EVENTS = 200000
+
+    def __init__(self, mark):
+        self.mark = mark
+        self.writes = {}      # id(obj) -> [(line, function, name, snapshot, globals)]
+        self.keep = []        # the recorded objects stay alive so their ids stay unique
+        self.bindings = []    # (name, line, function, shape)
+        self.called = {}      # (function name, first line) -> calls
+        self.returns = {}     # id(returned object) -> (line, function)
+        self.events = 0
+
+    def __enter__(self):
+        self._old = sys.gettrace()
+        sys.settrace(self._global)
+        return self
+
+    def __exit__(self, *exc):
+        sys.settrace(self._old)
+        return False
+
+    def _global(self, frame, event, arg):
+        if event != 'call' or frame.f_code.co_filename != self.mark or self.events > self.MAX_EVENTS:
+            return None
+        code = frame.f_code
+        key = (code.co_name, code.co_firstlineno)
+        self.called[key] = self.called.get(key, 0) + 1
+        return _FrameTrace(self, frame).trace
+
+    def last_write(self, obj):
+        w = self.writes.get(id(obj))
+        return w[-1] if w else None
+
+    def first_write(self, obj):
+        w = self.writes.get(id(obj))
+        return w[0] if w else None
+
+
+def _fingerprint(v):
+    return v.tobytes() if v.size <= 4096 else (v.shape, float(np.sum(v)))
+
+
+_TRACKED = (np.ndarray, np.generic, dict, float)
+
+
+class _FrameTrace:
+    def __init__(self, tracer, frame):
+        self.t = tracer
+        self.func = frame.f_code.co_name
+        self.prev = None
+        self.seen = {}
+        for name, v in frame.f_locals.items():  # arguments: bound by the caller, not written here
+            if isinstance(v, _TRACKED):
+                self.seen[name] = (id(v), _fingerprint(v) if isinstance(v, np.ndarray) else None)
+
+    def trace(self, frame, event, arg):
+        t = self.t
+        t.events += 1
+        if t.events > t.MAX_EVENTS:
+            return None
+        if event == 'line':
+            if self.prev is not None:
+                self.scan(frame, self.prev)
+            self.prev = frame.f_lineno
+        elif event == 'return':
+            line = self.prev if self.prev is not None else frame.f_lineno
+            self.scan(frame, line)
+            if isinstance(arg, _TRACKED) and id(arg) not in t.writes:
+                self._write(arg, line, '<return>', frame, dict(frame.f_locals))
+            if isinstance(arg, (tuple, list)):
+                for v in arg:
+                    if isinstance(v, _TRACKED) and id(v) not in t.writes:
+                        self._write(v, line, '<return>', frame, dict(frame.f_locals))
+            t.returns[id(arg)] = (line, self.func)
+            t.keep.append(arg)
+        return self.trace
+
+    def _write(self, v, line, name, frame, snap):
+        t = self.t
+        t.writes.setdefault(id(v), []).append((line, self.func, name, snap, frame.f_globals))
+        t.keep.append(v)
+
+    def scan(self, frame, line):
+        t = self.t
+        loc = frame.f_locals
+        snap = None
+        for name, v in loc.items():
+            if not isinstance(v, _TRACKED):
+                continue
+            key = id(v)
+            fp = _fingerprint(v) if isinstance(v, np.ndarray) else None
+            old = self.seen.get(name)
+            if old is not None and old[0] == key and old[1] == fp:
+                continue
+            if snap is None:
+                snap = dict(loc)
+            self.seen[name] = (key, fp)
+            if old is None or old[0] != key:
+                if len(t.bindings) < 5000:
+                    t.bindings.append((name, line, self.func, shape_of(v)))
+                if key not in t.writes:
+                    self._write(v, line, name, frame, snap)
+                if isinstance(v, dict):
+                    for k, item in list(v.items())[:200]:
+                        if isinstance(item, (np.ndarray, np.generic)) and id(item) not in t.writes:
+                            self._write(item, line, f'{name}[{k!r}]', frame, snap)
+            else:  # the same array changed in place, e.g. `dZ[Z <= 0] = 0`
+                if len(t.bindings) < 5000:
+                    t.bindings.append((name, line, self.func, shape_of(v)))
+                self._write(v, line, name, frame, snap)

@@ -1,0 +1,238 @@
+"""Fork server of the derivation checker.
+
+The parent imports numpy once, then forks one child per check, so a warm check does not pay for
+Python's and numpy's start-up. A child that runs over its time limit, crashes or exhausts memory
+is killed and reported; the parent lives on.
+
+Protocol, one JSON object per line:
+  stdin:  {"id": n, "text": "...", "fileName": "...", "functions": {...}, "timeoutMs": 10000}
+          {"cancel": n}
+  stdout: {"ready": true, "python": "3.11.7", "numpy": "2.4.6"} once, then
+          {"id": n, "result": {...CheckResult without durationMs...}}
+"""
+import json
+import os
+import select
+import signal
+import sys
+import tempfile
+import time
+
+# One BLAS thread: forked children must not inherit a thread pool, and the arrays are tiny.
+for _var in ('OPENBLAS_NUM_THREADS', 'OMP_NUM_THREADS', 'MKL_NUM_THREADS'):
+    os.environ[_var] = '1'
+sys.dont_write_bytecode = True
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+import numpy as np  # noqa: E402
+
+import bpm_check  # noqa: E402
+import bpm_load  # noqa: E402
+
+GRACE_S = 0.5          # after the time limit: time for the child to report where it was stopped
+MEMORY_BYTES = 2 << 30  # address space of a check beyond what the server already maps
+MAX_RESULT = 64 << 20
+
+
+def _vm_size():
+    try:
+        with open('/proc/self/status') as f:
+            for line in f:
+                if line.startswith('VmSize:'):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return 0
+
+
+def _child(req, wfd, workdir):
+    """Runs in the forked child: sandbox the process, check, write the result, exit."""
+    import resource
+    os.setpgid(0, 0)
+    try:  # die with the server, even when it is killed
+        import ctypes
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+    if os.getppid() == 1:
+        os._exit(70)
+    devnull = os.open(os.devnull, os.O_RDWR)
+    for fd in (0, 1, 2):  # the user's prints and input() see nothing of the protocol
+        os.dup2(devnull, fd)
+    os.chdir(workdir)
+    for res, value in ((resource.RLIMIT_FSIZE, 0), (resource.RLIMIT_CORE, 0)):
+        try:
+            resource.setrlimit(res, (value, value))
+        except (ValueError, OSError):
+            pass
+    try:
+        limit = _vm_size() + MEMORY_BYTES
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    except (ValueError, OSError):
+        pass
+    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # writing a file fails with an error, not a kill
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+    def on_timeout(signum, frame):
+        raise bpm_check.CheckTimeout()
+
+    signal.signal(signal.SIGUSR1, on_timeout)
+    bpm_load.install_sandbox(HERE)
+    out = os.fdopen(wfd, 'w', encoding='utf-8')
+
+    def progress(phase):
+        out.write(json.dumps({'phase': phase}) + '\n')
+        out.flush()
+
+    try:
+        result = bpm_check.check(req.get('text', ''), req.get('fileName') or 'untitled.py', req.get('functions'),
+                                 (req.get('timeoutMs') or 10000) / 1000.0, progress)
+        out.write(json.dumps({'result': result}) + '\n')
+        out.flush()
+    except BaseException as e:  # noqa: BLE001 — a harness fault must still answer
+        try:
+            out.write(json.dumps({'internal': f'{type(e).__name__}: {e}'}) + '\n')
+            out.flush()
+        except BaseException:  # noqa: BLE001
+            pass
+    os._exit(0)
+
+
+def _failure(req, code, message, phase):
+    where = f' (while {phase})' if phase else ''
+    return {'file': req.get('fileName') or 'untitled.py', 'convention': None, 'dims': {},
+            'tolerance': bpm_check.TOLERANCE, 'gradients': [], 'functions': [], 'traces': [],
+            'reports': [{'line': 1, 'column': 1, 'endColumn': 2, 'severity': 'error', 'code': code,
+                         'message': message + where, 'related': []}]}
+
+
+class Server:
+    def __init__(self):
+        self.pending = []
+        self.buf = b''
+        self.workdir = tempfile.mkdtemp(prefix='backprop-map-check-')
+        self.eof = False
+
+    def send(self, obj):
+        sys.stdout.write(json.dumps(obj) + '\n')
+        sys.stdout.flush()
+
+    def read_stdin(self):
+        chunk = os.read(0, 1 << 16)
+        if not chunk:
+            self.eof = True
+            return
+        self.buf += chunk
+        while b'\n' in self.buf:
+            line, self.buf = self.buf.split(b'\n', 1)
+            if line.strip():
+                try:
+                    self.pending.append(json.loads(line))
+                except ValueError:
+                    pass
+
+    def serve(self):
+        self.send({'ready': True, 'python': sys.version.split()[0], 'numpy': np.__version__})
+        while not (self.eof and not self.pending):
+            if not self.pending:
+                select.select([0], [], [])
+                self.read_stdin()
+                continue
+            req = self.pending.pop(0)
+            if 'cancel' in req:
+                continue
+            self.send({'id': req.get('id'), 'result': self.run(req)})
+
+    def run(self, req):
+        timeout = max(0.1, (req.get('timeoutMs') or 10000) / 1000.0)
+        rfd, wfd = os.pipe()
+        pid = os.fork()
+        if pid == 0:
+            os.close(rfd)
+            try:
+                _child(req, wfd, self.workdir)
+            finally:
+                os._exit(70)
+        os.close(wfd)
+        start = time.monotonic()
+        deadline = start + timeout
+        data, phase, answer, signalled, cancelled = b'', None, None, False, False
+        while answer is None:
+            now = time.monotonic()
+            if now >= deadline:
+                if not signalled:
+                    # First ask the child to stop where it is (it reports the user's line) ...
+                    _kill(pid, signal.SIGUSR1)
+                    signalled, deadline = True, now + GRACE_S
+                    continue
+                break  # ... then kill it.
+            ready, _, _ = select.select([rfd, 0] if not self.eof else [rfd], [], [], deadline - now)
+            if 0 in ready:
+                self.read_stdin()
+                if any(p.get('cancel') == req.get('id') for p in self.pending):
+                    self.pending = [p for p in self.pending if p.get('cancel') != req.get('id')]
+                    cancelled = True
+                    break
+            if rfd in ready:
+                chunk = os.read(rfd, 1 << 16)
+                if not chunk:
+                    break
+                data += chunk
+                if len(data) > MAX_RESULT:
+                    break
+                while b'\n' in data:
+                    line, data = data.split(b'\n', 1)
+                    try:
+                        msg = json.loads(line)
+                    except ValueError:
+                        continue
+                    if 'phase' in msg:
+                        phase = msg['phase']
+                    elif 'result' in msg:
+                        answer = msg['result']
+                    elif 'internal' in msg:
+                        answer = _failure(req, 'internal-error', f'the checker failed: {msg["internal"]}', phase)
+        os.close(rfd)
+        _kill(pid, signal.SIGKILL)
+        status = _reap(pid)
+        if answer is not None:
+            return answer
+        if cancelled:
+            return _failure(req, 'cancelled', 'the check was cancelled', phase)
+        if signalled:
+            return _failure(req, 'timeout', f'the check did not finish within the time limit of {timeout:g} s', phase)
+        if status is not None and os.WIFSIGNALED(status):
+            sig = os.WTERMSIG(status)
+            name = signal.Signals(sig).name if sig in signal.Signals._value2member_map_ else str(sig)
+            what = 'ran out of memory' if sig == signal.SIGKILL else f'crashed with {name}'
+            return _failure(req, 'crash', f'the checked code {what}; nothing was checked', phase)
+        return _failure(req, 'crash', 'the checked code ended the process (os._exit?) before the check finished', phase)
+
+
+def _kill(pid, sig):
+    targets = (lambda: os.killpg(pid, sig), lambda: os.kill(pid, sig)) if sig == signal.SIGKILL else (lambda: os.kill(pid, sig),)
+    for kill in targets:  # the child's process group takes along anything the user's code started
+        try:
+            kill()
+        except (ProcessLookupError, PermissionError):
+            pass
+
+
+def _reap(pid):
+    try:
+        return os.waitpid(pid, 0)[1]
+    except ChildProcessError:
+        return None
+
+
+if __name__ == '__main__':
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    server = Server()
+    try:
+        server.serve()
+    except (BrokenPipeError, KeyboardInterrupt):
+        pass
+    finally:
+        import shutil
+        shutil.rmtree(server.workdir, ignore_errors=True)
