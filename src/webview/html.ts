@@ -1,0 +1,56 @@
+/**
+ * The panel's HTML page and its Content-Security-Policy. Pure (no vscode, no DOM): the extension's
+ * panel and the browser tests build the very same page.
+ */
+
+export interface PanelPage {
+  /** `webview.cspSource` in VS Code: the origin the extension's own files are served from. */
+  cspSource: string;
+  /** A fresh random nonce per page. */
+  nonce: string;
+  scriptUri: string;
+  katexCssUri: string;
+  panelCssUri: string;
+  /** BCP 47 language of the UI, e.g. `en` or `de`. */
+  lang: string;
+}
+
+/**
+ * Scripts only by nonce; styles and fonts only from the extension's own folder. KaTeX positions
+ * glyphs with inline styles, but it sets them through the CSSOM (`element.style`), which CSP does not
+ * restrict, so no 'unsafe-inline' is needed; the panel's own code does the same. `data:` images are
+ * allowed for canvas exports only.
+ */
+export function panelCsp(cspSource: string, nonce: string): string {
+  return [
+    "default-src 'none'",
+    `script-src 'nonce-${nonce}'`,
+    `style-src ${cspSource}`,
+    `font-src ${cspSource}`,
+    `img-src ${cspSource} data:`,
+  ].join('; ');
+}
+
+export function escapeAttr(s: string): string {
+  return s.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+export function panelHtml(p: PanelPage): string {
+  const a = escapeAttr;
+  return `<!DOCTYPE html>
+<html lang="${a(p.lang)}">
+<head>
+<meta charset="UTF-8">
+<meta http-equiv="Content-Security-Policy" content="${a(panelCsp(p.cspSource, p.nonce))}">
+<meta name="viewport" content="width=device-width, initial-scale=1.0">
+<link rel="stylesheet" href="${a(p.katexCssUri)}">
+<link rel="stylesheet" href="${a(p.panelCssUri)}">
+<title>Backprop Map</title>
+</head>
+<body>
+<div id="app"></div>
+<script nonce="${a(p.nonce)}" src="${a(p.scriptUri)}"></script>
+</body>
+</html>
+`;
+}
