@@ -1,0 +1,149 @@
+/**
+ * `npm run bench`: time per epoch of the core (readable path, fast engine in float64 and float32)
+ * beside numpy (bench/reference.py) on the workloads W1–W4, from the same data and initial
+ * parameters. Before any figure is printed, the costs of the first epochs must agree with numpy's
+ * (float64: to 1e-9); otherwise the benchmark stops with exit code 1.
+ *
+ * Options: --peers adds TensorFlow.js (cpu, wasm) and brain.js, and the CSV loaders papaparse and
+ * csv-parse (installed by `npm run bench:peers` into bench/.peers/); --only W1,W3 picks workloads.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
+import { join } from 'node:path';
+import { type CoreVariant, coreSession } from './lib/core';
+import { csvSection } from './lib/csv';
+import { type PeerName, PEERS, activatePeer, peerSession } from './lib/peers';
+import { type NumpyResult, python, runNumpy } from './lib/reference';
+import { type Timing, medianEpochMs } from './lib/timing';
+import { type Workload, flopsPerEpoch, workloads } from './lib/workloads';
+
+const root = join(__dirname, '..', '..');
+const args = process.argv.slice(2);
+const withPeers = args.includes('--peers');
+const onlyAt = args.indexOf('--only');
+const only = onlyAt >= 0 ? (args[onlyAt + 1] ?? '').split(',') : null;
+
+const LEARNING_RATE = 0.05;
+const CHECK_EPOCHS = 10;
+const F64_TOLERANCE = 1e-9;
+/** float32 against numpy's float64: the relative difference of the cost after CHECK_EPOCHS epochs. */
+const F32_TOLERANCE = 1e-4;
+/** TensorFlow.js (float32, its own summation order): the same cost to this relative difference. */
+const PEER_TOLERANCE = 1e-3;
+
+/** Seconds per measurement and the least number of samples: fewer for the long epochs of W4. */
+const budget = (w: Workload): { seconds: number; minSamples: number } => (w.X.cols > 10_000 ? { seconds: 4, minSamples: 5 } : { seconds: 1.5, minSamples: 15 });
+
+function machine(): string[] {
+  const cpu = (/^model name\s*:\s*(.*)$/m.exec(existsSync('/proc/cpuinfo') ? readFileSync('/proc/cpuinfo', 'utf8') : '')?.[1] ?? cpus()[0]?.model ?? 'unknown').trim();
+  const flags = existsSync('/proc/cpuinfo') ? (/^flags\s*:(.*)$/m.exec(readFileSync('/proc/cpuinfo', 'utf8'))?.[1] ?? '') : '';
+  const simd = ['avx512f', 'avx2', 'fma'].filter((f) => flags.split(/\s+/).includes(f)).join(', ');
+  return [`cores (nproc): ${cpus().length}`, `CPU: ${cpu}${simd ? ` (${simd})` : ''}`, `node ${process.version}`, `load average at start: ${loadavg().map((x) => x.toFixed(2)).join(' ')}`];
+}
+
+const fmtMs = (ms: number): string => (ms >= 100 ? ms.toFixed(0) : ms >= 1 ? ms.toFixed(2) : ms >= 0.01 ? ms.toFixed(4) : ms.toFixed(5));
+const fmtRatio = (r: number): string => (r >= 10 ? r.toFixed(0) : r.toFixed(2));
+const gflops = (w: Workload, t: Timing): string => (flopsPerEpoch(w) / (t.msPerEpoch * 1e6)).toFixed(2);
+
+function maxAbsDiff(a: readonly number[], b: readonly number[]): number {
+  if (a.length !== b.length) return Infinity;
+  return a.reduce((s, x, i) => Math.max(s, Math.abs(x - b[i]!)), 0);
+}
+
+async function main(): Promise<void> {
+  const ws = workloads().filter((w) => only === null || only.includes(w.id));
+  const script = join(root, 'bench', 'reference.py');
+  console.log('Backprop Map benchmark: one epoch = forward + backward + update over all m examples (full batch).');
+  for (const line of machine()) console.log(`  ${line}`);
+
+  // 1. Agreement before figures.
+  const numpy = new Map<string, NumpyResult>();
+  for (const w of ws) {
+    process.stderr.write(`${w.id}: numpy reference …\n`);
+    const np = runNumpy(w, { learningRate: LEARNING_RATE, checkEpochs: CHECK_EPOCHS, ...budget(w) }, script);
+    numpy.set(w.id, np);
+    const variants: CoreVariant[] = w.X.cols > 10_000 ? ['fast-float64'] : ['readable', 'fast-float64'];
+    for (const v of variants) {
+      const costs = coreSession(w, v, LEARNING_RATE)(CHECK_EPOCHS);
+      const d = maxAbsDiff(costs, np.float64.costs);
+      if (!(d <= F64_TOLERANCE)) {
+        console.error(`${w.id}: the ${v} core's costs differ from numpy's by ${d.toExponential(2)} (more than ${F64_TOLERANCE}) in the first ${CHECK_EPOCHS} epochs:\n  core  ${costs.join(', ')}\n  numpy ${np.float64.costs.join(', ')}\nNo figures are printed for an engine that computes something else.`);
+        process.exit(1);
+      }
+    }
+    const c32 = coreSession(w, 'fast-float32', LEARNING_RATE)(CHECK_EPOCHS);
+    const rel32 = Math.abs(c32[CHECK_EPOCHS - 1]! - np.float64.costs[CHECK_EPOCHS - 1]!) / np.float64.costs[CHECK_EPOCHS - 1]!;
+    if (!(rel32 <= F32_TOLERANCE)) {
+      console.error(`${w.id}: the float32 core's cost after ${CHECK_EPOCHS} epochs is ${c32[CHECK_EPOCHS - 1]}, numpy float64's ${np.float64.costs[CHECK_EPOCHS - 1]}: relative difference ${rel32.toExponential(2)} > ${F32_TOLERANCE}.`);
+      process.exit(1);
+    }
+    process.stderr.write(`${w.id}: costs agree (float64 to ${F64_TOLERANCE}, float32 to ${rel32.toExponential(1)} relative)\n`);
+  }
+  const first = numpy.values().next().value;
+  if (first) console.log(`  numpy ${first.numpy} (${python}), OpenBLAS kernel: ${first.blasCore ?? 'not OpenBLAS'}; OPENBLAS_CORETYPE/OPENBLAS_L2_SIZE unset for numpy`);
+  console.log(`Costs after ${CHECK_EPOCHS} epochs agree with numpy on every workload (float64 to ${F64_TOLERANCE}, float32 to ${F32_TOLERANCE} relative).`);
+
+  // 2. Figures.
+  const peers: PeerName[] = withPeers ? PEERS : [];
+  const head = ['workload', 'numpy f64 ms', 'numpy f32 ms', 'readable f64 ms', 'fast f64 ms', 'GFLOP/s', 'numpy f64 / fast f64', 'fast f32 ms', 'GFLOP/s', 'numpy f64 / fast f32', ...peers.flatMap((p) => [`${p} ms`, `${p} / fast f64`])];
+  const rows: string[][] = [];
+  for (const w of ws) {
+    process.stderr.write(`${w.id}: timing …\n`);
+    const np = numpy.get(w.id)!;
+    const time = (v: CoreVariant): Timing => medianEpochMs(coreSession(w, v, LEARNING_RATE), budget(w).seconds, v === 'readable' && w.X.cols > 10_000 ? 3 : budget(w).minSamples);
+    const readable = time('readable');
+    const f64 = time('fast-float64');
+    const f32 = time('fast-float32');
+    const row = [
+      `${w.id} ${w.title}`,
+      fmtMs(np.float64.msPerEpoch),
+      fmtMs(np.float32.msPerEpoch),
+      fmtMs(readable.msPerEpoch),
+      fmtMs(f64.msPerEpoch),
+      gflops(w, f64),
+      fmtRatio(np.float64.msPerEpoch / f64.msPerEpoch),
+      fmtMs(f32.msPerEpoch),
+      gflops(w, f32),
+      fmtRatio(np.float64.msPerEpoch / f32.msPerEpoch),
+    ];
+    for (const p of peers) {
+      try {
+        await activatePeer(p);
+        if (p !== 'brain.js') {
+          // The same computation as numpy's: its cost after CHECK_EPOCHS epochs, in float32.
+          const run = peerSession(p, w, LEARNING_RATE);
+          const c = run(CHECK_EPOCHS)[0]!, ref = np.float64.costs[CHECK_EPOCHS - 1]!;
+          if (!(Math.abs(c - ref) / ref <= PEER_TOLERANCE)) throw new Error(`its cost after ${CHECK_EPOCHS} epochs is ${c}, numpy's ${ref}: not the same computation, not timed`);
+        }
+        const t = medianEpochMs(peerSession(p, w, LEARNING_RATE), budget(w).seconds, w.X.cols > 10_000 ? 3 : budget(w).minSamples);
+        row.push(fmtMs(t.msPerEpoch), fmtRatio(t.msPerEpoch / f64.msPerEpoch));
+      } catch (e) {
+        row.push('failed', '–');
+        process.stderr.write(`${w.id} ${p}: ${(e as Error).message}\n`);
+      }
+    }
+    rows.push(row);
+  }
+  console.log(`\n| ${head.join(' | ')} |\n|${head.map(() => '---').join('|')}|`);
+  for (const r of rows) console.log(`| ${r.join(' | ')} |`);
+  console.log(`\nms = median milliseconds per epoch after warm-up; GFLOP/s = 2·Σ n_in·n_out·m·3 / time; ratios > 1 mean the core is faster. Load average at the end: ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
+
+  // 3. What else a user waits for.
+  console.log('');
+  for (const line of csvSection(withPeers)) console.log(line);
+  for (const [what, entry] of [['derivation checker latency (warm and cold)', 'checkerLatency.js'], ['panel first render', 'panelRender.js']] as const) {
+    const file = join(__dirname, entry);
+    if (!existsSync(file)) {
+      console.log(`${what}: not measured here (no bench/${entry.replace('.js', '.ts')} yet).`);
+      continue;
+    }
+    const r = spawnSync(process.execPath, [file], { encoding: 'utf8' });
+    console.log(`${what}:\n${r.status === 0 ? r.stdout.trim() : `failed: ${r.stderr.trim()}`}`);
+  }
+}
+
+main().catch((e: Error) => {
+  console.error(e.message);
+  process.exit(1);
+});

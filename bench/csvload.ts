@@ -1,0 +1,38 @@
+/**
+ * One CSV load in a fresh process, for the benchmark's time and peak-memory figures:
+ * node out/bench/csvload.js core|papaparse|csv-parse FILE → {"ms": …, "peakMiB": …, "rows": …}.
+ * Each loader reads the whole file and yields numbers for every cell.
+ */
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { loadDatasetFile } from '../src/data/csv';
+
+const peerRequire = createRequire(join(__dirname, '..', '..', 'bench', '.peers', 'package.json'));
+
+async function load(loader: string, file: string): Promise<number> {
+  if (loader === 'core') return (await loadDatasetFile(file, {})).X.cols;
+  if (loader === 'papaparse') {
+    const Papa = peerRequire('papaparse');
+    return Papa.parse(readFileSync(file, 'utf8'), { header: true, dynamicTyping: true, skipEmptyLines: true }).data.length;
+  }
+  if (loader === 'csv-parse') {
+    const { parse } = peerRequire('csv-parse/sync');
+    return parse(readFileSync(file, 'utf8'), { columns: true, cast: true, skip_empty_lines: true }).length;
+  }
+  if (loader === 'none') return 0;
+  throw new Error(`unknown loader ${loader}`);
+}
+
+const [loader = 'core', file = ''] = process.argv.slice(2);
+const t = performance.now();
+load(loader, file).then(
+  (rows) => {
+    const ms = performance.now() - t;
+    console.log(JSON.stringify({ ms, peakMiB: process.resourceUsage().maxRSS / 1024, rows }));
+  },
+  (e: Error) => {
+    console.error(e.message);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,32 @@
+/**
+ * Time per epoch as the benchmark reports it, measured the same way as bench/reference.py:
+ * samples of k epochs (k such that a sample takes at least 2 ms, so the clock's resolution does not
+ * matter), after a warm-up; the median of the samples' mean time per epoch.
+ */
+export interface Timing {
+  msPerEpoch: number;
+  samples: number;
+  epochsPerSample: number;
+}
+
+const now = (): number => Number(process.hrtime.bigint()) / 1e6;
+
+/** `run(k)` runs k epochs. Stops after `seconds` once `minSamples` samples are in (at most 101). */
+export function medianEpochMs(run: (k: number) => void, seconds: number, minSamples: number): Timing {
+  let t = now();
+  run(1);
+  const one = Math.max(now() - t, 1e-6);
+  const k = Math.max(1, Math.floor(2 / one));
+  run(one > 200 ? 1 : Math.min(50, 3 * k)); // warm-up: lets V8 optimise the hot functions
+  const samples: number[] = [];
+  const start = now();
+  while (samples.length < minSamples || (now() - start < seconds * 1000 && samples.length < 101)) {
+    t = now();
+    run(k);
+    samples.push((now() - t) / k);
+  }
+  samples.sort((a, b) => a - b);
+  const mid = samples.length >> 1;
+  const msPerEpoch = samples.length % 2 ? samples[mid]! : (samples[mid - 1]! + samples[mid]!) / 2;
+  return { msPerEpoch, samples: samples.length, epochsPerSample: k };
+}
