@@ -326,7 +326,7 @@ class Checker:
         else:
             frame, line, func = None, self._func_line(fn), fn.__name__
         related = [(l, f'called from `{f.f_code.co_name}`') for f, l in reversed(frames[:-1])]
-        node = None
+        node = shapes = None
         code = 'exception'
         name = type(e).__name__
         if isinstance(e, CheckTimeout):
@@ -353,19 +353,20 @@ class Checker:
         else:
             detail = None
             if frame is not None:
-                detail, node = self._operand_detail(e, frame, line, dims)
+                detail, node, shapes = self._operand_detail(e, frame, line, dims)
             msg = f'{name} in `{func}`: ' + (detail or str(e).strip().splitlines()[0] if str(e).strip() else name)
             if detail is None and str(e).strip():
                 msg = f'{name} in `{func}`: {str(e).strip().splitlines()[0]}'
             elif detail is None:
                 msg = f'{name} in `{func}`'
-        return {'line': line, 'code': code, 'message': msg, 'related': related, 'node': node, 'func': func}
+        return {'line': line, 'code': code, 'message': msg, 'related': related, 'node': node, 'func': func,
+                'shapes': shapes if node is not None else None}
 
     def _operand_detail(self, e, frame, line, dims):
         """For a shape error, the failing product or broadcast with its operands' shapes."""
         stmt = self.src.stmt_at(line)
         if stmt is None or not isinstance(e, ValueError):
-            return None, None
+            return None, None, None
         glb, loc = frame.f_globals, frame.f_locals
         for node in ast.walk(stmt):
             pair, kind = None, None
@@ -399,8 +400,8 @@ class Checker:
                 continue
             ta, tb = self.src.segment(pair[0]), self.src.segment(pair[1])
             return (f'`{self.src.segment(node)}`: shapes {fmt_shape(a.shape)} and {fmt_shape(b.shape)} {what} — '
-                    f'`{ta}` is {dims.sym(a.shape, ta)}, `{tb}` is {dims.sym(b.shape, tb)}'), node
-        return None, None
+                    f'`{ta}` is {dims.sym(a.shape, ta)}, `{tb}` is {dims.sym(b.shape, tb)}'), node, (a.shape, b.shape)
+        return None, None, None
 
     # -- one run of forward, numerical gradient, backward
     def _make_inputs(self, layer_dims, user_params, attempt):
@@ -647,7 +648,7 @@ class Checker:
             ev['writes'] = tracer.writes.get(id(g), []) if g is not None else []
             ev['line'] = write[0] if write else (kl[0] if kl else dict_line)
             if g is None:
-                ev.update(status='value', code='gradient-none', line=kl[0] if kl else ev['line'])
+                ev.update(status='missing', code='gradient-none', hint=f'{key} is None (not computed yet)', line=self.src.none_line(gk) or (kl[0] if kl else ev['line']))
                 continue
             if isinstance(g, (float, int, np.generic)) and not isinstance(g, bool):
                 g = np.asarray(g, dtype=np.float64)
@@ -709,7 +710,7 @@ class Checker:
         sums = [n for n in ast.walk(value) if isinstance(n, ast.Call) and (_dotted_name(n.func) or '').split('.')[-1] in ('sum', 'mean')] if value is not None else []
         if len(exp) == 2 and g.ndim == 1 and g.shape[0] == exp[0] and exp[1] == 1:
             ev['code'] = 'missing-keepdims'
-            ev['hint'] = f'{key} has shape {fmt_shape(g.shape)} but {pkey} is {fmt_shape(exp)}: add keepdims=True to the sum'
+            ev['hint'] = 'the sum drops the summed axis: add keepdims=True'
             if _rel(g.reshape(exp), num) <= TOLERANCE:
                 plain = [n for n in sums if not any(k.arg == 'keepdims' for k in n.keywords) and n.lineno == n.end_lineno]
                 if len(plain) == 1:
@@ -823,7 +824,7 @@ class Checker:
         if w[3].get('m') != M or stmt.value.lineno != stmt.value.end_lineno:
             return None
         value = stmt.value
-        style = self._one_over_m_style()
+        style = self._one_over_m_style(stmt.lineno)
         l, c = self._pos(value.lineno, value.col_offset)
         _, e = self._pos(value.lineno, value.end_col_offset)
         src = self.src.segment(value)
@@ -834,15 +835,17 @@ class Checker:
             text = f'{style} * ({src})' if wrap else f'{style} * {src}'
         return {'title': 'Multiply by 1/m', 'edits': [{'line': l, 'column': c, 'endLine': l, 'endColumn': e, 'newText': text}]}
 
-    def _one_over_m_style(self):
-        """How this file writes 1/m (`1 / m`, `1./m`, `(1/m)`, `… / m`), so the fix matches it."""
-        prefix = re.compile(r'\(?\s*1(?:\.0*)?\s*/\s*m\s*\)?')
-        for text in self.src.lines:
-            if re.search(r'(^|[^\w.])' + prefix.pattern + r'\s*\*', text):
-                mt = re.search(prefix.pattern + r'(?=\s*\*)', text)
+    def _one_over_m_style(self, near):
+        """How this file writes 1/m (`1 / m`, `1./m`, `(1/m)`, `… / m`), nearest to line `near` first,
+        so the fix matches it."""
+        prefix = re.compile(r'\(\s*1(?:\.0*)?\s*/\s*m\s*\)(?=\s*\*)|(?<![\w.\-])1(?:\.0*)?\s*/\s*m(?=\s*\*)')
+        order = sorted(range(1, len(self.src.lines) + 1), key=lambda l: abs(l - near))
+        for l in order:
+            mt = prefix.search(self.src.lines[l - 1])
+            if mt:
                 return mt.group(0).strip()
-        for text in self.src.lines:
-            if re.search(r'\)\s*/\s*m\b', text):
+        for l in order:
+            if re.search(r'\)\s*/\s*m\b', self.src.lines[l - 1]):
                 return 'suffix'
         return '1 / m'
 
@@ -944,18 +947,21 @@ class Checker:
         msg = (f'{group["name"]} is wrong: it spoils {_join(spoiled)} (rel. differences {rels}; tolerance {TOLERANCE:g})'
                + above + (f' — {group["hint"]}' if group['hint'] else ''))
         related = [(w[0], f'{group["name"]} is first computed here') for w in group['writes'][:-1]]
+        users = {}
         for k in spoiled:
             if evals[k]['line']:
-                related.append((evals[k]['line'], f'{k} is computed from it here'))
+                users.setdefault(evals[k]['line'], []).append(k)
+        for line, keys in users.items():
+            related.append((line, f'{_join(keys)} {"is" if len(keys) == 1 else "are"} computed from it here'))
         self.reports.add(group['line'], 'error', 'wrong-intermediate', msg, related)
 
     def _describe_gradient(self, ev, dims):
         key, pkey = ev['key'], ev['pkey']
         exp = dims.param_shape(pkey)
-        if ev['status'] == 'missing':
-            return f'the returned gradients have no "{key}"'
         if ev['code'] == 'gradient-none':
             return f'{key} is None: it is not computed yet'
+        if ev['status'] == 'missing':
+            return f'the returned gradients have no "{key}"'
         if ev['code'] == 'gradient-type':
             return ev['hint']
         if ev['status'] == 'shape':
@@ -1008,11 +1014,13 @@ class Checker:
             return
         if run2['failed'] is not None:
             info = run2['failed'].info
-            if info is None or info['code'] != 'exception':
+            if info is None or info['code'] != 'exception' or any(
+                    r['line'] == info['line'] and r['severity'] == 'error' for r in self.reports.items):
                 return
             suggestion = ''
             node = info['node']
-            if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mult):
+            sa, sb = info.get('shapes') or (None, None)
+            if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mult) and sa and sb and sa[-1] == sb[0]:
                 suggestion = (f' — `{self.src.segment(node)}` is an elementwise product that equals the matrix product only '
                               f'while n_y = 1: use np.dot({self.src.segment(node.left)}, {self.src.segment(node.right)})')
             self.reports.add(info['line'], 'warning', 'latent-n_y-1',
@@ -1026,6 +1034,8 @@ class Checker:
                 by_line.setdefault(ev['line'], []).append(ev)
         self._num_of = lambda ev: run2['numerical'][ev['pkey']]
         for line, evs in by_line.items():
+            if any(r['line'] == line and r['severity'] == 'error' for r in self.reports.items):
+                continue
             msg = self._describe_gradient(evs[0], run2['dims'])
             names = _join([e['key'] for e in evs])
             self.reports.add(line, 'warning', 'latent-n_y-1',

@@ -5,10 +5,11 @@ import builtins
 import sys
 import types
 
-# Calls allowed in a module-level constant, by the dotted name's first part; anything that reads
-# files is refused even there (only the user's file is read).
-_CONST_CALL_ROOTS = {'np', 'numpy', 'math', 'int', 'float', 'len', 'range', 'list', 'tuple', 'dict', 'str', 'abs', 'min', 'max', 'round', 'sum', 'pow'}
-_FILE_WORDS = ('load', 'save', 'genfromtxt', 'fromfile', 'tofile', 'memmap', 'open', 'read')
+# Calls allowed in a module-level constant, by the dotted name's last part: conversions and scalar
+# math only, never data (np.random, file reading) nor anything that may run long.
+_CONST_CALLS = {'array', 'asarray', 'float64', 'float32', 'int64', 'int32', 'float', 'int', 'bool', 'str', 'sqrt',
+                'exp', 'log', 'log2', 'log10', 'finfo', 'iinfo', 'dtype', 'tuple', 'list', 'abs', 'round', 'min',
+                'max', 'pow'}
 _PLOTTING = ('matplotlib', 'seaborn', 'IPython', 'pylab', 'tqdm')
 
 
@@ -39,9 +40,7 @@ def is_constant_expr(node):
     for sub in ast.walk(node):
         if isinstance(sub, ast.Call):
             name = _dotted(sub.func)
-            if not name or name.split('.')[0] not in _CONST_CALL_ROOTS:
-                return False
-            if any(w in name.lower() for w in _FILE_WORDS):
+            if not name or name.split('.')[-1] not in _CONST_CALLS or name.split('.')[0] not in ('np', 'numpy', 'math', name):
                 return False
         elif isinstance(sub, (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp, ast.Await,
                               ast.Yield, ast.YieldFrom, ast.NamedExpr)):

@@ -77,6 +77,32 @@ class Source:
         return out
 
 
+    def none_line(self, key):
+        """For a key whose value is None: the line assigning the variable stored under it
+        (`dW1 = None` before `{"dW1": dW1}`), else None."""
+        for node in ast.walk(self.tree):
+            if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                continue
+            var = None
+            for sub in ast.walk(node):
+                if isinstance(sub, ast.Dict):
+                    for k, v in zip(sub.keys, sub.values):
+                        if isinstance(k, ast.Constant) and k.value == key and isinstance(v, ast.Name):
+                            var = v.id
+                elif isinstance(sub, ast.Assign) and isinstance(sub.targets[0], ast.Subscript):
+                    s = sub.targets[0].slice
+                    if isinstance(s, ast.Constant) and s.value == key and isinstance(sub.value, ast.Name):
+                        var = sub.value.id
+            if var is None:
+                continue
+            lines = [sub.lineno for sub in ast.walk(node) if isinstance(sub, ast.Assign)
+                     and any(isinstance(t, ast.Name) and t.id == var for t in sub.targets)
+                     and isinstance(sub.value, ast.Constant) and sub.value.value is None]
+            if lines:
+                return max(lines)
+        return None
+
+
 def _contains(outer, inner):
     return (outer.lineno, outer.col_offset) <= (inner.lineno, inner.col_offset) and \
         (outer.end_lineno, outer.end_col_offset) >= (inner.end_lineno, inner.end_col_offset)
@@ -155,11 +181,11 @@ class Dims:
                 if num == shape:
                     return '(' + ', '.join(sym) + ')'
         parts = []
-        for axis, v in enumerate(shape):
+        for v in shape:
             if v == self.m:
                 parts.append('m')
             elif v == 1:
-                parts.append(self.names[-1] if self.layer_dims[-1] == 1 and axis == 0 and len(shape) == 2 else '1')
+                parts.append('1')
             else:
                 parts.append(self.by_value.get(v, str(v)))
         if len(parts) == 1:
