@@ -1,0 +1,121 @@
+// The fast engine (src/core/fast) against the readable core's own functions (network.ts), which
+// follow the notes line by line: the same costs, accuracy, gradient norms and parameters, in
+// float64 to 1e-9, over architectures whose sizes hit every block and remainder of the kernels,
+// full batch and mini-batches, tiles of one and of many, several seeds.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { FastEngine } from '../../src/core/fast/engine';
+import { type Matrix, frobeniusNorm, gatherColumns } from '../../src/core/matrix';
+import { confusionOf } from '../../src/core/metrics';
+import { type Parameters, backward, cloneParameters, computeCostFromLogits, forward, initParameters, updateParameters } from '../../src/core/network';
+import { createRng, shuffledIndices } from '../../src/core/rng';
+import { syntheticData } from '../core/synthetic';
+
+interface EpochResult { cost: number; accuracy: number; gradNorms: number[] }
+
+/** One epoch written with the readable functions, batch by batch, as the notes describe it. */
+function readableEpoch(p: Parameters, X: Matrix, Y: Matrix, lr: number, batchSize: number, order: ArrayLike<number> | null): EpochResult {
+  const m = X.cols, L = p.W.length;
+  let costSum = 0, correct = 0, batches = 0;
+  const norms = new Array<number>(L).fill(0);
+  for (let from = 0; from < m; from += batchSize) {
+    const to = Math.min(from + batchSize, m);
+    const idx = order ?? Array.from({ length: m }, (_, j) => j);
+    const Xb = gatherColumns(X, idx, from, to), Yb = gatherColumns(Y, idx, from, to);
+    const cache = forward(p, Xb);
+    costSum += computeCostFromLogits(cache.Z[L - 1]!, Yb) * (to - from);
+    const c = confusionOf(cache.A[L]!.data, Yb.data);
+    correct += c.tp + c.tn;
+    const g = backward(p, cache, Yb);
+    g.dW.forEach((dW, l) => (norms[l]! += frobeniusNorm(dW)));
+    updateParameters(p, g, lr);
+    batches++;
+  }
+  return { cost: costSum / m, accuracy: correct / m, gradNorms: norms.map((n) => n / batches) };
+}
+
+function maxParamDiff(a: Parameters, b: Parameters): number {
+  let d = 0;
+  a.W.forEach((W, l) => W.data.forEach((v, i) => (d = Math.max(d, Math.abs(v - b.W[l]!.data[i]!)))));
+  a.b.forEach((B, l) => B.data.forEach((v, i) => (d = Math.max(d, Math.abs(v - b.b[l]!.data[i]!)))));
+  return d;
+}
+
+function compare(dims: number[], m: number, seed: number, batchSize: number | null, tile: number | undefined, epochs = 8): void {
+  const { X, Y } = syntheticData(dims[0]!, m, seed);
+  const readable = initParameters(dims, seed);
+  // Non-zero biases, so that a bias added at the wrong place cannot hide.
+  const rng = createRng(seed + 100);
+  for (const b of readable.b) for (let i = 0; i < b.data.length; i++) b.data[i] = 0.1 * rng.normal();
+  const fastParams = cloneParameters(readable);
+  const bs = batchSize ?? m;
+  const engine = new FastEngine(fastParams, X, Y, { batchSize: bs, tile });
+  const what = `dims [${dims}] m=${m} seed=${seed} batch=${batchSize ?? 'full'} tile=${tile ?? 'default'}`;
+  for (let e = 1; e <= epochs; e++) {
+    const order = bs < m ? shuffledIndices(m, createRng(seed, e)) : null;
+    const want = readableEpoch(readable, X, Y, 0.1, bs, order);
+    const got = engine.epoch(0.1, order);
+    assert.equal(got.finite, true, what);
+    assert.equal(got.batches, Math.ceil(m / bs), what);
+    assert.ok(Math.abs(got.costSum / m - want.cost) <= 1e-9, `${what} epoch ${e}: cost ${got.costSum / m} vs ${want.cost}`);
+    assert.equal(got.correct / m, want.accuracy, `${what} epoch ${e}: accuracy`);
+    want.gradNorms.forEach((n, l) => assert.ok(Math.abs(got.gradNormSums[l]! / got.batches - n) <= 1e-9, `${what} epoch ${e}: ‖dW${l + 1}‖`));
+  }
+  engine.store(fastParams);
+  const d = maxParamDiff(readable, fastParams);
+  assert.ok(d <= 1e-9, `${what}: parameters differ by ${d}`);
+}
+
+test('float64, full batch: architectures with every remainder of the 4-row and 2-vector blocks', () => {
+  const archs = [[4, 3, 1], [2, 4, 1], [30, 16, 1], [1, 1], [3, 1], [5, 7, 6, 1], [8, 9, 2, 1], [13, 4, 5, 3, 1]];
+  for (const dims of archs) for (const m of [1, 7, 8, 9, 33]) compare(dims, m, 1, null, undefined);
+});
+
+test('float64: one tile and many tiles of one batch give the same sums', () => {
+  for (const tile of [8, 16, 24, 1000]) compare([6, 10, 5, 1], 203, 2, null, tile);
+});
+
+test('float64, mini-batches in a new order every epoch, several seeds', () => {
+  for (const seed of [1, 2, 3]) {
+    for (const batch of [1, 5, 32, 99]) compare([3, 6, 4, 1], 100, seed, batch, undefined, 4);
+    compare([30, 16, 1], 569, seed, 64, 16, 3);
+  }
+});
+
+test('float64: a larger network over many tiles, as the benchmark W4 in small', () => {
+  compare([64, 128, 64, 1], 700, 4, null, undefined, 3);
+});
+
+test('float32: the same training, its cost within 1e-4 (relative) of float64 after 10 epochs', () => {
+  for (const dims of [[4, 3, 1], [2, 4, 1], [30, 16, 1], [64, 128, 64, 1]]) {
+    const { X, Y } = syntheticData(dims[0]!, 569, 5);
+    const p = initParameters(dims, 5);
+    const e64 = new FastEngine(cloneParameters(p), X, Y, { dtype: 'float64' });
+    const e32 = new FastEngine(cloneParameters(p), X, Y, { dtype: 'float32' });
+    let c64 = 0, c32 = 0;
+    for (let e = 0; e < 10; e++) {
+      c64 = e64.epoch(0.1).costSum / 569;
+      c32 = e32.epoch(0.1).costSum / 569;
+    }
+    const rel = Math.abs(c32 - c64) / c64;
+    assert.ok(rel <= 1e-4, `dims [${dims}]: float32 cost ${c32}, float64 ${c64}, relative difference ${rel}`);
+    // …and float32 is really float32: not bit-identical to float64.
+    assert.notEqual(c32, c64);
+  }
+});
+
+test('a batch whose cost is not finite stops the epoch before its update', () => {
+  const { X, Y } = syntheticData(2, 50, 6);
+  const p = initParameters([2, 4, 1], 6);
+  p.W[1]!.data[0] = Number.NaN; // the output layer: ReLU would turn a NaN in a hidden layer into 0
+  const engine = new FastEngine(p, X, Y, { batchSize: 10 });
+  const s = engine.epoch(0.1);
+  assert.equal(s.finite, false);
+  assert.equal(s.batches, 0);
+});
+
+test('bad shapes are refused with a message', () => {
+  const { X, Y } = syntheticData(3, 10, 1);
+  assert.throws(() => new FastEngine(initParameters([4, 2, 1], 1), X, Y), /do not fit a network with n_x = 4/);
+  assert.throws(() => new FastEngine(initParameters([3, 2, 2], 1), X, Y), /one output unit/);
+});
