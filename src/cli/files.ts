@@ -1,0 +1,37 @@
+import { rename, stat, unlink, writeFile } from 'node:fs/promises';
+import { basename, dirname, join, resolve } from 'node:path';
+import type { Parameters } from '../core/network';
+import { type ModelFile, parseModelFile } from '../core/model';
+import { readTextFile } from '../data/csv';
+import { UsageError } from './args';
+
+/**
+ * Checks, before any long work, that `path` can be written: its folder exists and it is not
+ * itself a folder. An existing file is overwritten: the user named it.
+ */
+export async function checkOutputPath(path: string, option: string): Promise<void> {
+  const folder = dirname(resolve(path));
+  const info = await stat(folder).catch(() => null);
+  if (info === null || !info.isDirectory()) {
+    throw new UsageError(`${option} ${path}: the folder ${dirname(path)} does not exist. Create it first, or choose another path.`);
+  }
+  const target = await stat(path).catch(() => null);
+  if (target?.isDirectory()) throw new UsageError(`${option} ${path}: that is a folder; give a file name, e.g. ${join(path, 'model.json')}.`);
+}
+
+/** Writes through a temporary file and a rename, so that an interrupted write never leaves half a file. */
+export async function writeTextFile(path: string, text: string): Promise<void> {
+  const temp = join(dirname(resolve(path)), `.${basename(path)}.${process.pid}.tmp`);
+  try {
+    await writeFile(temp, text, 'utf8');
+    await rename(temp, path);
+  } catch (e) {
+    await unlink(temp).catch(() => undefined);
+    throw new UsageError(`Cannot write ${path}: ${(e as Error).message}`);
+  }
+}
+
+/** Reads a model file; DataError when it cannot be read, ModelError when it is not a valid model. */
+export async function readModelFile(path: string): Promise<{ model: ModelFile; params: Parameters }> {
+  return parseModelFile(await readTextFile(path), path);
+}

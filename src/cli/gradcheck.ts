@@ -1,0 +1,87 @@
+import { DEFAULT_HYPER } from '../core/defaults';
+import { gradientCheck } from '../core/gradcheck';
+import { gatherColumns } from '../core/matrix';
+import { initParameters, layerDimsOf, layerDimsOfParameters } from '../core/network';
+import { createRng, shuffledIndices } from '../core/rng';
+import { prepareData } from '../data/prepare';
+import { loadSource, parseSourceArgument } from '../data/source';
+import { type CommandSpec, type ParsedArgs, UsageError, hiddenOption, intOption, numberOption } from './args';
+import { type CliContext, type Command, EXIT } from './command';
+import { table } from './format';
+import { DATA_ARGUMENT, LABEL_OPTION } from './train';
+
+/** The notes' bar for a correct backward run. */
+export const GRADCHECK_THRESHOLD = 1e-7;
+const DEFAULT_EXAMPLES = 500;
+
+export const GRADCHECK_SPEC: CommandSpec = {
+  name: 'gradcheck',
+  summary:
+    'Checks the backward run against the numerical gradient (central differences), as in the notes\' "Der Gradient": prints ‖dθ − dθ_approx‖ / (‖dθ‖ + ‖dθ_approx‖) per parameter and overall, at the initial parameters.',
+  positionals: [DATA_ARGUMENT],
+  options: {
+    label: LABEL_OPTION,
+    hidden: { value: 'N[,N…]', help: `hidden layer sizes (default ${DEFAULT_HYPER.hidden.join(',')})` },
+    seed: { value: 'S', help: `seed of the initial weights and of the examples drawn (default ${DEFAULT_HYPER.seed})` },
+    examples: { value: 'N', help: `check on at most N examples drawn at random (default ${DEFAULT_EXAMPLES}): every parameter costs two forward runs` },
+    epsilon: { value: 'E', help: 'the step ε of the central differences (default 1e-7)' },
+    'no-standardize': { help: 'use the raw feature values' },
+    json: { help: 'print the result as one JSON object' },
+  },
+  notes: `Exit codes: 0 the overall relative difference is at most ${GRADCHECK_THRESHOLD}; 1 it is above; 2 bad input or usage.`,
+};
+
+async function runGradcheck(args: ParsedArgs, ctx: CliContext): Promise<number> {
+  const label = args.values.get('label') ?? null;
+  const source = parseSourceArgument(args.positionals[0], label);
+  if (source.kind === 'sample' && label !== null) {
+    throw new UsageError(`--label applies to CSV files; the built-in dataset sample:${source.name} has its label already.`);
+  }
+  const hidden = hiddenOption(args, DEFAULT_HYPER.hidden);
+  const seed = intOption(args, 'seed', DEFAULT_HYPER.seed, 0, 2 ** 32 - 1);
+  const maxExamples = intOption(args, 'examples', DEFAULT_EXAMPLES, 1);
+  const epsilon = numberOption(args, 'epsilon', 1e-7, (x) => x > 0 && x < 1, 'a small positive number such as 1e-7');
+  const json = args.flags.has('json');
+
+  const dataset = await loadSource(source);
+  const { X: allX, Y: allY } = prepareData(dataset, { validationSplit: 0, seed, standardize: !args.flags.has('no-standardize') }).train;
+  const m = allX.cols;
+  let X = allX;
+  let Y = allY;
+  if (m > maxExamples) {
+    // Stream 0xfffffffe: independent of the initial weights (0) and of the validation split (last stream).
+    const picked = shuffledIndices(m, createRng(seed, 0xfffffffe)).slice(0, maxExamples).sort();
+    X = gatherColumns(allX, picked, 0, maxExamples);
+    Y = gatherColumns(allY, picked, 0, maxExamples);
+  }
+  const params = initParameters(layerDimsOf(X.rows, hidden), seed);
+  const result = gradientCheck(params, X, Y, epsilon);
+  const passed = result.relDifference <= GRADCHECK_THRESHOLD;
+  const layerDims = layerDimsOfParameters(params);
+
+  if (json) {
+    const { perParameter, relDifference } = result;
+    ctx.stdout.write(
+      `${JSON.stringify({ passed, threshold: GRADCHECK_THRESHOLD, relDifference, epsilon, perParameter, dataset: dataset.name, examples: X.cols, layerDims })}\n`,
+    );
+  } else {
+    const shapes = new Map<string, string>();
+    params.W.forEach((w, i) => {
+      shapes.set(`W${i + 1}`, `(${w.rows} × ${w.cols})`);
+      shapes.set(`b${i + 1}`, `(${w.rows} × 1)`);
+    });
+    const rows = [['parameter', 'shape', 'relative difference']];
+    for (const p of result.perParameter) rows.push([p.name, shapes.get(p.name) ?? '', p.relDifference.toExponential(2)]);
+    rows.push([`θ (all ${result.theta.length})`, '', result.relDifference.toExponential(2)]);
+    const sample = X.cols < m ? `${X.cols} of ${m} examples, drawn at random` : `${m} examples`;
+    ctx.stdout.write(
+      `Gradient check on ${dataset.name} (${sample}), network [${layerDims.join(', ')}], ε = ${epsilon}\n\n${table(rows)}\n\n` +
+        (passed
+          ? `Passed: the overall relative difference is at most ${GRADCHECK_THRESHOLD}.\n`
+          : `Failed: the overall relative difference ${result.relDifference.toExponential(2)} is above ${GRADCHECK_THRESHOLD}.\n`),
+    );
+  }
+  return passed ? EXIT.ok : EXIT.checkFailed;
+}
+
+export const gradcheckCommand: Command = { spec: GRADCHECK_SPEC, run: runGradcheck };

@@ -1,0 +1,328 @@
+import { DEFAULT_HYPER } from '../core/defaults';
+import { computeMetrics } from '../core/metrics';
+import { type ModelFile, ModelError, createModelFile } from '../core/model';
+import { type Parameters, initParameters, layerDimsOf, layerDimsOfParameters } from '../core/network';
+import { train } from '../core/train';
+import type { Dataset } from '../data/csv';
+import { type PreparedData, prepareData, validationCount } from '../data/prepare';
+import { SAMPLE_NAMES } from '../data/samples';
+import { loadSource, parseSourceArgument } from '../data/source';
+import type { DataSource, EpochPoint, Hyper, RunInfo, RunResult, StopReason } from '../protocol';
+import { type CommandSpec, type ParsedArgs, UsageError, hiddenOption, intOption, numberOption } from './args';
+import { type CliContext, type Command, EXIT } from './command';
+import { checkOutputPath, readModelFile, writeTextFile } from './files';
+import { fmt, metricsReport } from './format';
+import { EpochLines, ProgressBar } from './progress';
+
+export const DATA_ARGUMENT = {
+  name: 'FILE.csv | sample:NAME',
+  help: `a CSV or TSV file (comma, semicolon or tab; header optional), or a built-in dataset: ${SAMPLE_NAMES.map((n) => `sample:${n}`).join(', ')}. Default: sample:flower`,
+  optional: true,
+};
+
+export const LABEL_OPTION = {
+  value: 'COL',
+  help: 'the label column, by name or number (1 = first column); default: the last column. It must hold exactly two values; other values than 0/1 are mapped and the mapping printed',
+};
+
+export const TRAIN_SPEC: CommandSpec = {
+  name: 'train',
+  summary:
+    'Trains the lecture notes\' network (ReLU hidden layers, sigmoid output, cross-entropy) by gradient descent and prints the metrics on training and validation data.',
+  positionals: [DATA_ARGUMENT],
+  options: {
+    label: LABEL_OPTION,
+    hidden: { value: 'N[,N…]', help: `hidden layer sizes: 4 is the notes' two-layer network with 4 hidden units, 16,8 two hidden layers (default ${DEFAULT_HYPER.hidden.join(',')})` },
+    lr: { value: 'R', help: `learning rate α (default ${DEFAULT_HYPER.learningRate})` },
+    epochs: { value: 'N', help: `number of epochs (default ${DEFAULT_HYPER.epochs}); 0 only evaluates the starting parameters` },
+    'batch-size': { value: 'N', help: 'mini-batch size (default: full batch, all examples per step, as in the notes)' },
+    seed: { value: 'S', help: `seed of the initial weights, the validation split and the mini-batch order (default ${DEFAULT_HYPER.seed})` },
+    val: { value: 'F', help: `fraction of the examples kept apart for validation, 0 … <1 (default ${DEFAULT_HYPER.validationSplit})` },
+    'no-standardize': { help: 'train on the raw feature values instead of standardising them with the training split\'s mean and standard deviation' },
+    init: { value: 'MODEL.json', help: 'start from exactly the parameters (and scaling) of a model file, to continue training' },
+    save: { value: 'MODEL.json', help: 'write the trained model (architecture, parameters, feature names, label mapping, scaling) to this file; an existing file is replaced' },
+    json: { help: 'write one JSON object per line instead of the progress bar and tables: epochs, then {"done": true, …}' },
+  },
+  notes:
+    'Exit codes: 0 done; 1 training diverged (try a smaller --lr); 2 bad input or usage; 130 stopped with Ctrl-C (the metrics so far are printed, and the model saved with --save).\n' +
+    'Examples:\n  backprop-map train\n  backprop-map train data.csv --label diagnosis --hidden 16,8 --save model.json\n  backprop-map train data.csv --init model.json --epochs 500 --save model.json',
+};
+
+export interface TrainRequest {
+  source: DataSource;
+  hyper: Hyper;
+  initPath: string | null;
+  savePath: string | null;
+  json: boolean;
+}
+
+export function trainRequestOf(args: ParsedArgs): TrainRequest {
+  const label = args.values.get('label') ?? null;
+  const source = parseSourceArgument(args.positionals[0], label);
+  if (source.kind === 'sample' && label !== null) {
+    throw new UsageError(`--label applies to CSV files; the built-in dataset sample:${source.name} has its label already.`);
+  }
+  const initPath = args.values.get('init') ?? null;
+  if (initPath !== null && args.values.has('hidden')) {
+    throw new UsageError('--hidden cannot be combined with --init: the network\'s layers come from the model file.');
+  }
+  if (initPath !== null && args.flags.has('no-standardize')) {
+    throw new UsageError('--no-standardize cannot be combined with --init: the model file\'s own scaling is used.');
+  }
+  const batch = args.values.get('batch-size');
+  const hyper: Hyper = {
+    hidden: hiddenOption(args, DEFAULT_HYPER.hidden),
+    learningRate: numberOption(args, 'lr', DEFAULT_HYPER.learningRate, (x) => x > 0, 'a positive number such as 0.1'),
+    epochs: intOption(args, 'epochs', DEFAULT_HYPER.epochs, 0, 10_000_000),
+    batchSize: batch === undefined ? null : intOption(args, 'batch-size', 0, 1),
+    seed: intOption(args, 'seed', DEFAULT_HYPER.seed, 0, 2 ** 32 - 1),
+    validationSplit: numberOption(args, 'val', DEFAULT_HYPER.validationSplit, (x) => x >= 0 && x < 1, 'a fraction from 0 to below 1, such as 0.2'),
+    standardize: !args.flags.has('no-standardize'),
+  };
+  return { source, hyper, initPath, savePath: args.values.get('save') ?? null, json: args.flags.has('json') };
+}
+
+/** Everything a finished run produced: what the command prints, and what a report can show. */
+export interface TrainRun {
+  info: RunInfo;
+  result: RunResult;
+  dataset: Dataset;
+  prepared: PreparedData;
+  /** The parameters at the end (for a diverged run: those of the last epoch with a finite cost). */
+  params: Parameters;
+  model: ModelFile;
+  /** The number of the first epoch of this run minus one (> 0 when continuing with --init). */
+  startEpoch: number;
+  /** The cost of every epoch of this run. */
+  costs: number[];
+  seconds: number;
+}
+
+export interface TrainHooks {
+  /** After loading, before the first epoch; `startEpoch` > 0 when continuing a model file's run. */
+  onStart?(info: RunInfo, dataset: Dataset, startEpoch: number): void;
+  onEpoch?(point: EpochPoint): void;
+}
+
+function sameLabels(a: { '0': string; '1': string }, b: { '0': string; '1': string }): boolean {
+  return a['0'] === b['0'] && a['1'] === b['1'];
+}
+
+/** Checks that a model file fits the data it continues on; ModelError naming both otherwise. */
+function checkModelFits(path: string, model: ModelFile, ds: Dataset): void {
+  const nx = ds.X.rows;
+  if (model.featureNames.length !== nx) {
+    throw new ModelError(
+      `${path} was trained on ${model.featureNames.length} features (${model.featureNames.join(', ')}), but ${ds.name} has ${nx} (${ds.featureNames.join(', ')}).`,
+    );
+  }
+  const generic = ds.featureNames.every((n, i) => n === `col${i + 1}`);
+  if (!generic && ds.featureNames.some((n, i) => n !== model.featureNames[i])) {
+    throw new ModelError(
+      `${path} was trained on the features ${model.featureNames.join(', ')}, but ${ds.name} has ${ds.featureNames.join(', ')}. The columns must be the same, in the same order.`,
+    );
+  }
+  if (!sameLabels(model.labels, ds.labels)) {
+    throw new ModelError(
+      `${path} maps the label ${JSON.stringify(model.labels['0'])} to 0 and ${JSON.stringify(model.labels['1'])} to 1, but the label column of ${ds.name} holds ${JSON.stringify(ds.labels['0'])} and ${JSON.stringify(ds.labels['1'])}.`,
+    );
+  }
+}
+
+/** Lets the event loop run (for Ctrl-C) about every 50 ms of training. */
+const CHUNK_MS = 50;
+
+/**
+ * Loads the data, prepares it, trains in chunks of epochs between which Ctrl-C is noticed,
+ * and evaluates. Throws DataError/ModelError/UsageError for bad input; never writes files.
+ */
+export async function runTraining(req: TrainRequest, ctx: CliContext, hooks: TrainHooks = {}): Promise<TrainRun> {
+  const started = performance.now();
+  const dataset = await loadSource(req.source);
+  const init = req.initPath === null ? null : await readModelFile(req.initPath);
+  if (init !== null) checkModelFits(req.initPath!, init.model, dataset);
+
+  const hyper: Hyper = { ...req.hyper, hidden: [...req.hyper.hidden] };
+  if (init !== null) {
+    hyper.hidden = init.model.layerDims.slice(1, -1);
+    hyper.standardize = init.model.scaling !== null;
+  }
+  const prepared = prepareData(dataset, {
+    validationSplit: hyper.validationSplit,
+    seed: hyper.seed,
+    standardize: hyper.standardize,
+    ...(init !== null ? { scaling: init.model.scaling } : {}),
+  });
+  const params = init !== null ? init.params : initParameters(layerDimsOf(dataset.X.rows, hyper.hidden), hyper.seed);
+  const startEpoch = init?.model.training?.epochs ?? 0;
+  const info: RunInfo = {
+    datasetName: dataset.name,
+    featureNames: dataset.featureNames,
+    labelName: dataset.labelName,
+    labels: dataset.labels,
+    layerDims: layerDimsOfParameters(params),
+    m: dataset.X.cols,
+    mValidation: validationCount(dataset.X.cols, hyper.validationSplit),
+    hyper,
+  };
+  hooks.onStart?.(info, dataset, startEpoch);
+
+  const { X, Y } = prepared.train;
+  const costs: number[] = [];
+  let reason: StopReason = 'completed';
+  let message: string | null = null;
+  let done = 0;
+  let chunk = 1;
+  while (done < hyper.epochs) {
+    if (ctx.interrupt.aborted) {
+      reason = 'cancelled';
+      break;
+    }
+    const t0 = performance.now();
+    const out = train(params, X, Y, {
+      learningRate: hyper.learningRate,
+      epochs: Math.min(chunk, hyper.epochs - done),
+      batchSize: hyper.batchSize,
+      seed: hyper.seed,
+      validation: prepared.validation,
+      startEpoch: startEpoch + done,
+      ...(hooks.onEpoch ? { onEpoch: hooks.onEpoch } : {}),
+    });
+    costs.push(...out.costs);
+    done = out.epochs - startEpoch;
+    if (out.reason !== 'completed') {
+      reason = out.reason;
+      message = out.message;
+      break;
+    }
+    const ms = Math.max(1, performance.now() - t0);
+    chunk = Math.max(1, Math.min(chunk * 4, Math.round((chunk * CHUNK_MS) / ms)));
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+
+  const trainMetrics = computeMetrics(params, X, Y);
+  const validation = prepared.validation && computeMetrics(params, prepared.validation.X, prepared.validation.Y);
+  const epochs = startEpoch + done;
+  const model = createModelFile({
+    params,
+    featureNames: dataset.featureNames,
+    labelName: dataset.labelName,
+    labels: dataset.labels,
+    scaling: prepared.scaling,
+    training: { epochs, hyper, ...(Number.isFinite(trainMetrics.cost) ? { cost: trainMetrics.cost } : {}) },
+  });
+  return {
+    info,
+    result: { reason, message, epochs, train: trainMetrics, validation },
+    dataset,
+    prepared,
+    params,
+    model,
+    startEpoch,
+    costs,
+    seconds: (performance.now() - started) / 1000,
+  };
+}
+
+function describeRun(info: RunInfo, dataset: Dataset, startEpoch: number, initPath: string | null): string {
+  const h = info.hyper;
+  const lines: string[] = [];
+  lines.push(`Data     ${info.datasetName}: ${info.m} examples, ${info.featureNames.length} features, label ${JSON.stringify(info.labelName)}`);
+  if (dataset.labelMapped) lines.push(`Labels   ${JSON.stringify(info.labels['0'])} → 0, ${JSON.stringify(info.labels['1'])} → 1`);
+  const split = info.mValidation > 0 ? `${info.m - info.mValidation} for training, ${info.mValidation} for validation (seed ${h.seed})` : `all ${info.m} for training, none for validation`;
+  lines.push(`Split    ${split}; ${h.standardize ? 'features standardised with the training split\'s mean and std' : 'raw feature values'}`);
+  const batch = h.batchSize === null || h.batchSize >= info.m - info.mValidation ? 'full-batch gradient descent' : `mini-batches of ${h.batchSize}`;
+  const start = initPath !== null ? `, starting from ${initPath} (after epoch ${startEpoch})` : '';
+  lines.push(`Network  [${info.layerDims.join(', ')}], ReLU hidden layers, sigmoid output; ${h.epochs} epochs of ${batch}, α = ${h.learningRate}${start}`);
+  return `${lines.join('\n')}\n\n`;
+}
+
+async function runTrainCommand(args: ParsedArgs, ctx: CliContext): Promise<number> {
+  const req = trainRequestOf(args);
+  if (req.savePath !== null) await checkOutputPath(req.savePath, '--save');
+  const tty = !req.json && ctx.stderr.isTTY === true;
+  let bar: ProgressBar | null = null;
+  let lines: EpochLines | null = null;
+  const onAbort = (): void => {
+    const text = 'Stopping after this epoch … (press Ctrl-C again to quit at once)';
+    if (bar) bar.note(text);
+    else if (!req.json) ctx.stderr.write(`${text}\n`);
+  };
+  ctx.interrupt.addEventListener('abort', onAbort, { once: true });
+
+  let run: TrainRun;
+  try {
+    run = await runTraining(req, ctx, {
+      onStart: (info, dataset, first) => {
+        if (req.json) lines = new EpochLines(ctx.stdout, first, info.hyper.epochs);
+        else ctx.stdout.write(describeRun(info, dataset, first, req.initPath));
+        if (tty && info.hyper.epochs > 0) bar = new ProgressBar(ctx.stderr, first, first + info.hyper.epochs);
+      },
+      onEpoch: (p) => {
+        lines?.point(p);
+        bar?.update(p);
+      },
+    });
+  } finally {
+    ctx.interrupt.removeEventListener('abort', onAbort);
+    (bar as ProgressBar | null)?.finish();
+  }
+  (lines as EpochLines | null)?.finish();
+
+  const { result } = run;
+  let saved: string | null = null;
+  if (req.savePath !== null && result.reason !== 'diverged') {
+    await writeTextFile(req.savePath, `${JSON.stringify(run.model, null, 1)}\n`);
+    saved = req.savePath;
+  }
+
+  if (req.json) {
+    ctx.stdout.write(`${JSON.stringify(finalObject(run, saved))}\n`);
+  } else {
+    ctx.stdout.write(`${finalText(run)}`);
+    if (saved !== null) ctx.stdout.write(`\nSaved the model to ${saved}.\n`);
+  }
+  if (result.reason === 'diverged') {
+    const notSaved = req.savePath !== null ? ` The model was not saved to ${req.savePath}.` : '';
+    ctx.stderr.write(`${result.message}${notSaved}\n`);
+    return EXIT.checkFailed;
+  }
+  return result.reason === 'cancelled' ? EXIT.interrupted : EXIT.ok;
+
+}
+
+/** The final `--json` object: RunResult, plus what the run was. */
+export function finalObject(run: TrainRun, saved: string | null): Record<string, unknown> {
+  const { info, result } = run;
+  return {
+    done: true,
+    reason: result.reason,
+    message: result.message,
+    epochs: result.epochs,
+    train: result.train,
+    validation: result.validation,
+    labels: info.labels,
+    labelName: info.labelName,
+    featureNames: info.featureNames,
+    dataset: info.datasetName,
+    m: info.m,
+    mValidation: info.mValidation,
+    layerDims: info.layerDims,
+    hyper: info.hyper,
+    saved,
+    seconds: Number(run.seconds.toFixed(3)),
+  };
+}
+
+function finalText(run: TrainRun): string {
+  const { result } = run;
+  const ran = result.epochs - run.startEpoch;
+  const lastCost = run.costs.length > 0 ? fmt(run.costs[run.costs.length - 1]!) : '–';
+  let head: string;
+  if (result.reason === 'cancelled') head = `Stopped with Ctrl-C after epoch ${result.epochs} (${ran} epochs of this run); the metrics so far:`;
+  else if (result.reason === 'diverged') head = `Training diverged after epoch ${result.epochs}; the metrics of the last parameters with a finite cost:`;
+  else head = `Trained ${ran} epochs in ${run.seconds.toFixed(1)} s (last epoch's cost ${lastCost}):`;
+  return `${head}\n\n${metricsReport(result.train, result.validation)}`;
+}
+
+export const trainCommand: Command = { spec: TRAIN_SPEC, run: runTrainCommand };
