@@ -225,7 +225,7 @@ class Tracer:
     """Follows every frame of the user's file (sys.settrace): records each binding of a local with
     its line and shape, and every line that created or changed an array in place."""
 
-    MAX_EVENTS = 200000
+    MAX_EVENTS = 50000
 
     def __init__(self, mark):
         self.mark = mark

@@ -1,0 +1,102 @@
+// A check that hangs, crashes, exhausts memory or floods its output ends in a report within the
+// time limit, the next check still works, and nothing is written next to the user's file.
+import assert from 'node:assert/strict';
+import { readdirSync } from 'node:fs';
+import { after, describe, test } from 'node:test';
+import { CheckerRunner } from '../../src/checker/runner';
+import { fixture, fixturesDir, testPython } from './checkerTestSupport';
+
+const correct = fixture('two_layer_correct.py');
+const withBackward = (body: string) =>
+  correct.replace('def backward_propagation(parameters, cache, X, Y):\n', `def backward_propagation(parameters, cache, X, Y):\n${body}\n`);
+
+async function assertHealthy(runner: CheckerRunner) {
+  const r = await runner.check(correct, 'after.py');
+  assert.deepEqual(r.gradients.map((g) => g.status), ['ok', 'ok', 'ok', 'ok']);
+  assert.deepEqual(r.reports, []);
+}
+
+describe('the checker runner under hostile code', () => {
+  const runner = new CheckerRunner({ python: testPython(), timeoutMs: 1000 });
+  after(() => runner.dispose());
+
+  test('`while True:` ends in a timeout report at the loop within the limit plus 2 s', async () => {
+    const text = withBackward('    while True:\n        pass');
+    const loopLine = text.split('\n').indexOf('    while True:') + 1;
+    const t0 = Date.now();
+    const r = await runner.check(text, 'loop.py');
+    const elapsed = Date.now() - t0;
+    assert.ok(elapsed < 1000 + 2000, `took ${elapsed} ms`);
+    const rep = r.reports.find((x) => x.code === 'timeout');
+    assert.ok(rep, JSON.stringify(r.reports));
+    assert.ok(rep.line === loopLine || rep.line === loopLine + 1, `timeout reported at ${rep.line}, loop at ${loopLine}`);
+    assert.ok(r.gradients.every((g) => g.status === 'error'));
+    await assertHealthy(runner);
+  });
+
+  test('a segfault becomes a crash report and the next check works', async () => {
+    const r = await runner.check(withBackward('    import ctypes\n    ctypes.string_at(0)'), 'segv.py');
+    assert.equal(r.reports[0]?.code, 'crash', JSON.stringify(r.reports));
+    assert.match(r.reports[0]!.message, /SIGSEGV/);
+    await assertHealthy(runner);
+  });
+
+  test('memory exhaustion is reported, not fatal', async () => {
+    const r = await runner.check(withBackward('    hog = []\n    while True:\n        hog.append(bytearray(64 << 20))'), 'hog.py');
+    assert.ok(['memory', 'crash', 'timeout'].includes(r.reports[0]?.code ?? ''), JSON.stringify(r.reports));
+    await assertHealthy(runner);
+  });
+
+  test('huge output and sys.exit() in the checked code do not disturb the protocol', async () => {
+    const r = await runner.check(withBackward('    for i in range(20000):\n        print("x" * 1000)\n    raise SystemExit(3)'), 'noisy.py');
+    assert.equal(r.reports[0]?.code, 'sys-exit', JSON.stringify(r.reports));
+    await assertHealthy(runner);
+  });
+
+  test('recovers after the server process is killed', async () => {
+    await runner.check(correct, 'warm.py');
+    const proc = (runner as unknown as { proc: { kill(sig: string): void } | null }).proc;
+    assert.ok(proc);
+    proc.kill('SIGKILL');
+    await new Promise((r) => setTimeout(r, 100));
+    await assertHealthy(runner);
+  });
+
+  test('a cancelled check rejects with AbortError and the next one works', async () => {
+    const controller = new AbortController();
+    const pending = runner.check(withBackward('    while True:\n        pass'), 'cancel.py', { signal: controller.signal });
+    setTimeout(() => controller.abort(), 200);
+    await assert.rejects(pending, { name: 'AbortError' });
+    await assertHealthy(runner);
+  });
+
+  test('the long module-level training loop of a file is not run (checks as fast as without it)', async () => {
+    const withoutScript = correct.slice(0, correct.indexOf('\nX = np.random.randn'));
+    assert.ok(correct.includes('for i in range(10000):') && !withoutScript.includes('for i in range'));
+    const time = async (text: string) => {
+      const ms: number[] = [];
+      for (let i = 0; i < 3; i++) ms.push((await runner.check(text, 'f.py')).durationMs);
+      return ms.sort((a, b) => a - b)[1]!;
+    };
+    const a = await time(correct);
+    const b = await time(withoutScript);
+    assert.ok(a < b * 2 + 50, `with the script ${a} ms, without ${b} ms`);
+  });
+
+  test('a syntax error is reported at its line and column', async () => {
+    const r = await runner.check('import numpy as np\n\ndef forward(X, parameters):\n    return (X\n\nx = 1\n', 'syntax.py');
+    assert.equal(r.reports.length, 1);
+    assert.equal(r.reports[0]!.code, 'syntax-error');
+    assert.equal(r.reports[0]!.line, 4);
+    assert.equal(r.reports[0]!.column, 12);
+  });
+
+  test('unsaved text is checked under its file name; nothing is written next to the fixtures', async () => {
+    const before = readdirSync(fixturesDir()).sort();
+    const r = await runner.check(correct.replace('dZ2 = A2 - Y', 'dZ2 = 2 * (A2 - Y)'), '/home/student/unsaved.py');
+    assert.equal(r.file, '/home/student/unsaved.py');
+    assert.ok(r.gradients.every((g) => g.status === 'value'));
+    assert.deepEqual(readdirSync(fixturesDir()).sort(), before);
+    assert.ok(!before.includes('__pycache__'));
+  });
+});
