@@ -4,7 +4,7 @@
 // full batch and mini-batches, tiles of one and of many, several seeds.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { FastEngine } from '../../src/core/fast/engine';
+import { type FastEngineOptions, FastEngine } from '../../src/core/fast/engine';
 import { type Matrix, frobeniusNorm, gatherColumns } from '../../src/core/matrix';
 import { confusionOf } from '../../src/core/metrics';
 import { type Parameters, backward, cloneParameters, computeCostFromLogits, forward, initParameters, updateParameters } from '../../src/core/network';
@@ -41,7 +41,7 @@ function maxParamDiff(a: Parameters, b: Parameters): number {
   return d;
 }
 
-function compare(dims: number[], m: number, seed: number, batchSize: number | null, tile: number | undefined, epochs = 8): void {
+function compare(dims: number[], m: number, seed: number, batchSize: number | null, tile: number | undefined, epochs = 8, options: FastEngineOptions = { threads: 1 }): void {
   const { X, Y } = syntheticData(dims[0]!, m, seed);
   const readable = initParameters(dims, seed);
   // Non-zero biases, so that a bias added at the wrong place cannot hide.
@@ -49,8 +49,8 @@ function compare(dims: number[], m: number, seed: number, batchSize: number | nu
   for (const b of readable.b) for (let i = 0; i < b.data.length; i++) b.data[i] = 0.1 * rng.normal();
   const fastParams = cloneParameters(readable);
   const bs = batchSize ?? m;
-  const engine = new FastEngine(fastParams, X, Y, { batchSize: bs, tile });
-  const what = `dims [${dims}] m=${m} seed=${seed} batch=${batchSize ?? 'full'} tile=${tile ?? 'default'}`;
+  const engine = new FastEngine(fastParams, X, Y, { batchSize: bs, tile, ...options });
+  const what = `dims [${dims}] m=${m} seed=${seed} batch=${batchSize ?? 'full'} tile=${tile ?? 'default'} threads=${engine.threads}`;
   for (let e = 1; e <= epochs; e++) {
     const order = bs < m ? shuffledIndices(m, createRng(seed, e)) : null;
     const want = readableEpoch(readable, X, Y, 0.1, bs, order);
@@ -62,6 +62,7 @@ function compare(dims: number[], m: number, seed: number, batchSize: number | nu
     want.gradNorms.forEach((n, l) => assert.ok(Math.abs(got.gradNormSums[l]! / got.batches - n) <= 1e-9, `${what} epoch ${e}: ‖dW${l + 1}‖`));
   }
   engine.store(fastParams);
+  engine.dispose();
   const d = maxParamDiff(readable, fastParams);
   assert.ok(d <= 1e-9, `${what}: parameters differ by ${d}`);
 }
@@ -83,7 +84,19 @@ test('float64, mini-batches in a new order every epoch, several seeds', () => {
 });
 
 test('float64: a larger network over many tiles, as the benchmark W4 in small', () => {
-  compare([64, 128, 64, 1], 700, 4, null, undefined, 3);
+  compare([64, 128, 64, 1], 700, 4, null, undefined, 3, { threads: 1 });
+});
+
+test('float64 on two threads: the worker\'s tiles and gradient sums add up to the same result', () => {
+  const two: FastEngineOptions = { threads: 2, parallelWork: 0 };
+  compare([5, 7, 6, 1], 203, 7, null, 16, 5, two);
+  compare([3, 6, 4, 1], 100, 8, 24, 8, 4, two);
+  compare([64, 128, 64, 1], 700, 4, null, undefined, 3, { threads: 2 });
+  const { X, Y } = syntheticData(4, 64, 1);
+  const engine = new FastEngine(initParameters([4, 3, 1], 1), X, Y, { threads: 2, parallelWork: 0, tile: 8 });
+  assert.equal(engine.threads, 2);
+  engine.dispose();
+  assert.equal(engine.epoch(0.1).finite, true, 'after dispose() it still trains, on one thread');
 });
 
 test('float32: the same training, its cost within 1e-4 (relative) of float64 after 10 epochs', () => {

@@ -1,7 +1,7 @@
 /**
  * The fast training engine: the same forward run, cost, backward run and update as network.ts,
  * computed so that an epoch allocates nothing and the arithmetic runs in WebAssembly SIMD
- * (kernels.wat).
+ * (kernels.wat), on both processor cores for large batches.
  *
  * How it differs from the readable path, and why:
  * - The examples are cut into tiles of T columns (T a multiple of 8). A tile goes through all
@@ -10,13 +10,18 @@
  * - Bias and ReLU are applied inside the product that computes Z^[l]; the mask [Z^[l] > 0] inside
  *   the product W^[l+1]ᵀ·dZ^[l+1]; Wᵀ and Aᵀ are never formed.
  * - 1/m is applied once, in the update, which runs over all parameters in one pass.
- * - Parameters, gradients and tiles live in one WebAssembly memory sized once, at construction.
+ * - A large batch is split between the main thread and a worker on the second core, each with
+ *   its own tile buffers and gradient sums, added up before the update (lanes.ts).
+ * - Parameters, gradients and tiles live in one shared WebAssembly memory sized at construction.
  * In float64 the results equal the readable path's up to rounding (the sums run in another order);
  * test/perf pins that down.
  */
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
 import type { Matrix } from '../matrix';
 import type { Parameters } from '../network';
 import { f32 as f32Bytes, f64 as f64Bytes } from './kernels.wat';
+import { type Control, processTiles, workerSource } from './lanes';
 
 export type DType = 'float64' | 'float32';
 
@@ -27,6 +32,13 @@ export interface FastEngineOptions {
   dtype?: DType;
   /** Columns per tile, rounded up to a multiple of 8; by default sized to the processor's cache. */
   tile?: number;
+  /** 1 or 2 threads; by default 2 where the machine has two cores or more. */
+  threads?: number;
+  /**
+   * The least work (multiply-adds per batch) worth splitting between two threads, whose
+   * hand-over costs some tens of microseconds; default 4·10⁶.
+   */
+  parallelWork?: number;
 }
 
 /** What one epoch gives back, in the terms of train(): reused from epoch to epoch. */
@@ -56,15 +68,17 @@ interface Tile {
   count: number;
   /** Columns stored, count rounded up to a multiple of 8; the padding columns are zero. */
   T: number;
-  /** Byte offset of the tile's X (n_x × T). */
+  /** Byte offsets of the tile's X (n_x × T) and labels (T). */
   x: number;
-  /** Offset of the tile's labels in `labels`. */
   y: number;
 }
 
 interface Batch {
   size: number;
-  tiles: Tile[];
+  /** Tiles first … end−1 of the tile table; split at `split` between the worker and the main thread. */
+  first: number;
+  end: number;
+  split: number;
 }
 
 const compiled = new Map<DType, WebAssembly.Module>();
@@ -92,128 +106,189 @@ function defaultTile(layerDims: readonly number[], elementBytes: number): number
 export class FastEngine {
   readonly dtype: DType;
   readonly layerDims: readonly number[];
+  /** 2 when a worker thread shares the large batches. */
+  readonly threads: number;
   private readonly L: number;
   private readonly m: number;
   private readonly E: number;
   private readonly k: Kernels;
-  /** The whole memory as numbers of the engine's type; index = byte offset / E. */
+  /** The whole memory as numbers of the engine's type (index = byte offset / E), as int32 and as float64. */
   private readonly mem: Float64Array | Float32Array;
+  private readonly i32: Int32Array;
+  private readonly f64: Float64Array;
   private readonly X: Matrix;
   private readonly Y: Matrix;
-  /** Byte offsets: parameters θ = [W^[1], b^[1], W^[2], …] and their gradients in the same layout. */
+  /** Byte offsets: parameters θ = [W^[1], b^[1], W^[2], …], gradients of lane 0 and of lane 1 in the same layout. */
   private readonly theta: number;
   private readonly grad: number;
+  private readonly grad1: number;
   private readonly P: number;
   private readonly wAt: number[] = [];
-  private readonly bAt: number[] = [];
-  /** Byte offsets of the tile buffers A^[l] (A[L] holds Z^[L]) and dZ^[l], l = 1 … L, at 1 … L. */
-  private readonly aAt: number[] = [0];
-  private readonly dzAt: number[] = [0];
+  /** Index of the layout table read by processTiles, and of the per-lane results (float64). */
+  private readonly lay: number;
+  private readonly results: number;
+  private readonly tiles: Tile[] = [];
   private readonly batches: Batch[] = [];
-  private readonly labels: Float64Array;
+  private readonly control: Control;
+  private worker: Worker | null = null;
+  private generation = 0;
   /** Whether the tiles hold the examples in their given order (null) or in a shuffled one. */
   private tilesInOrder = false;
   private readonly sums: EpochSums;
 
   constructor(params: Parameters, X: Matrix, Y: Matrix, options: FastEngineOptions = {}) {
     this.dtype = options.dtype ?? 'float64';
-    this.E = this.dtype === 'float64' ? 8 : 4;
-    this.layerDims = [params.W[0]!.cols, ...params.W.map((w) => w.rows)];
-    this.L = params.W.length;
+    const E = (this.E = this.dtype === 'float64' ? 8 : 4);
+    const dims = (this.layerDims = [params.W[0]!.cols, ...params.W.map((w) => w.rows)]);
+    const L = (this.L = params.W.length);
     this.m = X.cols;
     this.X = X;
     this.Y = Y;
-    const dims = this.layerDims;
-    if (dims[this.L] !== 1) throw new RangeError(`the fast engine trains a binary classifier with one output unit, got ${dims[this.L]}`);
+    if (dims[L] !== 1) throw new RangeError(`the fast engine trains a binary classifier with one output unit, got ${dims[L]}`);
     if (X.rows !== dims[0] || Y.rows !== 1 || Y.cols !== X.cols || X.cols === 0) {
       throw new RangeError(`X (${X.rows} × ${X.cols}) and Y (${Y.rows} × ${Y.cols}) do not fit a network with n_x = ${dims[0]}`);
     }
     const batchSize = Math.min(options.batchSize ?? this.m, this.m);
-    const tileMax = roundUp(Math.max(8, options.tile ?? defaultTile(dims, this.E)), 8);
+    const tileMax = roundUp(Math.max(8, options.tile ?? defaultTile(dims, E)), 8);
+    let macs = 0;
+    for (let l = 1; l <= L; l++) macs += dims[l]! * dims[l - 1]!;
+    const parallelWork = options.parallelWork ?? 4e6;
+    const wantThreads = Math.min(2, options.threads ?? (availableParallelism() >= 2 ? 2 : 1));
 
     // Lay out the memory with a bump allocator; 64-byte alignment keeps vectors within cache lines.
     let top = 64;
-    const alloc = (numbers: number): number => {
+    const alloc = (bytes: number): number => {
       const at = top;
-      top = roundUp(top + numbers * this.E, 64);
+      top = roundUp(top + bytes, 64);
       return at;
     };
+    const bAt: number[] = [];
     let P = 0;
     const offsets: [number, number][] = [];
-    for (let l = 1; l <= this.L; l++) {
+    for (let l = 1; l <= L; l++) {
       offsets.push([P, P + dims[l]! * dims[l - 1]!]);
       P += dims[l]! * (dims[l - 1]! + 1);
     }
     this.P = P;
-    this.theta = alloc(P);
-    this.grad = alloc(P);
+    this.theta = alloc(P * E);
     for (const [w, b] of offsets) {
-      this.wAt.push(this.theta + w * this.E);
-      this.bAt.push(this.theta + b * this.E);
+      this.wAt.push(this.theta + w * E);
+      bAt.push(this.theta + b * E);
     }
     // Batches of consecutive columns of the epoch's order, each cut into tiles of nearly equal width.
-    let labelCount = 0;
+    let split = false;
     for (let from = 0; from < this.m; from += batchSize) {
       const size = Math.min(batchSize, this.m - from);
       const nTiles = Math.ceil(size / tileMax);
-      const tiles: Tile[] = [];
+      const first = this.tiles.length;
       for (let t = 0, start = from; t < nTiles; t++) {
         const count = Math.ceil((from + size - start) / (nTiles - t));
         const T = roundUp(count, 8);
-        tiles.push({ from: start, count, T, x: alloc(dims[0]! * T), y: labelCount });
-        labelCount += T;
+        this.tiles.push({ from: start, count, T, x: alloc(dims[0]! * T * E), y: alloc(T * E) });
         start += count;
       }
-      this.batches.push({ size, tiles });
+      const parallel = wantThreads === 2 && nTiles >= 2 && size * macs >= parallelWork;
+      split ||= parallel;
+      this.batches.push({ size, first, end: this.tiles.length, split: parallel ? first + (nTiles >> 1) : first });
     }
-    this.labels = new Float64Array(labelCount);
-    for (let l = 1; l <= this.L; l++) {
-      this.aAt.push(alloc(dims[l]! * tileMax));
-      this.dzAt.push(alloc(dims[l]! * tileMax));
+    this.threads = split ? 2 : 1;
+    // Per lane: the tile buffers A^[l] and dZ^[l], then (lane 1) its own gradient sums.
+    const aAt: number[] = [], dzAt: number[] = [];
+    const laneStart = top;
+    for (let l = 1; l <= L; l++) {
+      aAt.push(alloc(dims[l]! * tileMax * E));
+      dzAt.push(alloc(dims[l]! * tileMax * E));
     }
+    this.grad = alloc(P * E);
+    const laneStride = top - laneStart;
+    if (this.threads === 2) top += laneStride;
+    this.grad1 = this.grad + laneStride;
+    this.results = alloc(4 * 8) / 8;
+    const control = alloc(4 * 4) / 4;
+    this.control = { gen: control, first: control + 1, end: control + 2, done: control + 3 };
+    const table = [L, ...dims, ...this.wAt, ...bAt, ...aAt, ...dzAt, this.grad - this.theta, laneStride, laneStride];
+    const lay = alloc((table.length + 2) * 4) / 4;
+    const tileTable = alloc(this.tiles.length * 4 * 4) / 4;
+    this.lay = lay;
 
     const pages = Math.ceil(top / PAGE);
     if (pages > 65536) throw new RangeError(`the data needs ${Math.ceil(top / 2 ** 20)} MiB in the fast engine, more than its 4 GiB`);
     const memory = new WebAssembly.Memory({ initial: pages, maximum: pages, shared: true });
-    const instance = new WebAssembly.Instance(moduleFor(this.dtype), { env: { memory } });
-    this.k = instance.exports as unknown as Kernels;
+    const module = moduleFor(this.dtype);
+    this.k = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as Kernels;
     this.mem = this.dtype === 'float64' ? new Float64Array(memory.buffer) : new Float32Array(memory.buffer);
-    this.sums = { costSum: 0, correct: 0, gradNormSums: new Float64Array(this.L), batches: 0, finite: true };
+    this.i32 = new Int32Array(memory.buffer);
+    this.f64 = new Float64Array(memory.buffer);
+    this.i32.set([...table, tileTable, this.results], lay);
+    this.tiles.forEach((t, i) => this.i32.set([t.x, t.y, t.count, t.T], tileTable + 4 * i));
+    this.sums = { costSum: 0, correct: 0, gradNormSums: new Float64Array(L), batches: 0, finite: true };
     this.load(params);
+    if (this.threads === 2) {
+      this.worker = new Worker(workerSource(), { eval: true, workerData: { module, memory, dtype: this.dtype, lay, control: this.control } });
+      // A worker must not keep the process alive: dispose() ends it, and so does the end of the process.
+      this.worker.unref();
+    }
   }
 
   /** Takes the parameters' values (e.g. after a reset); the engine's own copy is what it trains. */
   load(params: Parameters): void {
-    for (let l = 0; l < this.L; l++) {
-      this.mem.set(params.W[l]!.data, this.wAt[l]! / this.E);
-      this.mem.set(params.b[l]!.data, this.bAt[l]! / this.E);
-    }
+    params.W.forEach((W, l) => {
+      this.mem.set(W.data, this.wAt[l]! / this.E);
+      this.mem.set(params.b[l]!.data, this.wAt[l]! / this.E + W.data.length);
+    });
   }
 
   /** Writes the engine's parameters into `params` (same shapes). */
   store(params: Parameters): void {
-    for (let l = 0; l < this.L; l++) {
-      const W = params.W[l]!.data, b = params.b[l]!.data;
-      W.set(this.mem.subarray(this.wAt[l]! / this.E, this.wAt[l]! / this.E + W.length));
-      b.set(this.mem.subarray(this.bAt[l]! / this.E, this.bAt[l]! / this.E + b.length));
-    }
+    params.W.forEach((W, l) => {
+      const at = this.wAt[l]! / this.E, b = params.b[l]!.data;
+      W.data.set(this.mem.subarray(at, at + W.data.length));
+      b.set(this.mem.subarray(at + W.data.length, at + W.data.length + b.length));
+    });
+  }
+
+  /** Ends the worker thread, if there is one. The engine can still train, on one thread. */
+  dispose(): void {
+    if (this.worker === null) return;
+    this.command(-1, 0);
+    void this.worker.terminate();
+    this.worker = null;
+    for (const b of this.batches) b.split = b.first;
   }
 
   /** Copies the examples into the tiles in the order `order` (positions → column of X), or as given. */
   private fill(order: ArrayLike<number> | null): void {
     const nx = this.layerDims[0]!, m = this.m, X = this.X.data, Y = this.Y.data, mem = this.mem, E = this.E;
-    for (const batch of this.batches) {
-      for (const t of batch.tiles) {
-        const base = t.x / E;
-        for (let j = 0; j < t.T; j++) {
-          const real = j < t.count;
-          const col = real ? (order === null ? t.from + j : order[t.from + j]!) : 0;
-          this.labels[t.y + j] = real ? Y[col]! : 0;
-          for (let i = 0; i < nx; i++) mem[base + i * t.T + j] = real ? X[i * m + col]! : 0;
-        }
+    for (const t of this.tiles) {
+      const base = t.x / E, y = t.y / E;
+      for (let j = 0; j < t.T; j++) {
+        const real = j < t.count;
+        const col = real ? (order === null ? t.from + j : order[t.from + j]!) : 0;
+        mem[y + j] = real ? Y[col]! : 0;
+        for (let i = 0; i < nx; i++) mem[base + i * t.T + j] = real ? X[i * m + col]! : 0;
       }
     }
     this.tilesInOrder = order === null;
+  }
+
+  private command(first: number, end: number): void {
+    const { i32, control: c } = this;
+    i32[c.first] = first;
+    i32[c.end] = end;
+    Atomics.store(i32, c.gen, ++this.generation);
+    Atomics.notify(i32, c.gen);
+  }
+
+  private awaitWorker(): void {
+    const { i32, control: c } = this;
+    const started = Date.now();
+    for (;;) {
+      const done = Atomics.load(i32, c.done);
+      if (done === this.generation) return;
+      if (done === -1) throw new Error('the fast engine\'s second thread failed');
+      // A worker that cannot start (or died) must not hang training forever.
+      if (Atomics.wait(i32, c.done, done, 1000) === 'timed-out' && Date.now() - started > 120_000) throw new Error('the fast engine\'s second thread stopped answering');
+    }
   }
 
   /**
@@ -223,15 +298,24 @@ export class FastEngine {
    */
   epoch(learningRate: number, order: ArrayLike<number> | null = null): EpochSums {
     if (order !== null || !this.tilesInOrder) this.fill(order);
-    const s = this.sums;
+    const s = this.sums, f64 = this.f64, r = this.results;
     s.costSum = 0;
     s.correct = 0;
     s.gradNormSums.fill(0);
     s.batches = 0;
     s.finite = true;
     for (const batch of this.batches) {
-      let lossSum = 0;
-      for (const t of batch.tiles) lossSum += this.tile(t);
+      const parallel = batch.split > batch.first;
+      if (parallel) this.command(batch.first, batch.split);
+      processTiles(this.k, this.mem, this.i32, f64, this.lay, 0, batch.split, batch.end);
+      let lossSum = f64[r]!, correct = f64[r + 1]!;
+      if (parallel) {
+        this.awaitWorker();
+        lossSum += f64[r + 2]!;
+        correct += f64[r + 3]!;
+        this.k.update(this.grad, this.grad1, this.P, 1); // lane 0 += lane 1; lane 1 := 0
+      }
+      s.correct += correct;
       const cost = lossSum / batch.size;
       if (!Number.isFinite(cost)) {
         s.finite = false;
@@ -243,34 +327,6 @@ export class FastEngine {
       s.batches++;
     }
     return s;
-  }
-
-  /** Forward and backward run of one tile; adds its gradient sums and returns Σ of its losses. */
-  private tile(t: Tile): number {
-    const { k, L, layerDims: dims, aAt, dzAt } = this;
-    // A^[0] of the tile is its slice of X.
-    for (let l = 1; l <= L; l++) k.dense_fwd(this.wAt[l - 1]!, this.bAt[l - 1]!, l === 1 ? t.x : aAt[l - 1]!, aAt[l]!, dims[l]!, dims[l - 1]!, t.T, l < L ? 1 : 0);
-
-    // Output layer in JavaScript, which has exp and log: A = σ(Z), the loss from the logits as in
-    // computeCostFromLogits, dZ^[L] = A − Y, and 0 in the padding columns so that they add nothing.
-    const mem = this.mem, z0 = aAt[L]! / this.E, d0 = dzAt[L]! / this.E, Y = this.labels;
-    let loss = 0, correct = 0;
-    for (let j = 0; j < t.count; j++) {
-      const z = mem[z0 + j]!, y = Y[t.y + j]!;
-      const a = 1 / (1 + Math.exp(-z));
-      loss += Math.max(z, 0) - z * y + Math.log1p(Math.exp(-Math.abs(z)));
-      if ((a > 0.5) === (y === 1)) correct++;
-      mem[d0 + j] = a - y;
-    }
-    mem.fill(0, d0 + t.count, d0 + t.T);
-    this.sums.correct += correct;
-
-    for (let l = L; l >= 1; l--) {
-      const gW = this.grad + (this.wAt[l - 1]! - this.theta), gb = this.grad + (this.bAt[l - 1]! - this.theta);
-      k.dense_bwd_dw(dzAt[l]!, l === 1 ? t.x : aAt[l - 1]!, gW, gb, dims[l]!, dims[l - 1]!, t.T);
-      if (l > 1) k.dense_bwd_dx(this.wAt[l - 1]!, dzAt[l]!, aAt[l - 1]!, dzAt[l - 1]!, dims[l]!, dims[l - 1]!, t.T);
-    }
-    return loss;
   }
 
   /** ‖dW^[l]‖_F = ‖Σ‖_F / batch size, from the summed gradients before the update clears them. */

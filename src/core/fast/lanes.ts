@@ -1,0 +1,107 @@
+/**
+ * The work of one thread ("lane") of the fast engine: forward run, loss and backward run over a
+ * range of tiles, adding to the lane's own gradient sums. The main thread is lane 0; a worker
+ * thread on the second core is lane 1. Both run this same function: the worker gets its source
+ * text (Function.prototype.toString), so it must not refer to anything outside itself.
+ *
+ * Everything it needs is in the shared WebAssembly memory, described by a table of 32-bit
+ * integers at index `lay` (see FastEngine's constructor, which writes it):
+ *   L, n_0 … n_L, wAt[1…L], bAt[1…L], aAt[1…L], dzAt[1…L], gradDelta, laneStride, gradStride,
+ *   tiles, results
+ * byte offsets of W^[l], b^[l] and lane 0's tile buffers A^[l] (A^[L] holds Z^[L]) and dZ^[l];
+ * lane i's buffers are laneStride·i bytes further, its gradients gradDelta + gradStride·i bytes
+ * from the parameters; `tiles` indexes 4 integers per tile (x, labels, count, T), `results` indexes
+ * 2 float64 per lane (Σ loss, number correct).
+ */
+// `k` is the kernels' exports; `mem` the memory as the engine's number type.
+export function processTiles(
+  k: { dense_fwd: (...a: number[]) => void; dense_bwd_dx: (...a: number[]) => void; dense_bwd_dw: (...a: number[]) => void },
+  mem: Float64Array | Float32Array,
+  i32: Int32Array,
+  f64: Float64Array,
+  lay: number,
+  lane: number,
+  first: number,
+  end: number,
+): void {
+  const E = mem.BYTES_PER_ELEMENT;
+  const L = i32[lay]!;
+  const dims = lay + 1, wAt = dims + L + 1, bAt = wAt + L, aAt = bAt + L, dzAt = aAt + L, rest = dzAt + L;
+  const laneOff = lane * i32[rest + 1]!;
+  const gradOff = i32[rest]! + lane * i32[rest + 2]!;
+  const tiles = i32[rest + 3]!;
+  let loss = 0, correct = 0;
+  for (let t = first; t < end; t++) {
+    const x = i32[tiles + 4 * t]!, y = i32[tiles + 4 * t + 1]! / E, count = i32[tiles + 4 * t + 2]!, T = i32[tiles + 4 * t + 3]!;
+    // Forward: A^[0] of the tile is its slice of X; A^[l] = relu(W^[l]·A^[l−1] + b^[l]); Z^[L].
+    for (let l = 1; l <= L; l++) {
+      k.dense_fwd(i32[wAt + l - 1]!, i32[bAt + l - 1]!, l === 1 ? x : i32[aAt + l - 2]! + laneOff, i32[aAt + l - 1]! + laneOff, i32[dims + l]!, i32[dims + l - 1]!, T, l < L ? 1 : 0);
+    }
+    // Output layer here, where exp and log are: A = σ(Z), the loss from the logits
+    // (max(z, 0) − z·y + log(1 + e^−|z|), as computeCostFromLogits), dZ^[L] = A − Y, and 0 in the
+    // padding columns so that they add nothing to the sums.
+    const z0 = (i32[aAt + L - 1]! + laneOff) / E, d0 = (i32[dzAt + L - 1]! + laneOff) / E;
+    for (let j = 0; j < count; j++) {
+      const z = mem[z0 + j]!, yj = mem[y + j]!;
+      const e = Math.exp(-Math.abs(z));
+      const a = z >= 0 ? 1 / (1 + e) : e / (1 + e);
+      loss += Math.max(z, 0) - z * yj + Math.log1p(e);
+      if (a > 0.5 === (yj === 1)) correct++;
+      mem[d0 + j] = a - yj;
+    }
+    mem.fill(0, d0 + count, d0 + T);
+    // Backward: dW^[l] += dZ^[l]·A^[l−1]ᵀ, db^[l] += Σ dZ^[l]; dZ^[l−1] = W^[l]ᵀ·dZ^[l] * [A^[l−1] > 0].
+    for (let l = L; l >= 1; l--) {
+      const Aprev = l === 1 ? x : i32[aAt + l - 2]! + laneOff;
+      k.dense_bwd_dw(i32[dzAt + l - 1]! + laneOff, Aprev, i32[wAt + l - 1]! + gradOff, i32[bAt + l - 1]! + gradOff, i32[dims + l]!, i32[dims + l - 1]!, T);
+      if (l > 1) k.dense_bwd_dx(i32[wAt + l - 1]!, i32[dzAt + l - 1]! + laneOff, Aprev, i32[dzAt + l - 2]! + laneOff, i32[dims + l]!, i32[dims + l - 1]!, T);
+    }
+  }
+  const r = i32[rest + 4]! + 2 * lane;
+  f64[r] = loss;
+  f64[r + 1] = correct;
+}
+
+/**
+ * Control words (indices into the Int32Array over the memory) shared by the main thread and the
+ * worker: a command counter, the tile range of the current command (first = −1: stop), and the
+ * counter of the last command done (−1: the worker failed).
+ */
+export interface Control {
+  gen: number;
+  first: number;
+  end: number;
+  done: number;
+}
+
+/**
+ * The worker's program: instantiate the kernels on the shared memory, then run commands as they
+ * come. It is evaluated from text, so it receives processTiles' source.
+ */
+export function workerSource(): string {
+  return `
+const { workerData } = require('node:worker_threads');
+const processTiles = ${processTiles.toString()};
+const { module, memory, dtype, lay, control: c } = workerData;
+const k = new WebAssembly.Instance(module, { env: { memory } }).exports;
+const mem = dtype === 'float64' ? new Float64Array(memory.buffer) : new Float32Array(memory.buffer);
+const i32 = new Int32Array(memory.buffer);
+const f64 = new Float64Array(memory.buffer);
+let seen = 0;
+for (;;) {
+  Atomics.wait(i32, c.gen, seen);
+  seen = Atomics.load(i32, c.gen);
+  const first = i32[c.first];
+  if (first < 0) break;
+  try {
+    processTiles(k, mem, i32, f64, lay, 1, first, i32[c.end]);
+    Atomics.store(i32, c.done, seen);
+  } catch (e) {
+    Atomics.store(i32, c.done, -1);
+    Atomics.notify(i32, c.done);
+    throw e;
+  }
+  Atomics.notify(i32, c.done);
+}
+`;
+}
