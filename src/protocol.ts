@@ -113,6 +113,11 @@ export interface GradCheckResult {
   theta: number[];
   dtheta: number[];
   dthetaApprox: number[];
+  /**
+   * How many components of θ sit so close to a ReLU kink (some hidden z = 0) that even the
+   * smallest step of the central difference crossed it: their dθ_approx is not a derivative.
+   */
+  kinks?: number;
 }
 
 export type StopReason = 'completed' | 'cancelled' | 'diverged';

@@ -163,12 +163,17 @@ export function computeCost(AL: Matrix, Y: Matrix): number {
  */
 export function computeCostFromLogits(ZL: Matrix, Y: Matrix): number {
   checkLabels(ZL, Y);
-  let sum = 0;
+  // Neumaier's compensated sum: keeps J's rounding error independent of m, which the
+  // gradient check's central differences divide by 2ε.
+  let sum = 0, lost = 0;
   for (let j = 0; j < ZL.data.length; j++) {
     const z = ZL.data[j], y = Y.data[j];
-    sum += Math.max(z, 0) - z * y + Math.log1p(Math.exp(-Math.abs(z)));
+    const loss = Math.max(z, 0) - z * y + Math.log1p(Math.exp(-Math.abs(z)));
+    const t = sum + loss;
+    lost += Math.abs(sum) >= Math.abs(loss) ? sum - t + loss : loss - t + sum;
+    sum = t;
   }
-  return sum / ZL.cols;
+  return (sum + lost) / ZL.cols;
 }
 
 // ---------------------------------------------------------------- backward run

@@ -31,6 +31,8 @@ for (const { dims, seed, trained } of cases) {
     const r = gradientCheck(params, X, Y);
     assert.deepEqual(flattenParameters(params), before, 'the check must leave the parameters as they were');
     assert.ok(r.relDifference < 1e-7, `relative difference ${r.relDifference}`);
+    assert.equal(r.kinks, 0);
+    assert.equal(r.epsilon, 1e-6);
     const L = dims.length - 1;
     assert.deepEqual(r.perParameter.map((p) => p.name), Array.from({ length: L }, (_, l) => [`W${l + 1}`, `b${l + 1}`]).flat());
     for (const p of r.perParameter) assert.ok(p.relDifference < 1e-7, `${p.name}: ${p.relDifference}`);
@@ -64,4 +66,24 @@ test('the check can fail: exactly at a ReLU kink, dθ and the central difference
   assert.ok(r.relDifference > 0.05, `${r.relDifference}`);
   // dJ/dz1 from the right is (σ(0) − 1)·W2 = −½, so the central difference gives −¼ for b1.
   assert.ok(Math.abs(r.dthetaApprox[2]! - -0.25) < 1e-6, `${r.dthetaApprox[2]}`);
+  // W1[1][1] and b1 move z1 across 0; W1[1][2] multiplies x₂ = 0 and W2, b2 act after the ReLU.
+  assert.equal(r.kinks, 2);
+});
+
+test('a kink within ε of z is stepped over with a smaller step, so the check still passes', () => {
+  // z1 = 1 − (1 − 4e-7) ≈ 4e-7 > 0: a step of ±1e-6 on b1 crosses 0, a step of ±1e-8 does not.
+  const params = { W: [fromRows([[1, 0]]), fromRows([[1]])], b: [fromRows([[-1 + 4e-7]]), fromRows([[0]])] };
+  const X = fromRows([[1], [0]]);
+  const Y = fromRows([[1]]);
+  const r = gradientCheck(params, X, Y);
+  assert.equal(r.kinks, 0);
+  assert.ok(r.relDifference < 1e-7, `${r.relDifference}`);
+  // A plain central difference with ε = 1e-6 would be off: it sees the flat side for most of its step.
+  const J = (b1: number): number => {
+    const z1 = 1 + b1;
+    const a1 = Math.max(z1, 0);
+    return Math.log1p(Math.exp(-a1)); // y = 1, z2 = a1
+  };
+  const naive = (J(params.b[0]!.data[0]! + 1e-6) - J(params.b[0]!.data[0]! - 1e-6)) / 2e-6;
+  assert.ok(Math.abs(naive - r.dtheta[2]!) > 0.1 * Math.abs(r.dtheta[2]!), `${naive} vs ${r.dtheta[2]}`);
 });
