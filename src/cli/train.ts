@@ -12,6 +12,7 @@ import { type CommandSpec, type ParsedArgs, UsageError, hiddenOption, intOption,
 import { type CliContext, type Command, EXIT } from './command';
 import { checkOutputPath, readModelFile, writeTextFile } from './files';
 import { fmt, metricsReport } from './format';
+import { reportHtml, reportMessages } from './report';
 import { EpochLines, ProgressBar } from './progress';
 
 export const DATA_ARGUMENT = {
@@ -42,6 +43,7 @@ export const TRAIN_SPEC: CommandSpec = {
     init: { value: 'MODEL.json', help: 'start from exactly the parameters (and scaling) of a model file, to continue training' },
     save: { value: 'MODEL.json', help: 'write the trained model (architecture, parameters, feature names, label mapping, scaling) to this file; an existing file is replaced' },
     json: { help: 'write one JSON object per line instead of the progress bar and tables: epochs, then {"done": true, …}' },
+    report: { value: 'RUN.html', help: 'write a self-contained HTML report of the run (the backprop map with the final matrices, the curves, the decision boundary, the results) that opens offline in any browser; an existing file is replaced' },
   },
   notes:
     'Exit codes: 0 done; 1 training diverged (try a smaller --lr); 2 bad input or usage; 130 stopped with Ctrl-C (the metrics so far are printed, and the model saved with --save).\n' +
@@ -53,6 +55,7 @@ export interface TrainRequest {
   hyper: Hyper;
   initPath: string | null;
   savePath: string | null;
+  reportPath: string | null;
   json: boolean;
 }
 
@@ -79,7 +82,7 @@ export function trainRequestOf(args: ParsedArgs): TrainRequest {
     validationSplit: numberOption(args, 'val', DEFAULT_HYPER.validationSplit, (x) => x >= 0 && x < 1, 'a fraction from 0 to below 1, such as 0.2'),
     standardize: !args.flags.has('no-standardize'),
   };
-  return { source, hyper, initPath, savePath: args.values.get('save') ?? null, json: args.flags.has('json') };
+  return { source, hyper, initPath, savePath: args.values.get('save') ?? null, reportPath: args.values.get('report') ?? null, json: args.flags.has('json') };
 }
 
 /** Everything a finished run produced: what the command prints, and what a report can show. */
@@ -240,6 +243,8 @@ function describeRun(info: RunInfo, dataset: Dataset, startEpoch: number, initPa
 async function runTrainCommand(args: ParsedArgs, ctx: CliContext): Promise<number> {
   const req = trainRequestOf(args);
   if (req.savePath !== null) await checkOutputPath(req.savePath, '--save');
+  if (req.reportPath !== null) await checkOutputPath(req.reportPath, '--report');
+  const points: EpochPoint[] = [];
   const tty = !req.json && ctx.stderr.isTTY === true;
   let bar: ProgressBar | null = null;
   let lines: EpochLines | null = null;
@@ -261,6 +266,7 @@ async function runTrainCommand(args: ParsedArgs, ctx: CliContext): Promise<numbe
       onEpoch: (p) => {
         lines?.point(p);
         bar?.update(p);
+        if (req.reportPath !== null) points.push(p);
       },
     });
   } finally {
@@ -275,12 +281,21 @@ async function runTrainCommand(args: ParsedArgs, ctx: CliContext): Promise<numbe
     await writeTextFile(req.savePath, `${JSON.stringify(run.model, null, 1)}\n`);
     saved = req.savePath;
   }
+  // The report is written for every outcome: a diverged or stopped run is worth looking at too.
+  if (req.reportPath !== null) {
+    const { X, Y } = run.prepared.train;
+    // The panel's m is the number of training examples (the map's columns).
+    const info = { ...run.info, m: X.cols };
+    const messages = reportMessages({ info, points, result, params: run.params, data: { X, Y, validation: run.prepared.validation } });
+    await writeTextFile(req.reportPath, reportHtml(messages));
+  }
 
   if (req.json) {
-    ctx.stdout.write(`${JSON.stringify(finalObject(run, saved))}\n`);
+    ctx.stdout.write(`${JSON.stringify(finalObject(run, saved, req.reportPath))}\n`);
   } else {
     ctx.stdout.write(`${finalText(run)}`);
     if (saved !== null) ctx.stdout.write(`\nSaved the model to ${saved}.\n`);
+    if (req.reportPath !== null) ctx.stdout.write(`${saved === null ? '\n' : ''}Wrote the report to ${req.reportPath}.\n`);
   }
   if (result.reason === 'diverged') {
     const notSaved = req.savePath !== null ? ` The model was not saved to ${req.savePath}.` : '';
@@ -292,7 +307,7 @@ async function runTrainCommand(args: ParsedArgs, ctx: CliContext): Promise<numbe
 }
 
 /** The final `--json` object: RunResult, plus what the run was. */
-export function finalObject(run: TrainRun, saved: string | null): Record<string, unknown> {
+export function finalObject(run: TrainRun, saved: string | null, report: string | null = null): Record<string, unknown> {
   const { info, result } = run;
   return {
     done: true,
@@ -310,6 +325,7 @@ export function finalObject(run: TrainRun, saved: string | null): Record<string,
     layerDims: info.layerDims,
     hyper: info.hyper,
     saved,
+    report,
     seconds: Number(run.seconds.toFixed(3)),
   };
 }
