@@ -6,7 +6,7 @@
 import { version } from '../../package.json';
 import { ModelError } from '../core/model';
 import { DataError } from '../data/errors';
-import { UsageError, helpText, parseArgs, suggestion } from './args';
+import { UsageError, helpText, parseArgs, suggestion, wrap } from './args';
 import { type CliContext, type Command, EXIT } from './command';
 import { checkCommand } from './check';
 import { gradcheckCommand } from './gradcheck';
@@ -19,7 +19,8 @@ export const COMMANDS: Command[] = [trainCommand, gradcheckCommand, checkCommand
 
 export function overview(): string {
   const width = Math.max(...COMMANDS.map((c) => c.spec.name.length)) + 2;
-  const list = COMMANDS.map((c) => `  ${c.spec.name.padEnd(width)}${c.spec.summary.split('. ')[0]!.replace(/\.$/, '')}.`).join('\n');
+  const indent = ' '.repeat(width + 2);
+  const list = COMMANDS.map((c) => `  ${c.spec.name.padEnd(width)}${wrap(c.spec.summary, 98 - width, indent)}`).join('\n');
   return (
     `Usage: ${PROGRAM} COMMAND [arguments] [options]\n\n` +
     'Train, inspect and check the lecture notes\' backpropagation network on CSV data.\n\n' +
