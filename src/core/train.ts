@@ -68,6 +68,10 @@ function checkOptions(params: Parameters, X: Matrix, Y: Matrix, o: TrainOptions)
   if (X.cols === 0) throw new RangeError('there are no training examples (m = 0)');
   if (X.rows !== params.W[0]!.cols) throw new RangeError(`X has ${X.rows} features per example, the network expects n_x = ${params.W[0]!.cols}`);
   if (Y.rows !== 1 || Y.cols !== X.cols) throw new RangeError(`Y must be (1 × ${X.cols}), got (${Y.rows} × ${Y.cols})`);
+  const v = o.validation;
+  if (v && (v.X.rows !== X.rows || v.Y.rows !== 1 || v.Y.cols !== v.X.cols)) {
+    throw new RangeError(`the validation data must be X (${X.rows} × m) and Y (1 × m), got (${v.X.rows} × ${v.X.cols}) and (${v.Y.rows} × ${v.Y.cols})`);
+  }
 }
 
 function copyParameters(from: Parameters, to: Parameters): void {
@@ -111,15 +115,17 @@ export function train(params: Parameters, X: Matrix, Y: Matrix, options: TrainOp
   const startEpoch = options.startEpoch ?? 0;
   const validation = options.validation ?? null;
   const costs: number[] = [];
-  // With small batches the cost can explode within the first epoch, so the reference is J of the
-  // starting parameters on all training examples (in full-batch mode: epoch 1's cost).
-  const firstCost = options.firstCost ?? computeCostFromLogits(forward(params, X).Z[L - 1]!, Y);
+  // The explosion test's reference: J of the starting parameters on all training examples. In
+  // full-batch mode that is epoch 1's cost; with small batches the cost can explode within the
+  // first epoch, so it is computed beforehand.
+  let firstCost = options.firstCost ?? (batchSize < m ? computeCostFromLogits(forward(params, X).Z[L - 1]!, Y) : null);
 
   // Two parameter backups: the start of this epoch, and the start of the last epoch with a finite cost.
   let epochStart = newBackup(params);
   let lastGood: Parameters | null = null;
 
   let cache: ForwardCache | undefined;
+  let validationCache: ForwardCache | undefined;
   let grads: Gradients | undefined;
   let batchX: Matrix | undefined;
   let batchY: Matrix | undefined;
@@ -140,9 +146,9 @@ export function train(params: Parameters, X: Matrix, Y: Matrix, options: TrainOp
     let validationCost: number | null = null;
     let validationAccuracy: number | null = null;
     if (validation !== null && validation.X.cols > 0) {
-      const v = forward(params, validation.X);
-      validationCost = computeCostFromLogits(v.Z[L - 1]!, validation.Y);
-      const c = confusionOf(v.A[L]!.data, validation.Y.data);
+      validationCache = forward(params, validation.X, validationCache);
+      validationCost = computeCostFromLogits(validationCache.Z[L - 1]!, validation.Y);
+      const c = confusionOf(validationCache.A[L]!.data, validation.Y.data);
       validationAccuracy = (c.tp + c.tn) / validation.X.cols;
     }
 
@@ -173,6 +179,7 @@ export function train(params: Parameters, X: Matrix, Y: Matrix, options: TrainOp
     }
     if (!parametersFinite(params)) return diverged(epoch, 'the weights became infinite or NaN', 'epochStart', e);
     const cost = costSum / m;
+    firstCost ??= cost;
     if (cost > EXPLODED_MIN && cost > EXPLOSION_FACTOR * firstCost) {
       const what = `the cost rose from ${firstCost.toPrecision(3)} to ${cost.toPrecision(3)}`;
       return diverged(epoch, what, 'lastGood', e);

@@ -207,4 +207,6 @@ test('bad options and mismatched data are refused with a RangeError', () => {
   assert.throws(() => train(p, X, Y, { ...base, batchSize: 0 }), RangeError);
   assert.throws(() => train(initParameters([3, 3, 1], 1), X, Y, base), /n_x = 3/);
   assert.throws(() => train(p, X, syntheticData(2, 11, 1).Y, base), RangeError);
+  assert.throws(() => train(p, X, Y, { ...base, validation: syntheticData(3, 5, 1) }), /validation data/);
+  assert.throws(() => train(p, X, Y, { ...base, firstCost: NaN }), RangeError);
 });
