@@ -1,6 +1,6 @@
 // Shared by the node:test wrapper: a code-server with the extension loaded live, a headless
 // Chromium showing its workbench, and a fresh copy of the fixture workspace per window.
-import { cpSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
@@ -84,6 +84,12 @@ export async function openSession(): Promise<Session> {
 export function workspaceCopy(session: Session, name: string): string {
   const dir = join(session.stateDir, 'workspaces', name);
   cpSync(join(root, 'test', 'fixtures', 'vscode'), dir, { recursive: true });
+  // CI may have numpy under a python3 that is not the first on PATH.
+  const python = process.env.BACKPROP_MAP_PYTHON;
+  if (python) {
+    mkdirSync(join(dir, '.vscode'), { recursive: true });
+    writeFileSync(join(dir, '.vscode', 'settings.json'), JSON.stringify({ 'backpropMap.checker.pythonPath': python }, null, 2));
+  }
   return dir;
 }
 

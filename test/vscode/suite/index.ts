@@ -8,7 +8,7 @@ import Mocha from 'mocha';
 import type { SuiteResult } from '../results';
 
 export function run(): Promise<void> {
-  const mocha = new Mocha({ ui: 'tdd', timeout: 60_000, color: false, reporter: 'spec' });
+  const mocha = new Mocha({ ui: 'tdd', timeout: 120_000, color: false, reporter: 'spec' });
   const grep = process.env.BACKPROP_MAP_VSCODE_GREP;
   if (grep) mocha.grep(grep);
   for (const f of readdirSync(__dirname).filter((n) => n.endsWith('.suite.js')).sort()) mocha.addFile(join(__dirname, f));

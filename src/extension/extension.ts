@@ -1,0 +1,69 @@
+// The extension's entry point: wires the training commands and the Python language feature.
+// Everything created here is disposable and lives in context.subscriptions.
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { CheckResult } from '../checker/types';
+import { CheckerService } from './checkerService';
+import { BackpropMapPanel } from './panel';
+import { registerPythonFeatures } from './pythonFeatures';
+import { Training, type TrainArgs } from './training';
+
+export function activate(context: vscode.ExtensionContext): void {
+  const log = vscode.window.createOutputChannel('Backprop Map', { log: true });
+  const training = new Training(context, log);
+  const checker = new CheckerService(log);
+  context.subscriptions.push(log, training, checker, registerPythonFeatures(checker));
+
+  const commands: Record<string, (...args: never[]) => unknown> = {
+    'backpropMap.train': (args?: TrainArgs) => training.train(args),
+    'backpropMap.showPanel': () => training.showPanel(),
+    'backpropMap.checkCurrentFile': (uri?: vscode.Uri) => checkCurrentFile(checker, uri),
+    'backpropMap.saveModel': (target?: vscode.Uri) => training.saveModel(target),
+    'backpropMap.stopTraining': () => training.stop(),
+    // Behind the code lenses:
+    'backpropMap.recheck': async (uri: vscode.Uri) => checker.checkNow(await vscode.workspace.openTextDocument(uri)),
+    'backpropMap.revealLine': async (uri: vscode.Uri, line: number) => {
+      const pos = new vscode.Position(Math.max(line - 1, 0), 0);
+      await vscode.window.showTextDocument(uri, { selection: new vscode.Range(pos, pos) });
+    },
+  };
+  for (const [id, run] of Object.entries(commands)) context.subscriptions.push(vscode.commands.registerCommand(id, run));
+
+  context.subscriptions.push(
+    vscode.window.registerWebviewPanelSerializer(BackpropMapPanel.viewType, {
+      async deserializeWebviewPanel(panel) {
+        training.revive(panel);
+      },
+    }),
+  );
+}
+
+export function deactivate(): void {}
+
+/** Check Gradients in Current File: a check now, whatever the on-type setting, and a summary. */
+async function checkCurrentFile(checker: CheckerService, uri?: vscode.Uri): Promise<CheckResult | undefined> {
+  const doc = uri ? await vscode.workspace.openTextDocument(uri) : vscode.window.activeTextEditor?.document;
+  if (!doc || doc.languageId !== 'python') {
+    void vscode.window.showInformationMessage('Open a Python file with a numpy backward pass to check its gradients.');
+    return undefined;
+  }
+  const name = path.basename(doc.fileName);
+  const result = await vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Window, title: `Checking gradients in ${name}` },
+    () => checker.checkNow(doc),
+  );
+  if (!result) return undefined;
+  const wrong = result.gradients.filter((g) => g.status !== 'ok').map((g) => g.name);
+  const errors = result.reports.filter((r) => r.severity === 'error');
+  if (result.functions.length === 0) {
+    void vscode.window.showInformationMessage(`No backward pass to check in ${name}. ${result.reports[0]?.message ?? ''}`.trim());
+  } else if (wrong.length > 0 || errors.length > 0) {
+    const what = wrong.length > 0 ? `${wrong.join(', ')} wrong` : `${errors.length} problem(s)`;
+    void vscode.window.showWarningMessage(`✗ ${name}: ${what}. The Problems panel shows where and why.`, 'Show Problems').then((a) => {
+      if (a) void vscode.commands.executeCommand('workbench.actions.view.problems');
+    });
+  } else {
+    void vscode.window.showInformationMessage(`✓ ${name}: all gradients match the numerical gradients.`);
+  }
+  return result;
+}

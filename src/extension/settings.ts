@@ -1,0 +1,55 @@
+import * as vscode from 'vscode';
+import type { Hyper } from '../protocol';
+
+const SECTION = 'backpropMap';
+
+function finiteOr(value: unknown, fallback: number, ok: (n: number) => boolean): number {
+  return typeof value === 'number' && Number.isFinite(value) && ok(value) ? value : fallback;
+}
+
+/**
+ * The training hyper-parameters from the settings; a hand-edited value outside its range falls
+ * back to the default rather than starting a run that cannot work.
+ */
+export function hyperFromSettings(defaults: Hyper): Hyper {
+  const c = vscode.workspace.getConfiguration(`${SECTION}.training`);
+  const hidden = c.get<unknown>('hidden');
+  const batch = c.get<unknown>('batchSize');
+  return {
+    hidden:
+      Array.isArray(hidden) && hidden.length > 0 && hidden.every((n) => Number.isInteger(n) && n >= 1 && n <= 1024)
+        ? (hidden as number[])
+        : defaults.hidden,
+    learningRate: finiteOr(c.get('learningRate'), defaults.learningRate, (n) => n > 0),
+    epochs: finiteOr(c.get('epochs'), defaults.epochs, (n) => Number.isInteger(n) && n >= 1),
+    batchSize: typeof batch === 'number' && Number.isInteger(batch) && batch >= 1 ? batch : batch === null ? null : defaults.batchSize,
+    seed: finiteOr(c.get('seed'), defaults.seed, Number.isInteger),
+    validationSplit: finiteOr(c.get('validationSplit'), defaults.validationSplit, (n) => n >= 0 && n < 1),
+    standardize: c.get<boolean>('standardize', defaults.standardize) !== false,
+  };
+}
+
+export interface CheckerSettings {
+  enabled: boolean;
+  run: 'onType' | 'onSave';
+  timeoutMs: number;
+  /** Empty when not set (or ignored because the workspace is not trusted). */
+  pythonPath: string;
+  inlayHints: boolean;
+}
+
+export function checkerSettings(resource?: vscode.Uri): CheckerSettings {
+  const c = vscode.workspace.getConfiguration(SECTION, resource);
+  const timeout = finiteOr(c.get('checker.timeout'), 10, (n) => n > 0);
+  return {
+    enabled: c.get<boolean>('checker.enabled', true) !== false,
+    run: c.get('checker.run') === 'onSave' ? 'onSave' : 'onType',
+    timeoutMs: Math.round(timeout * 1000),
+    pythonPath: (c.get<string>('checker.pythonPath') ?? '').trim(),
+    inlayHints: c.get<boolean>('inlayHints.enabled', true) !== false,
+  };
+}
+
+export function affectsChecker(e: vscode.ConfigurationChangeEvent): boolean {
+  return e.affectsConfiguration(`${SECTION}.checker`) || e.affectsConfiguration(`${SECTION}.inlayHints`);
+}

@@ -1,0 +1,458 @@
+// "Train DNN" and everything around a run: the worker thread that trains, the progress
+// notification, the status bar item, the panel fed with the run's events, and the files a run
+// produces (model, history, PNG).
+import * as path from 'node:path';
+import { Worker } from 'node:worker_threads';
+import * as vscode from 'vscode';
+import { DEFAULT_HYPER } from '../core/defaults';
+import { sniffTable } from '../data/csv';
+import { DataError } from '../data/errors';
+import type {
+  Boundary, DataErrorInfo, DataSource, EpochPoint, FromPanel, FromWorker, GradCheckResult, Hyper, MapSnapshot, RunInfo, RunMode, RunResult, ToPanel, ToWorker,
+} from '../protocol';
+import { BackpropMapPanel } from './panel';
+import { fieldOffset, historyCsv, historyJson, pngFromDataUrl, summary } from './runFiles';
+import { hyperFromSettings } from './settings';
+import { chooseData, chooseLabel, dataSource, editHyper, tableText, type DataChoice } from './trainingInputs';
+
+/** Arguments of `backpropMap.train` when called from code (tests, other extensions): no questions asked. */
+export interface TrainArgs {
+  /** A CSV/TSV file, or `sample:NAME`. */
+  data: vscode.Uri | string;
+  /** Column name or 0-based index; default: the likely label column. */
+  label?: string | number;
+  /** Overrides of the settings' hyper-parameters. */
+  hyper?: Partial<Hyper>;
+}
+
+/** What `backpropMap.train` resolves to. */
+export type TrainOutcome =
+  | { kind: 'finished'; info: RunInfo; result: RunResult }
+  | { kind: 'dataError'; error: DataErrorInfo }
+  | { kind: 'failed'; message: string }
+  | { kind: 'cancelled' };
+
+/** Everything the panel needs to draw the run again from scratch (a new or revived panel). */
+interface RunState {
+  info: RunInfo;
+  points: EpochPoint[];
+  snapshot: MapSnapshot | null;
+  boundary: Boundary | null;
+  mode: RunMode;
+  result: RunResult | null;
+  gradcheck: GradCheckResult | null;
+}
+
+/** When the worker does not confirm a stop, it is terminated after this long. */
+const STOP_GRACE_MS = 3000;
+
+export class Training implements vscode.Disposable {
+  private worker: Worker | undefined;
+  private state: RunState | undefined;
+  private model: { json: unknown; datasetName: string } | undefined;
+  private readonly status: vscode.StatusBarItem;
+
+  constructor(
+    private readonly context: vscode.ExtensionContext,
+    private readonly log: vscode.LogOutputChannel,
+  ) {
+    this.status = vscode.window.createStatusBarItem('backpropMap.training', vscode.StatusBarAlignment.Left, 50);
+    this.status.name = 'Backprop Map training';
+    this.status.command = 'backpropMap.showPanel';
+  }
+
+  // ------------------------------------------------------------------ commands
+
+  /** Train DNN: asks for data, label and hyper-parameters unless `args` gives the data. */
+  async train(args?: TrainArgs): Promise<TrainOutcome> {
+    const interactive = !args;
+    let choice: DataChoice | undefined;
+    if (args) {
+      choice = typeof args.data === 'string' && args.data.startsWith('sample:')
+        ? { kind: 'sample', name: args.data.slice('sample:'.length) }
+        : { kind: 'file', uri: typeof args.data === 'string' ? vscode.Uri.file(args.data) : args.data };
+    } else {
+      choice = await chooseData();
+    }
+    if (!choice) return { kind: 'cancelled' };
+
+    let label: number | null = null;
+    let dataName: string;
+    if (choice.kind === 'file') {
+      dataName = path.basename(choice.uri.fsPath);
+      let sniff;
+      try {
+        sniff = sniffTable(await tableText(choice), dataName);
+      } catch (e) {
+        if (e instanceof DataError) return this.dataError({ ...e.toInfo(), file: choice.uri.fsPath }, choice.uri);
+        const message = `Cannot read ${dataName}: ${e instanceof Error ? e.message : String(e)}`;
+        void vscode.window.showErrorMessage(message);
+        return { kind: 'failed', message };
+      }
+      if (typeof args?.label === 'string') {
+        label = sniff.columns.indexOf(args.label);
+        if (label < 0) {
+          return this.dataError({ message: `${dataName} has no column named "${args.label}".`, file: choice.uri.fsPath, line: 1, column: null }, choice.uri);
+        }
+      } else if (typeof args?.label === 'number') {
+        label = args.label;
+      } else if (interactive) {
+        const picked = await chooseLabel(sniff, dataName);
+        if (picked === undefined) return { kind: 'cancelled' };
+        label = picked;
+      } else {
+        label = sniff.suggestedLabel;
+      }
+    } else {
+      dataName = choice.name;
+    }
+
+    let hyper: Hyper = { ...hyperFromSettings(DEFAULT_HYPER), ...args?.hyper };
+    if (interactive) {
+      const edited = await editHyper(hyper, dataName);
+      if (!edited) return { kind: 'cancelled' };
+      hyper = edited;
+    }
+
+    if (this.worker) {
+      if (interactive && this.state?.mode !== 'finished') {
+        const stop = await vscode.window.showWarningMessage('A training run is in progress. Stop it and start the new one?', 'Stop and Start');
+        if (stop !== 'Stop and Start') return { kind: 'cancelled' };
+      }
+      await this.stopWorker();
+    }
+    return this.run(dataSource(choice, label), hyper, dataName, choice.kind === 'file' ? choice.uri : undefined);
+  }
+
+  showPanel(): void {
+    const existed = BackpropMapPanel.currentPanel !== undefined;
+    const panel = BackpropMapPanel.createOrShow(this.context.extensionUri, (m) => this.onPanelMessage(m));
+    if (!existed) this.replay(panel);
+  }
+
+  /** Stop Training: ends the run; the model trained so far is kept. */
+  async stop(): Promise<void> {
+    if (!this.worker || this.state?.mode === 'finished') {
+      void vscode.window.showInformationMessage('No training run is in progress.');
+      return;
+    }
+    this.post({ type: 'stop' });
+  }
+
+  /** Save Trained Model…: `target` skips the save dialog (for code that calls the command). */
+  async saveModel(target?: vscode.Uri): Promise<vscode.Uri | undefined> {
+    if (!this.model) {
+      void vscode.window.showInformationMessage('There is no trained model yet: run "Backprop Map: Train DNN" first.');
+      return undefined;
+    }
+    const base = this.model.datasetName.replace(/\.(csv|tsv)$/i, '').replace(/[^\w.-]+/g, '-');
+    const uri = target ?? (await vscode.window.showSaveDialog({
+      title: 'Save Trained Model',
+      defaultUri: this.defaultUri(`${base}.model.json`),
+      filters: { 'Backprop Map model': ['json'] },
+      saveLabel: 'Save Model',
+    }));
+    if (!uri) return undefined;
+    await this.write(uri, new TextEncoder().encode(JSON.stringify(this.model.json, null, 2) + '\n'), 'the model');
+    return uri;
+  }
+
+  /** Registered with the WebviewPanelSerializer: a panel restored after a window reload. */
+  revive(webviewPanel: vscode.WebviewPanel): void {
+    const panel = BackpropMapPanel.revive(webviewPanel, this.context.extensionUri, (m) => this.onPanelMessage(m));
+    this.replay(panel);
+  }
+
+  dispose(): void {
+    void this.worker?.terminate();
+    this.worker = undefined;
+    this.status.dispose();
+  }
+
+  // ------------------------------------------------------------------ the run
+
+  private run(source: DataSource, hyper: Hyper, dataName: string, fileUri: vscode.Uri | undefined): Promise<TrainOutcome> {
+    const started = Date.now();
+    this.log.info(`training on ${source.kind === 'sample' ? `sample:${source.name}` : source.path}: ${JSON.stringify(hyper)}`);
+    const worker = new Worker(path.join(this.context.extensionPath, 'dist', 'trainWorker.js'));
+    this.worker = worker;
+    this.state = undefined;
+
+    return new Promise<TrainOutcome>((resolveOutcome) => {
+      let settled = false;
+      let endProgress: () => void = () => {};
+      let progress: vscode.Progress<{ message?: string; increment?: number }> | undefined;
+      let shownPercent = 0;
+      const settle = (o: TrainOutcome) => {
+        if (settled) return;
+        settled = true;
+        endProgress();
+        resolveOutcome(o);
+      };
+
+      void vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Notification, title: `Backprop Map: training on ${dataName}`, cancellable: true },
+        (p, token) => {
+          progress = p;
+          p.report({ message: 'loading the data…' });
+          token.onCancellationRequested(() => {
+            if (this.worker === worker) this.post({ type: 'stop' });
+          });
+          return new Promise<void>((resolve) => {
+            endProgress = resolve;
+            if (settled) resolve();
+          });
+        },
+      );
+
+      worker.on('message', (m: FromWorker) => {
+        if (this.worker !== worker) return; // a stopped run's late messages
+        switch (m.type) {
+          case 'loaded': {
+            this.state = { info: m.info, points: [], snapshot: null, boundary: null, mode: 'running', result: null, gradcheck: null };
+            this.showPanel();
+            this.panel()?.post({ type: 'run', info: m.info, locale: this.locale() });
+            this.updateStatus();
+            void vscode.commands.executeCommand('setContext', 'backpropMap.training', true);
+            break;
+          }
+          case 'dataError':
+            this.endWorker(worker);
+            settle(this.dataError({ ...m.error, file: fileUri ? fileUri.fsPath : m.error.file }, fileUri));
+            break;
+          case 'epochs': {
+            const s = this.state;
+            if (!s) break;
+            s.points.push(...m.points);
+            this.panel()?.post(m);
+            const last = m.points[m.points.length - 1];
+            if (last && progress) {
+              const pct = Math.min(100, (100 * last.epoch) / s.info.hyper.epochs);
+              progress.report({ message: `epoch ${last.epoch} of ${s.info.hyper.epochs} · cost ${last.cost.toPrecision(4)}`, increment: pct - shownPercent });
+              shownPercent = pct;
+            }
+            this.updateStatus();
+            break;
+          }
+          case 'snapshot':
+            if (this.state) this.state.snapshot = m.snapshot;
+            this.panel()?.post(m);
+            break;
+          case 'boundary':
+            if (this.state) this.state.boundary = m.boundary;
+            this.panel()?.post(m);
+            break;
+          case 'mode':
+            if (this.state) this.state.mode = m.mode;
+            this.panel()?.post(m);
+            if (m.mode === 'paused') progress?.report({ message: `paused at epoch ${this.state?.points.at(-1)?.epoch ?? 0}` });
+            this.updateStatus();
+            break;
+          case 'gradcheck':
+            if (this.state) this.state.gradcheck = m.result;
+            this.panel()?.post(m);
+            break;
+          case 'finished': {
+            const s = this.state;
+            if (s) {
+              s.result = m.result;
+              s.mode = 'finished';
+            }
+            this.model = { json: m.model, datasetName: dataName };
+            void vscode.commands.executeCommand('setContext', 'backpropMap.hasModel', true);
+            void vscode.commands.executeCommand('setContext', 'backpropMap.training', false);
+            this.panel()?.post({ type: 'finished', result: m.result });
+            this.updateStatus();
+            this.log.info(`training on ${dataName} ended (${m.result.reason}) after ${m.result.epochs} epochs in ${Date.now() - started} ms: ` +
+              `accuracy ${m.result.train.accuracy}${m.result.validation ? `, validation ${m.result.validation.accuracy}` : ''}`);
+            if (!settled && s) {
+              this.announce(dataName, m.result);
+              settle({ kind: 'finished', info: s.info, result: m.result });
+            }
+            break;
+          }
+          case 'error':
+            this.log.error(`training on ${dataName}: ${m.message}`);
+            this.panel()?.post(m);
+            if (!settled) {
+              void vscode.window.showErrorMessage(`Training on ${dataName} failed: ${m.message}`);
+              this.endWorker(worker);
+              settle({ kind: 'failed', message: m.message });
+            }
+            break;
+        }
+      });
+      worker.on('error', (e) => {
+        this.log.error(`training worker: ${e.stack ?? e.message}`);
+        if (!settled) void vscode.window.showErrorMessage(`Training on ${dataName} failed: ${e.message}`);
+        this.endWorker(worker);
+        settle({ kind: 'failed', message: e.message });
+      });
+      worker.on('exit', (code) => {
+        if (this.worker === worker) this.endWorker(worker);
+        if (!settled) {
+          const message = `the training worker stopped unexpectedly (exit code ${code}).`;
+          this.log.error(message);
+          settle(this.state?.result ? { kind: 'finished', info: this.state.info, result: this.state.result } : { kind: 'cancelled' });
+        }
+      });
+
+      worker.postMessage({ type: 'start', source, hyper } satisfies ToWorker);
+    });
+  }
+
+  private announce(dataName: string, result: RunResult): void {
+    const text = summary(dataName, result);
+    const show = result.reason === 'diverged' ? vscode.window.showWarningMessage : vscode.window.showInformationMessage;
+    void show(text, 'Save Model…', 'Show Backprop Map').then((action) => {
+      if (action === 'Save Model…') void this.saveModel();
+      else if (action === 'Show Backprop Map') this.showPanel();
+    });
+  }
+
+  /** Shows a data error naming file, line and column; "Open File" goes to that place. */
+  private dataError(error: DataErrorInfo, uri: vscode.Uri | undefined): TrainOutcome {
+    this.log.warn(`data error: ${error.message}`);
+    const actions = uri ? ['Open File'] : [];
+    void vscode.window.showErrorMessage(error.message, ...actions).then(async (action) => {
+      if (action === 'Open File' && uri) await revealDataError(uri, error);
+    });
+    return { kind: 'dataError', error };
+  }
+
+  private async stopWorker(): Promise<void> {
+    const worker = this.worker;
+    if (!worker) return;
+    const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
+    this.post({ type: 'stop' });
+    this.endWorker(worker);
+    await exited;
+  }
+
+  /** Ends a worker: it is asked to stop first so a run in progress can report its last epoch. */
+  private endWorker(worker: Worker): void {
+    if (this.worker === worker) {
+      this.worker = undefined;
+      void vscode.commands.executeCommand('setContext', 'backpropMap.training', false);
+      this.updateStatus();
+    }
+    setTimeout(() => void worker.terminate(), STOP_GRACE_MS).unref();
+  }
+
+  private post(m: ToWorker): void {
+    this.worker?.postMessage(m);
+  }
+
+  // ------------------------------------------------------------------ panel
+
+  private panel(): BackpropMapPanel | undefined {
+    return BackpropMapPanel.currentPanel;
+  }
+
+  private locale(): 'en' | 'de' {
+    return vscode.env.language.toLowerCase().startsWith('de') ? 'de' : 'en';
+  }
+
+  /** Sends the whole run to a panel that has just been created. */
+  private replay(panel: BackpropMapPanel): void {
+    const s = this.state;
+    if (!s) return;
+    const messages: ToPanel[] = [{ type: 'run', info: s.info, locale: this.locale() }];
+    if (s.points.length) messages.push({ type: 'epochs', points: s.points });
+    if (s.snapshot) messages.push({ type: 'snapshot', snapshot: s.snapshot });
+    if (s.boundary) messages.push({ type: 'boundary', boundary: s.boundary });
+    messages.push({ type: 'mode', mode: s.mode });
+    if (s.result) messages.push({ type: 'finished', result: s.result });
+    if (s.gradcheck) messages.push({ type: 'gradcheck', result: s.gradcheck });
+    for (const m of messages) panel.post(m);
+  }
+
+  private onPanelMessage(m: FromPanel): void {
+    switch (m.type) {
+      case 'ready':
+        break; // the panel replays its own state
+      case 'control':
+      case 'gradcheck':
+        if (this.worker) this.post(m);
+        else void vscode.window.showInformationMessage('This run has ended; start a new one with "Backprop Map: Train DNN".');
+        break;
+      case 'export':
+        void this.exportHistory(m.format);
+        break;
+      case 'exportPng':
+        void this.exportPng(m.dataUrl);
+        break;
+    }
+  }
+
+  private async exportHistory(format: 'csv' | 'json'): Promise<void> {
+    const s = this.state;
+    if (!s) return;
+    const base = s.info.datasetName.replace(/^sample:/, '').replace(/\.(csv|tsv)$/i, '').replace(/[^\w.-]+/g, '-');
+    const uri = await vscode.window.showSaveDialog({
+      title: 'Export Training History',
+      defaultUri: this.defaultUri(`${base}-history.${format}`),
+      filters: format === 'csv' ? { CSV: ['csv'] } : { JSON: ['json'] },
+    });
+    if (!uri) return;
+    const text = format === 'csv' ? historyCsv(s.points, s.info.layerDims.length - 1) : historyJson(s.info, s.points, s.result);
+    await this.write(uri, new TextEncoder().encode(text), 'the history');
+  }
+
+  private async exportPng(dataUrl: string): Promise<void> {
+    const bytes = pngFromDataUrl(dataUrl);
+    if (!bytes) {
+      this.log.error('the panel sent an image that is not a PNG; nothing was written');
+      return;
+    }
+    const uri = await vscode.window.showSaveDialog({ title: 'Export Backprop Map as PNG', defaultUri: this.defaultUri('backprop-map.png'), filters: { PNG: ['png'] } });
+    if (uri) await this.write(uri, bytes, 'the image');
+  }
+
+  // ------------------------------------------------------------------ helpers
+
+  private defaultUri(fileName: string): vscode.Uri | undefined {
+    const folder = vscode.workspace.workspaceFolders?.[0];
+    return folder ? vscode.Uri.joinPath(folder.uri, fileName) : undefined;
+  }
+
+  private async write(uri: vscode.Uri, bytes: Uint8Array, what: string): Promise<void> {
+    try {
+      await vscode.workspace.fs.writeFile(uri, bytes);
+      this.log.info(`wrote ${what} to ${uri.fsPath}`);
+    } catch (e) {
+      void vscode.window.showErrorMessage(`Could not write ${what} to ${uri.fsPath}: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
+
+  private updateStatus(): void {
+    const s = this.state;
+    if (!this.worker || !s || s.mode === 'finished') {
+      this.status.hide();
+      return;
+    }
+    const last = s.points.at(-1);
+    const where = last ? `epoch ${last.epoch}/${s.info.hyper.epochs} · cost ${last.cost.toPrecision(3)}` : 'starting';
+    this.status.text = `${s.mode === 'paused' ? '$(debug-pause)' : '$(sync~spin)'} ${where}`;
+    this.status.tooltip = `Backprop Map: training on ${s.info.datasetName}${s.mode === 'paused' ? ' (paused)' : ''}. Click to show the backprop map.`;
+    this.status.show();
+  }
+}
+
+/** Opens a table at a data error: its line, and the start of its field when the column is known. */
+async function revealDataError(uri: vscode.Uri, error: DataErrorInfo): Promise<void> {
+  const doc = await vscode.workspace.openTextDocument(uri);
+  const line = Math.min(Math.max((error.line ?? 1) - 1, 0), doc.lineCount - 1);
+  let character = 0;
+  if (error.column) {
+    let delimiter = ',';
+    try {
+      delimiter = sniffTable(doc.getText(), path.basename(uri.fsPath)).delimiter;
+    } catch {
+      // the file is unreadable as a table: the line alone has to do
+    }
+    character = fieldOffset(doc.lineAt(line).text, delimiter, error.column);
+  }
+  const pos = new vscode.Position(line, character);
+  await vscode.window.showTextDocument(doc, { selection: new vscode.Range(pos, pos) });
+}

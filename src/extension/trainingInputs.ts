@@ -1,0 +1,189 @@
+// The questions "Train DNN" asks before a run: which data, which label column, which
+// hyper-parameters. Each returns undefined when the user cancels.
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { TableSniff } from '../data/csv';
+import { SAMPLE_DESCRIPTIONS, SAMPLE_NAMES } from '../data/samples';
+import type { DataSource, Hyper } from '../protocol';
+
+/** A table file to train on, with its text when it comes from an (possibly unsaved) editor. */
+export type DataChoice = { kind: 'file'; uri: vscode.Uri; text?: string } | { kind: 'sample'; name: string };
+
+export function isTableDocument(doc: vscode.TextDocument): boolean {
+  return /\.(csv|tsv)$/i.test(doc.fileName) || doc.languageId === 'csv' || doc.languageId === 'tsv';
+}
+
+/** The active CSV/TSV editor, else a quick pick of the workspace's tables and the built-in datasets. */
+export async function chooseData(): Promise<DataChoice | undefined> {
+  const doc = vscode.window.activeTextEditor?.document;
+  if (doc && isTableDocument(doc)) return { kind: 'file', uri: doc.uri, text: doc.getText() };
+
+  type Item = vscode.QuickPickItem & { choice?: DataChoice };
+  const files = await vscode.workspace.findFiles('**/*.{csv,tsv,CSV,TSV}', '**/{node_modules,.git}/**', 500);
+  files.sort((a, b) => a.fsPath.localeCompare(b.fsPath));
+  const items: Item[] = [];
+  if (files.length > 0) {
+    items.push({ label: 'Workspace', kind: vscode.QuickPickItemKind.Separator });
+    for (const uri of files) {
+      items.push({ label: `$(file) ${path.basename(uri.fsPath)}`, description: vscode.workspace.asRelativePath(uri, true), choice: { kind: 'file', uri } });
+    }
+  }
+  items.push({ label: 'Built-in datasets', kind: vscode.QuickPickItemKind.Separator });
+  for (const name of SAMPLE_NAMES) {
+    items.push({ label: `$(beaker) ${name}`, detail: SAMPLE_DESCRIPTIONS[name] ?? '', choice: { kind: 'sample', name } });
+  }
+  const picked = await vscode.window.showQuickPick(items, {
+    title: 'Train DNN: choose the data',
+    placeHolder: files.length > 0 ? 'A CSV/TSV file of the workspace or a built-in dataset' : 'No CSV/TSV files in the workspace: choose a built-in dataset',
+    matchOnDescription: true,
+    matchOnDetail: true,
+  });
+  return picked?.choice;
+}
+
+/** The text to sniff for the label column: the editor's when it is open, else the file's. */
+export async function tableText(choice: { uri: vscode.Uri; text?: string }): Promise<string> {
+  if (choice.text !== undefined) return choice.text;
+  const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === choice.uri.toString());
+  if (open) return open.getText();
+  // Only the first lines matter for sniffing; a huge file is not read whole here.
+  const bytes = await vscode.workspace.fs.readFile(choice.uri);
+  return new TextDecoder('utf-8').decode(bytes.subarray(0, 256 * 1024));
+}
+
+/** A quick pick of the header's columns, the likely label first. */
+export async function chooseLabel(sniff: TableSniff, fileName: string): Promise<number | undefined> {
+  type Item = vscode.QuickPickItem & { index: number };
+  const order = [sniff.suggestedLabel, ...sniff.columns.map((_, i) => i).filter((i) => i !== sniff.suggestedLabel)];
+  const items: Item[] = order.map((i) => ({
+    label: sniff.columns[i]!,
+    description: i === sniff.suggestedLabel ? `column ${i + 1} · likely the label` : `column ${i + 1}`,
+    index: i,
+  }));
+  const picked = await vscode.window.showQuickPick(items, {
+    title: `Train DNN: which column of ${fileName} is the label?`,
+    placeHolder: 'The column with the two classes to predict; all other columns are the features',
+  });
+  return picked?.index;
+}
+
+interface Field {
+  key: keyof Hyper;
+  label: string;
+  show(h: Hyper): string;
+  /** The new value, or an error message. */
+  parse(s: string): { value: Hyper[keyof Hyper] } | { error: string };
+}
+
+function number(s: string): number {
+  return s.trim() === '' ? Number.NaN : Number(s.trim());
+}
+
+const FIELDS: Field[] = [
+  {
+    key: 'hidden',
+    label: 'Hidden layers',
+    show: (h) => h.hidden.join(', '),
+    parse: (s) => {
+      const parts = s.split(/[\s,;]+/).filter(Boolean).map(number);
+      if (parts.length === 0 || parts.length > 10 || !parts.every((n) => Number.isInteger(n) && n >= 1 && n <= 1024)) {
+        return { error: 'Sizes of 1 to 10 hidden layers, each a whole number from 1 to 1024, e.g. "3" or "5, 3".' };
+      }
+      return { value: parts };
+    },
+  },
+  {
+    key: 'learningRate',
+    label: 'Learning rate α',
+    show: (h) => String(h.learningRate),
+    parse: (s) => {
+      const n = number(s);
+      return Number.isFinite(n) && n > 0 && n <= 100 ? { value: n } : { error: 'A number greater than 0, e.g. 0.1.' };
+    },
+  },
+  {
+    key: 'epochs',
+    label: 'Epochs',
+    show: (h) => String(h.epochs),
+    parse: (s) => {
+      const n = number(s);
+      return Number.isInteger(n) && n >= 1 && n <= 10_000_000 ? { value: n } : { error: 'A whole number from 1 to 10,000,000.' };
+    },
+  },
+  {
+    key: 'batchSize',
+    label: 'Batch size',
+    show: (h) => (h.batchSize === null ? 'full batch' : String(h.batchSize)),
+    parse: (s) => {
+      if (/^\s*(|full( batch)?|none|null)\s*$/i.test(s)) return { value: null };
+      const n = number(s);
+      return Number.isInteger(n) && n >= 1 ? { value: n } : { error: 'A whole number of examples per step, or "full" for full-batch gradient descent.' };
+    },
+  },
+  {
+    key: 'seed',
+    label: 'Seed',
+    show: (h) => String(h.seed),
+    parse: (s) => {
+      const n = number(s);
+      return Number.isSafeInteger(n) ? { value: n } : { error: 'A whole number.' };
+    },
+  },
+  {
+    key: 'validationSplit',
+    label: 'Validation split',
+    show: (h) => String(h.validationSplit),
+    parse: (s) => {
+      const n = number(s);
+      return Number.isFinite(n) && n >= 0 && n <= 0.9 ? { value: n } : { error: 'A fraction from 0 (no validation data) to 0.9.' };
+    },
+  },
+  {
+    key: 'standardize',
+    label: 'Standardise features',
+    show: (h) => (h.standardize ? 'yes' : 'no'),
+    parse: (s) => {
+      if (/^\s*(yes|y|true|on|1)\s*$/i.test(s)) return { value: true };
+      if (/^\s*(no|n|false|off|0)\s*$/i.test(s)) return { value: false };
+      return { error: '"yes" or "no".' };
+    },
+  },
+];
+
+/**
+ * The hyper-parameters from the settings, shown in a quick pick whose first entry starts the run;
+ * choosing another entry edits that value (for this run only).
+ */
+export async function editHyper(initial: Hyper, dataName: string): Promise<Hyper | undefined> {
+  let hyper = { ...initial };
+  type Item = vscode.QuickPickItem & { field?: Field };
+  for (;;) {
+    const start: Item = { label: '$(play) Start training', description: dataName };
+    const items: Item[] = [
+      start,
+      { label: 'Hyper-parameters (from the settings; choose one to change it for this run)', kind: vscode.QuickPickItemKind.Separator },
+      ...FIELDS.map((f) => ({ label: f.label, description: f.show(hyper), field: f })),
+    ];
+    const picked = await vscode.window.showQuickPick(items, { title: 'Train DNN: hyper-parameters', placeHolder: 'Enter starts the run' });
+    if (!picked) return undefined;
+    const field = picked.field;
+    if (!field) return hyper;
+    const text = await vscode.window.showInputBox({
+      title: `Train DNN: ${field.label}`,
+      value: field.show(hyper),
+      validateInput: (s) => {
+        const r = field.parse(s);
+        return 'error' in r ? r.error : null;
+      },
+    });
+    if (text === undefined) continue;
+    const r = field.parse(text);
+    if ('value' in r) hyper = { ...hyper, [field.key]: r.value };
+  }
+}
+
+/** The worker's data source for a choice. */
+export function dataSource(choice: DataChoice, label: number | null): DataSource {
+  if (choice.kind === 'sample') return { kind: 'sample', name: choice.name };
+  return { kind: 'file', path: choice.uri.fsPath, ...(choice.text !== undefined ? { text: choice.text } : {}), label };
+}

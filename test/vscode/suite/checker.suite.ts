@@ -1,0 +1,112 @@
+import * as assert from 'node:assert/strict';
+import { suite, suiteSetup, test } from 'mocha';
+import * as vscode from 'vscode';
+import { activate, describeDiagnostics, diagnosticsWhen, ours, workspaceFile } from './util';
+
+// Each broken fixture is tests/fixtures/vscode/python/two_layer_correct.py with one line of the
+// backward pass changed; the line numbers below are those of the changed lines (1-based).
+const BROKEN = {
+  missing_keepdims: { line: 29, gradient: 'db1' },
+  missing_one_over_m: { line: 28, gradient: 'dW1' },
+  wrong_axis: { line: 25, gradient: 'db2' },
+  transposed_product: { line: 24, gradient: 'dW2' },
+} as const;
+
+function py(name: string): vscode.Uri {
+  return workspaceFile('python', `${name}.py`);
+}
+
+async function open(name: string): Promise<vscode.TextDocument> {
+  const doc = await vscode.workspace.openTextDocument(py(name));
+  await vscode.window.showTextDocument(doc);
+  return doc;
+}
+
+function errorsAt(uri: vscode.Uri, line: number): vscode.Diagnostic[] {
+  return ours(uri).filter((d) => d.severity === vscode.DiagnosticSeverity.Error && d.range.start.line === line - 1);
+}
+
+/** The 0-based position of the first `word` on 1-based `line`. */
+function positionOf(doc: vscode.TextDocument, line: number, word: string): vscode.Position {
+  const col = doc.lineAt(line - 1).text.indexOf(word);
+  assert.ok(col >= 0, `"${word}" on line ${line}`);
+  return new vscode.Position(line - 1, col + 1);
+}
+
+function hoverText(hovers: vscode.Hover[]): string {
+  return hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : c.value))).join('\n');
+}
+
+suite('gradient checker in the editor', () => {
+  suiteSetup(async () => {
+    // CI may have numpy under a python3 that is not the first on PATH.
+    const python = process.env.BACKPROP_MAP_PYTHON;
+    if (python) await vscode.workspace.getConfiguration('backpropMap').update('checker.pythonPath', python, vscode.ConfigurationTarget.Global);
+    await activate();
+  });
+
+  for (const [name, { line, gradient }] of Object.entries(BROKEN)) {
+    test(`${name}.py: an error diagnostic at line ${line} about ${gradient}`, async () => {
+      const doc = await open(name);
+      const ds = await diagnosticsWhen(doc.uri, () => errorsAt(doc.uri, line).length > 0, `an error at line ${line}`, 60_000);
+      const at = ds.filter((d) => d.range.start.line === line - 1);
+      assert.ok(at.some((d) => d.message.includes(gradient)), `a diagnostic at line ${line} names ${gradient}: ${describeDiagnostics(doc.uri)}`);
+      assert.ok(at.every((d) => d.code !== undefined && d.code !== ''), 'diagnostics carry a code');
+      // Only the one changed line is wrong: no error elsewhere.
+      const elsewhere = ds.filter((d) => d.severity === vscode.DiagnosticSeverity.Error && d.range.start.line !== line - 1);
+      assert.deepEqual(elsewhere.map((d) => `${d.range.start.line + 1}: ${d.message}`), []);
+    });
+  }
+
+  test('the correct file gets no error and no warning, and a ✓ code lens', async () => {
+    const doc = await open('two_layer_correct');
+    const result = await vscode.commands.executeCommand<{ functions: unknown[] } | undefined>('backpropMap.checkCurrentFile', doc.uri);
+    assert.ok(result && result.functions.length > 0, 'the backward pass was found and checked');
+    assert.deepEqual(ours(doc.uri).map((d) => d.message), []);
+    const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', doc.uri, 10);
+    const titles = lenses.map((l) => l.command?.title ?? '');
+    assert.ok(titles.some((t) => t.startsWith('✓ gradients match')), titles.join(' | '));
+    assert.ok(titles.includes('Re-check'), titles.join(' | '));
+  });
+
+  test('code lens names the wrong gradient; hover and inlay hints show traced shapes', async () => {
+    const doc = await open('missing_one_over_m');
+    await diagnosticsWhen(doc.uri, () => errorsAt(doc.uri, 28).length > 0, 'the error at line 28', 60_000);
+    const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', doc.uri, 10);
+    const titles = lenses.map((l) => l.command?.title ?? '');
+    assert.ok(titles.some((t) => t.startsWith('✗') && t.includes('dW1') && !t.includes('dW2')), titles.join(' | '));
+    // The backward function starts at line 19: its lenses sit there.
+    assert.ok(lenses.every((l) => l.range.start.line === 18), lenses.map((l) => l.range.start.line).join(','));
+
+    // The notes' sizes n_x = 4, n_h = 3, m = 7: dZ1 is (n_h × m) = (3 × 7).
+    const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', doc.uri, positionOf(doc, 27, 'dZ1'));
+    assert.match(hoverText(hovers), /\(n_h × m\) = \(3 × 7\)/);
+
+    const range = new vscode.Range(0, 0, doc.lineCount, 0);
+    const hints = await vscode.commands.executeCommand<vscode.InlayHint[]>('vscode.executeInlayHintProvider', doc.uri, range);
+    const label = (h: vscode.InlayHint) => (typeof h.label === 'string' ? h.label : h.label.map((p) => p.value).join(''));
+    // dW1 = np.dot(dZ1, X.T) at line 28 is (n_h × n_x) = (3 × 4) even though its values are wrong.
+    const dW1 = hints.filter((h) => h.position.line === 27).map(label);
+    assert.ok(dW1.some((l) => l.includes('(3 × 4)')), `hints at line 28: ${dW1.join(' | ')}`);
+  });
+
+  test('a quick fix applied fixes the file and the diagnostic goes away', async () => {
+    const doc = await open('missing_keepdims');
+    const [d] = await diagnosticsWhen(doc.uri, () => errorsAt(doc.uri, 29).length > 0, 'the error at line 29', 60_000).then(() => errorsAt(doc.uri, 29));
+    const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', doc.uri, d!.range, vscode.CodeActionKind.QuickFix.value);
+    const fix = actions.find((a) => /keepdims/.test(a.title));
+    assert.ok(fix?.edit, `a keepdims quick fix among: ${actions.map((a) => a.title).join(' | ')}`);
+    assert.ok(await vscode.workspace.applyEdit(fix.edit));
+    assert.match(doc.lineAt(28).text, /keepdims=True/);
+    // The unsaved text is checked again (on type, debounced); no error remains.
+    await diagnosticsWhen(doc.uri, (ds) => ds.every((x) => x.severity !== vscode.DiagnosticSeverity.Error), 'the diagnostics to clear', 60_000);
+    await doc.save();
+  });
+
+  test('closing a file clears its diagnostics', async () => {
+    const doc = await open('wrong_axis');
+    await diagnosticsWhen(doc.uri, () => errorsAt(doc.uri, 25).length > 0, 'the error at line 25', 60_000);
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    await diagnosticsWhen(doc.uri, (ds) => ds.length === 0, 'the diagnostics of the closed file to go', 60_000);
+  });
+});
