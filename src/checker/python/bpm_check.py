@@ -289,7 +289,7 @@ class Checker:
                              f'default')
             raise Abort()
         tracer = Tracer(self.mark)
-        self.progress(f'running {role} `{fn.__name__}`')
+        self.progress(f'running the {role} function `{fn.__name__}`', self._func_line(fn))
         try:
             np.random.seed(1)
             with tracer:
@@ -488,7 +488,6 @@ class Checker:
                 return None
             if not kink:
                 break
-        self.progress(f'running backward `{bwd.__name__}`')
         bvalues = self._values(params, X, Y, layer_dims)
         bvalues.update({'cache': cache, 'AL': AL, f'A{len(layer_dims) - 1}': AL})
         if isinstance(cache, dict):
@@ -1068,14 +1067,12 @@ class Checker:
 
     def _cost_line(self, fn, out, tracer):
         node = self.src.function_node(fn.__code__.co_name, fn.__code__.co_firstlineno)
-        if node is not None:
+        if node is not None:  # the statement that takes the logarithm computes the loss
             for sub in ast.walk(node):
                 if isinstance(sub, ast.Call) and (bpm_load._dotted(sub.func) or '').split('.')[-1] in ('log', 'log1p'):
-                    stmt = sub
-                    for s in ast.walk(node):
-                        if isinstance(s, ast.stmt) and not isinstance(s, ast.FunctionDef) and s.lineno <= sub.lineno <= s.end_lineno:
-                            stmt = s
-                    return stmt.lineno
+                    for line in range(sub.lineno, node.lineno, -1):
+                        if self.src.stmt_at(line) is not None:
+                            return line
         w = tracer.last_write(out) if tracer else None
         return w[0] if w else self._func_line(fn)
 
@@ -1156,6 +1153,6 @@ def _finite(v):
     return v
 
 
-def check(text, file_name, functions=None, timeout_s=10.0, progress=lambda s: None):
+def check(text, file_name, functions=None, timeout_s=10.0, progress=lambda phase, line=None: None):
     """Checks one file's text; returns a JSON-compatible CheckResult (without durationMs)."""
     return _finite(Checker(text, file_name, functions, timeout_s, progress).run())

@@ -15,7 +15,15 @@ class Source:
         self.lines = text.splitlines()
         self._stmt = {}
         self.functions = {}
+        self._keys = {}
         for node in ast.walk(tree):
+            if isinstance(node, ast.Dict):
+                for k in node.keys:
+                    if isinstance(k, ast.Constant) and isinstance(k.value, str):
+                        self._keys.setdefault(k.value, []).append(k.lineno)
+            elif isinstance(node, ast.Subscript) and isinstance(node.ctx, ast.Store):
+                if isinstance(node.slice, ast.Constant) and isinstance(node.slice.value, str):
+                    self._keys.setdefault(node.slice.value, []).append(node.lineno)
             if isinstance(node, ast.stmt):
                 # The innermost statement that starts on a line wins (bodies are visited later).
                 prev = self._stmt.get(node.lineno)
@@ -64,18 +72,7 @@ class Source:
 
     def key_lines(self, key):
         """Lines where a string key is written: `grads["dW1"] = …` or `{"dW1": …}`."""
-        out = []
-        for node in ast.walk(self.tree):
-            if isinstance(node, ast.Dict):
-                for k in node.keys:
-                    if isinstance(k, ast.Constant) and k.value == key:
-                        out.append(k.lineno)
-            elif isinstance(node, ast.Subscript) and isinstance(node.ctx, ast.Store):
-                s = node.slice
-                if isinstance(s, ast.Constant) and s.value == key:
-                    out.append(node.lineno)
-        return out
-
+        return sorted(self._keys.get(key, []))
 
     def none_line(self, key):
         """For a key whose value is None: the line assigning the variable stored under it

@@ -30,6 +30,12 @@ import numpy as np  # noqa: E402
 import bpm_check  # noqa: E402
 import bpm_load  # noqa: E402
 
+try:
+    import ctypes
+    _LIBC = ctypes.CDLL(None)
+except (ImportError, OSError):
+    _LIBC = None
+
 GRACE_S = 0.5          # after the time limit: time for the child to report where it was stopped
 MEMORY_BYTES = 2 << 30  # address space of a check beyond what the server already maps
 MAX_RESULT = 64 << 20
@@ -50,11 +56,11 @@ def _child(req, wfd, workdir):
     """Runs in the forked child: sandbox the process, check, write the result, exit."""
     import resource
     os.setpgid(0, 0)
-    try:  # die with the server, even when it is killed
-        import ctypes
-        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-    except (OSError, AttributeError):
-        pass
+    if _LIBC is not None:  # die with the server, even when it is killed
+        try:
+            _LIBC.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+        except AttributeError:
+            pass
     if os.getppid() == 1:
         os._exit(70)
     devnull = os.open(os.devnull, os.O_RDWR)
@@ -81,8 +87,8 @@ def _child(req, wfd, workdir):
     bpm_load.install_sandbox(HERE)
     out = os.fdopen(wfd, 'w', encoding='utf-8')
 
-    def progress(phase):
-        out.write(json.dumps({'phase': phase}) + '\n')
+    def progress(phase, line=None):
+        out.write(json.dumps({'phase': phase, 'line': line}) + '\n')
         out.flush()
 
     try:
@@ -100,10 +106,12 @@ def _child(req, wfd, workdir):
 
 
 def _failure(req, code, message, phase):
-    where = f' (while {phase})' if phase else ''
+    """A result for a check that gave none; `phase` ({phase, line}) says what it was doing."""
+    where = f' (while {phase["phase"]})' if phase else ''
+    line = (phase or {}).get('line') or 1
     return {'file': req.get('fileName') or 'untitled.py', 'convention': None, 'dims': {},
             'tolerance': bpm_check.TOLERANCE, 'gradients': [], 'functions': [], 'traces': [],
-            'reports': [{'line': 1, 'column': 1, 'endColumn': 2, 'severity': 'error', 'code': code,
+            'reports': [{'line': line, 'column': 1, 'endColumn': 2, 'severity': 'error', 'code': code,
                          'message': message + where, 'related': []}]}
 
 
@@ -188,7 +196,7 @@ class Server:
                     except ValueError:
                         continue
                     if 'phase' in msg:
-                        phase = msg['phase']
+                        phase = msg
                     elif 'result' in msg:
                         answer = msg['result']
                     elif 'internal' in msg:

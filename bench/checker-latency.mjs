@@ -1,0 +1,63 @@
+// Latency of the derivation checker: the cold first check (Python start, numpy import) and warm
+// checks through the fork server. Prints medians; not a test.
+// Usage: node bench/checker-latency.mjs [--runs N] [--python PATH]
+import * as esbuild from 'esbuild';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const arg = (name, fallback) => {
+  const i = process.argv.indexOf(name);
+  return i >= 0 ? process.argv[i + 1] : fallback;
+};
+const runs = Number(arg('--runs', '30'));
+const python = arg('--python', process.env.BACKPROP_MAP_PYTHON || 'python3');
+
+// The runner is TypeScript: bundle it once into a temporary CommonJS file.
+const tmp = mkdtempSync(join(tmpdir(), 'bpm-bench-'));
+const out = join(tmp, 'runner.cjs');
+await esbuild.build({ entryPoints: [join(root, 'src/checker/runner.ts')], bundle: true, platform: 'node', format: 'cjs', outfile: out, logLevel: 'warning' });
+const { CheckerRunner } = createRequire(import.meta.url)(out);
+const harnessDir = join(root, 'src/checker/python');
+
+const files = {
+  'two-layer (notes)': readFileSync(join(root, 'test/fixtures/checker/two_layer_correct.py'), 'utf8'),
+  'L-layer [4, 5, 3, 1]': readFileSync(join(root, 'test/fixtures/checker/L_layer_correct.py'), 'utf8'),
+  'two-layer, a wrong dZ1': readFileSync(join(root, 'test/fixtures/checker/wrong_relu_mask.py'), 'utf8'),
+};
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+const fmt = (ms) => `${ms.toFixed(1)} ms`;
+
+try {
+  const colds = [];
+  for (let i = 0; i < 3; i++) {
+    const runner = new CheckerRunner({ python, harnessDir });
+    const t0 = performance.now();
+    await runner.check(files['two-layer (notes)'], 'two_layer.py');
+    colds.push(performance.now() - t0);
+    runner.dispose();
+  }
+  console.log(`cold first check (start Python + numpy, then check), two-layer: median ${fmt(median(colds))} of ${colds.length} (${colds.map(fmt).join(', ')})`);
+
+  const runner = new CheckerRunner({ python, harnessDir });
+  await runner.warmUp();
+  for (const [name, text] of Object.entries(files)) {
+    await runner.check(text, 'warm.py');
+    const ms = [];
+    for (let i = 0; i < runs; i++) {
+      const t0 = performance.now();
+      await runner.check(text, 'warm.py');
+      ms.push(performance.now() - t0);
+    }
+    console.log(`warm check, ${name}: median ${fmt(median(ms))}, min ${fmt(Math.min(...ms))}, max ${fmt(Math.max(...ms))} over ${runs} runs`);
+  }
+  runner.dispose();
+} finally {
+  rmSync(tmp, { recursive: true, force: true });
+}
