@@ -117,6 +117,25 @@ test('float32: the same training, its cost within 1e-4 (relative) of float64 aft
   }
 });
 
+test('evaluate(): the forward run alone gives the readable cost and accuracy, and learns nothing', () => {
+  for (const dims of [[4, 3, 1], [30, 16, 1], [5, 7, 6, 1]]) {
+    const { X, Y } = syntheticData(dims[0]!, 301, 9);
+    const p = initParameters(dims, 9);
+    const engine = new FastEngine(cloneParameters(p), X, Y, { threads: 1, tile: 64 });
+    const cache = forward(p, X);
+    const want = computeCostFromLogits(cache.Z[dims.length - 2]!, Y);
+    const c = confusionOf(cache.A[dims.length - 1]!.data, Y.data);
+    for (let round = 0; round < 2; round++) {
+      const got = engine.evaluate();
+      assert.ok(Math.abs(got.cost - want) <= 1e-12, `dims [${dims}]: ${got.cost} vs ${want}`);
+      assert.equal(got.correct, c.tp + c.tn);
+    }
+    const after = cloneParameters(p);
+    engine.store(after);
+    assert.equal(maxParamDiff(p, after), 0);
+  }
+});
+
 test('a batch whose cost is not finite stops the epoch before its update', () => {
   const { X, Y } = syntheticData(2, 50, 6);
   const p = initParameters([2, 4, 1], 6);
@@ -125,6 +144,7 @@ test('a batch whose cost is not finite stops the epoch before its update', () =>
   const s = engine.epoch(0.1);
   assert.equal(s.finite, false);
   assert.equal(s.batches, 0);
+  assert.ok(Number.isNaN(s.lastCost));
 });
 
 test('bad shapes are refused with a message', () => {

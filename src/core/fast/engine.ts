@@ -53,6 +53,8 @@ export interface EpochSums {
   batches: number;
   /** False when a batch's cost was not finite; that batch's update was then not applied. */
   finite: boolean;
+  /** The cost J of the last batch run: the non-finite value when `finite` is false. */
+  lastCost: number;
 }
 
 interface Kernels {
@@ -221,7 +223,7 @@ export class FastEngine {
     this.f64 = new Float64Array(memory.buffer);
     this.i32.set([...table, tileTable, this.results], lay);
     this.tiles.forEach((t, i) => this.i32.set([t.x, t.y, t.count, t.T], tileTable + 4 * i));
-    this.sums = { costSum: 0, correct: 0, gradNormSums: new Float64Array(L), batches: 0, finite: true };
+    this.sums = { costSum: 0, correct: 0, gradNormSums: new Float64Array(L), batches: 0, finite: true, lastCost: 0 };
     this.load(params);
     if (this.threads === 2) {
       this.worker = new Worker(workerSource(), { eval: true, workerData: { module, memory, dtype: this.dtype, lay, control: this.control } });
@@ -307,7 +309,7 @@ export class FastEngine {
     for (const batch of this.batches) {
       const parallel = batch.split > batch.first;
       if (parallel) this.command(batch.first, batch.split);
-      processTiles(this.k, this.mem, this.i32, f64, this.lay, 0, batch.split, batch.end);
+      processTiles(this.k, this.mem, this.i32, f64, this.lay, 0, batch.split, batch.end, true);
       let lossSum = f64[r]!, correct = f64[r + 1]!;
       if (parallel) {
         this.awaitWorker();
@@ -316,7 +318,7 @@ export class FastEngine {
         this.k.update(this.grad, this.grad1, this.P, 1); // lane 0 += lane 1; lane 1 := 0
       }
       s.correct += correct;
-      const cost = lossSum / batch.size;
+      const cost = (s.lastCost = lossSum / batch.size);
       if (!Number.isFinite(cost)) {
         s.finite = false;
         return s;
@@ -327,6 +329,18 @@ export class FastEngine {
       s.batches++;
     }
     return s;
+  }
+
+  /**
+   * The forward run alone over all examples, in their given order, with the engine's parameters
+   * (load() others first): J as computeCostFromLogits and the number classified correctly. For
+   * validation data, which is evaluated every epoch and never learnt from (an engine made for it
+   * needs no second thread: threads: 1).
+   */
+  evaluate(): { cost: number; correct: number } {
+    if (!this.tilesInOrder) this.fill(null);
+    processTiles(this.k, this.mem, this.i32, this.f64, this.lay, 0, 0, this.tiles.length, false);
+    return { cost: this.f64[this.results]! / this.m, correct: this.f64[this.results + 1]! };
   }
 
   /** ‖dW^[l]‖_F = ‖Σ‖_F / batch size, from the summed gradients before the update clears them. */

@@ -1,6 +1,6 @@
 /**
- * The work of one thread ("lane") of the fast engine: forward run, loss and backward run over a
- * range of tiles, adding to the lane's own gradient sums. The main thread is lane 0; a worker
+ * The work of one thread ("lane") of the fast engine: forward run, loss and (when `learn`) backward
+ * run over a range of tiles, adding to the lane's own gradient sums. The main thread is lane 0; a worker
  * thread on the second core is lane 1. Both run this same function: the worker gets its source
  * text (Function.prototype.toString), so it must not refer to anything outside itself.
  *
@@ -23,6 +23,7 @@ export function processTiles(
   lane: number,
   first: number,
   end: number,
+  learn: boolean,
 ): void {
   const E = mem.BYTES_PER_ELEMENT;
   const L = i32[lay]!;
@@ -49,6 +50,7 @@ export function processTiles(
       if (a > 0.5 === (yj === 1)) correct++;
       mem[d0 + j] = a - yj;
     }
+    if (!learn) continue;
     mem.fill(0, d0 + count, d0 + T);
     // Backward: dW^[l] += dZ^[l]·A^[l−1]ᵀ, db^[l] += Σ dZ^[l]; dZ^[l−1] = W^[l]ᵀ·dZ^[l] * [A^[l−1] > 0].
     for (let l = L; l >= 1; l--) {
@@ -94,7 +96,7 @@ for (;;) {
   const first = i32[c.first];
   if (first < 0) break;
   try {
-    processTiles(k, mem, i32, f64, lay, 1, first, i32[c.end]);
+    processTiles(k, mem, i32, f64, lay, 1, first, i32[c.end], true);
     Atomics.store(i32, c.done, seen);
   } catch (e) {
     Atomics.store(i32, c.done, -1);
