@@ -110,7 +110,7 @@ export function relu(Z: Matrix, out?: Matrix): Matrix {
   return A;
 }
 
-/** A = σ(Z) = 1 / (1 + e^−Z), element-wise. Never NaN: e^−Z = Infinity simply gives 0. */
+/** A = σ(Z) = 1 / (1 + e^−Z), element-wise. Overflow is harmless: e^−Z = Infinity gives 0. */
 export function sigmoid(Z: Matrix, out?: Matrix): Matrix {
   const A = reuse(out, Z.rows, Z.cols);
   for (let i = 0; i < Z.data.length; i++) A.data[i] = 1 / (1 + Math.exp(-Z.data[i]));
@@ -119,7 +119,8 @@ export function sigmoid(Z: Matrix, out?: Matrix): Matrix {
 
 /**
  * The forward run: for l = 1 … L, Z^[l] = W^[l]·A^[l−1] + b^[l], A^[l] = g(Z^[l]).
- * `reuseCache` (e.g. last epoch's cache) lends its buffers when the shapes match.
+ * `reuseCache` (e.g. last epoch's cache) lends its buffers when the shapes match; they are
+ * overwritten, so keep a copy of anything from it that is still needed.
  */
 export function forward(params: Parameters, X: Matrix, reuseCache?: ForwardCache): ForwardCache {
   const L = params.W.length;
@@ -220,7 +221,8 @@ export function reluBackward(dA: Matrix, Z: Matrix, out?: Matrix): Matrix {
 
 /**
  * The backward run along the notes' backprop map, from the output layer down to layer 1.
- * `reuseGrads` (e.g. last epoch's gradients) lends its buffers when the shapes match.
+ * `reuseGrads` (e.g. last epoch's gradients) lends its buffers when the shapes match (and
+ * they are overwritten).
  */
 export function backward(params: Parameters, cache: ForwardCache, Y: Matrix, reuseGrads?: Gradients): Gradients {
   const L = params.W.length;

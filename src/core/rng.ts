@@ -2,7 +2,9 @@
  * A seeded random generator that gives the same numbers, bit for bit, on every machine:
  * sfc32 (a small, fast 32-bit counter generator) on integer arithmetic only, seeded through
  * splitmix32 so that neighbouring seeds (1, 2, 3 …) start far apart.
- * Math.random() is not used anywhere, because it cannot be seeded.
+ * Math.random() is not used anywhere, because it cannot be seeded. The normal numbers also use
+ * Math.log, Math.sin and Math.cos, which V8 (Node, Electron, Chromium) computes with its own
+ * portable library rather than the platform's, so they too are the same on every machine.
  */
 export interface Rng {
   /** Uniform in [0, 1), with 53 random bits. */
