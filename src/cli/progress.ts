@@ -44,10 +44,13 @@ export class ProgressBar {
     const head = `epoch ${String(p.epoch).padStart(width)}/${this.lastEpoch} `;
     const validation = p.validationCost === null ? '' : `  val ${fmt(p.validationCost)}`;
     const tail = ` ${String(Math.floor(fraction * 100)).padStart(3)}%  cost ${fmt(p.cost)}${validation}  ${Number.isFinite(left) ? `${clock(left)} left` : ''}`;
-    const columns = this.stream.columns ?? 80;
-    const barWidth = Math.max(10, Math.min(40, columns - head.length - tail.length - 3));
-    const filled = Math.round(fraction * barWidth);
-    const line = `${head}${'█'.repeat(filled)}${'░'.repeat(barWidth - filled)}${tail}`;
+    // A pseudo-terminal without a size reports 0 columns.
+    const columns = this.stream.columns || 80;
+    const barWidth = Math.min(40, columns - head.length - tail.length - 1);
+    const filled = Math.round(fraction * Math.max(0, barWidth));
+    // On a narrow terminal the bar goes first, the numbers stay.
+    const bar = barWidth >= 5 ? `${'█'.repeat(filled)}${'░'.repeat(barWidth - filled)}` : '';
+    const line = `${head}${bar}${tail}`;
     this.stream.write(`\r\x1b[2K${line.slice(0, columns - 1)}`);
   }
 }
