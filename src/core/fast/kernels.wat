@@ -2,8 +2,9 @@
 ;; tile of T examples, in WebAssembly SIMD (128-bit vectors).
 ;;
 ;; Written once for both number types: the build (scripts/build.mjs) assembles this text twice,
-;; replacing {V} by f64x2 or f32x4, {S} by f64 or f32 and {E}, {2E}, {3E} by 1, 2, 3 times the
-;; element size in bytes; a line starting with ";;f64 " or ";;f32 " is kept (without that prefix)
+;; replacing {V} by f64x2 or f32x4, {S} by f64 or f32, {E}, {2E}, {3E} by 1, 2, 3 times the
+;; element size in bytes and {B} by its size in bits (v128.load{B}_splat loads one number into all
+;; lanes in a single instruction); a line starting with ";;f64 " or ";;f32 " is kept (without that prefix)
 ;; only in its own type's module.
 ;;
 ;; Layout: every matrix is row-major. A tile holds T examples in columns, T a multiple of 8, so each
@@ -44,29 +45,29 @@
         (local.set $w3 (i32.add (local.get $w2) (local.get $wRowB)))
         (local.set $j (i32.const 0))
         (loop $cols
-          (local.set $a00 ({V}.splat ({S}.load (i32.add (local.get $b) (i32.mul (local.get $i) (i32.const {E}))))))
+          (local.set $a00 (v128.load{B}_splat (i32.add (local.get $b) (i32.mul (local.get $i) (i32.const {E})))))
           (local.set $a01 (local.get $a00))
-          (local.set $a10 ({V}.splat ({S}.load offset={E} (i32.add (local.get $b) (i32.mul (local.get $i) (i32.const {E}))))))
+          (local.set $a10 (v128.load{B}_splat offset={E} (i32.add (local.get $b) (i32.mul (local.get $i) (i32.const {E})))))
           (local.set $a11 (local.get $a10))
-          (local.set $a20 ({V}.splat ({S}.load offset={2E} (i32.add (local.get $b) (i32.mul (local.get $i) (i32.const {E}))))))
+          (local.set $a20 (v128.load{B}_splat offset={2E} (i32.add (local.get $b) (i32.mul (local.get $i) (i32.const {E})))))
           (local.set $a21 (local.get $a20))
-          (local.set $a30 ({V}.splat ({S}.load offset={3E} (i32.add (local.get $b) (i32.mul (local.get $i) (i32.const {E}))))))
+          (local.set $a30 (v128.load{B}_splat offset={3E} (i32.add (local.get $b) (i32.mul (local.get $i) (i32.const {E})))))
           (local.set $a31 (local.get $a30))
           (local.set $x (i32.add (local.get $X) (local.get $j)))
           (local.set $kk (i32.const 0))
           (loop $k
             (local.set $x0 (v128.load (local.get $x)))
             (local.set $x1 (v128.load offset=16 (local.get $x)))
-            (local.set $w ({V}.splat ({S}.load (i32.add (local.get $w0) (local.get $kk)))))
+            (local.set $w (v128.load{B}_splat (i32.add (local.get $w0) (local.get $kk))))
             (local.set $a00 ({V}.add (local.get $a00) ({V}.mul (local.get $w) (local.get $x0))))
             (local.set $a01 ({V}.add (local.get $a01) ({V}.mul (local.get $w) (local.get $x1))))
-            (local.set $w ({V}.splat ({S}.load (i32.add (local.get $w1) (local.get $kk)))))
+            (local.set $w (v128.load{B}_splat (i32.add (local.get $w1) (local.get $kk))))
             (local.set $a10 ({V}.add (local.get $a10) ({V}.mul (local.get $w) (local.get $x0))))
             (local.set $a11 ({V}.add (local.get $a11) ({V}.mul (local.get $w) (local.get $x1))))
-            (local.set $w ({V}.splat ({S}.load (i32.add (local.get $w2) (local.get $kk)))))
+            (local.set $w (v128.load{B}_splat (i32.add (local.get $w2) (local.get $kk))))
             (local.set $a20 ({V}.add (local.get $a20) ({V}.mul (local.get $w) (local.get $x0))))
             (local.set $a21 ({V}.add (local.get $a21) ({V}.mul (local.get $w) (local.get $x1))))
-            (local.set $w ({V}.splat ({S}.load (i32.add (local.get $w3) (local.get $kk)))))
+            (local.set $w (v128.load{B}_splat (i32.add (local.get $w3) (local.get $kk))))
             (local.set $a30 ({V}.add (local.get $a30) ({V}.mul (local.get $w) (local.get $x0))))
             (local.set $a31 ({V}.add (local.get $a31) ({V}.mul (local.get $w) (local.get $x1))))
             (local.set $x (i32.add (local.get $x) (local.get $rowB)))
@@ -105,7 +106,7 @@
         (local.set $w0 (i32.add (local.get $W) (i32.mul (local.get $i) (local.get $wRowB))))
         (local.set $j (i32.const 0))
         (loop $cols
-          (local.set $a00 ({V}.splat ({S}.load (i32.add (local.get $b) (i32.mul (local.get $i) (i32.const {E}))))))
+          (local.set $a00 (v128.load{B}_splat (i32.add (local.get $b) (i32.mul (local.get $i) (i32.const {E})))))
           (local.set $a01 (local.get $a00))
           (local.set $a10 (local.get $a00))
           (local.set $a11 (local.get $a00))
@@ -113,7 +114,7 @@
           (local.set $kk (i32.const 0))
           ;; the last pair of vectors of an odd number of pairs is computed and not stored
           (loop $k
-            (local.set $w ({V}.splat ({S}.load (i32.add (local.get $w0) (local.get $kk)))))
+            (local.set $w (v128.load{B}_splat (i32.add (local.get $w0) (local.get $kk))))
             (local.set $a00 ({V}.add (local.get $a00) ({V}.mul (local.get $w) (v128.load (local.get $x)))))
             (local.set $a01 ({V}.add (local.get $a01) ({V}.mul (local.get $w) (v128.load offset=16 (local.get $x)))))
             (if (i32.lt_u (i32.add (local.get $j) (i32.const 32)) (local.get $rowB))
@@ -170,16 +171,16 @@
           (loop $i
             (local.set $d0 (v128.load (local.get $d)))
             (local.set $d1 (v128.load offset=16 (local.get $d)))
-            (local.set $w ({V}.splat ({S}.load (local.get $wp))))
+            (local.set $w (v128.load{B}_splat (local.get $wp)))
             (local.set $a00 ({V}.add (local.get $a00) ({V}.mul (local.get $w) (local.get $d0))))
             (local.set $a01 ({V}.add (local.get $a01) ({V}.mul (local.get $w) (local.get $d1))))
-            (local.set $w ({V}.splat ({S}.load offset={E} (local.get $wp))))
+            (local.set $w (v128.load{B}_splat offset={E} (local.get $wp)))
             (local.set $a10 ({V}.add (local.get $a10) ({V}.mul (local.get $w) (local.get $d0))))
             (local.set $a11 ({V}.add (local.get $a11) ({V}.mul (local.get $w) (local.get $d1))))
-            (local.set $w ({V}.splat ({S}.load offset={2E} (local.get $wp))))
+            (local.set $w (v128.load{B}_splat offset={2E} (local.get $wp)))
             (local.set $a20 ({V}.add (local.get $a20) ({V}.mul (local.get $w) (local.get $d0))))
             (local.set $a21 ({V}.add (local.get $a21) ({V}.mul (local.get $w) (local.get $d1))))
-            (local.set $w ({V}.splat ({S}.load offset={3E} (local.get $wp))))
+            (local.set $w (v128.load{B}_splat offset={3E} (local.get $wp)))
             (local.set $a30 ({V}.add (local.get $a30) ({V}.mul (local.get $w) (local.get $d0))))
             (local.set $a31 ({V}.add (local.get $a31) ({V}.mul (local.get $w) (local.get $d1))))
             (local.set $d (i32.add (local.get $d) (local.get $rowB)))
@@ -211,7 +212,7 @@
           (local.set $d (i32.add (local.get $dZ) (local.get $j)))
           (local.set $wp (i32.add (local.get $W) (i32.mul (local.get $k) (i32.const {E}))))
           (loop $i
-            (local.set $w ({V}.splat ({S}.load (local.get $wp))))
+            (local.set $w (v128.load{B}_splat (local.get $wp)))
             (local.set $a00 ({V}.add (local.get $a00) ({V}.mul (local.get $w) (v128.load (local.get $d)))))
             (local.set $a01 ({V}.add (local.get $a01) ({V}.mul (local.get $w) (v128.load offset=16 (local.get $d)))))
             (local.set $d (i32.add (local.get $d) (local.get $rowB)))
