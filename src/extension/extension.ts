@@ -15,7 +15,7 @@ export function activate(context: vscode.ExtensionContext): void {
   context.subscriptions.push(log, training, checker, registerPythonFeatures(checker));
 
   const commands: Record<string, (...args: never[]) => unknown> = {
-    'backpropMap.train': (args?: TrainArgs) => training.train(args),
+    'backpropMap.train': (args?: TrainArgs | vscode.Uri) => training.train(args),
     'backpropMap.showPanel': () => training.showPanel(),
     'backpropMap.checkCurrentFile': (uri?: vscode.Uri) => checkCurrentFile(checker, uri),
     'backpropMap.saveModel': (target?: vscode.Uri) => training.saveModel(target),

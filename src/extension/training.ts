@@ -63,11 +63,18 @@ export class Training implements vscode.Disposable {
 
   // ------------------------------------------------------------------ commands
 
-  /** Train DNN: asks for data, label and hyper-parameters unless `args` gives the data. */
-  async train(args?: TrainArgs): Promise<TrainOutcome> {
+  /**
+   * Train DNN: asks for data, label and hyper-parameters unless `args` gives the data. From the
+   * editor title's run menu it gets the table's Uri and asks the rest.
+   */
+  async train(arg?: TrainArgs | vscode.Uri): Promise<TrainOutcome> {
+    const args = arg instanceof vscode.Uri ? undefined : arg;
     const interactive = !args;
     let choice: DataChoice | undefined;
-    if (args) {
+    if (arg instanceof vscode.Uri) {
+      const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === arg.toString());
+      choice = { kind: 'file', uri: arg, ...(open ? { text: open.getText() } : {}) };
+    } else if (args) {
       choice = typeof args.data === 'string' && args.data.startsWith('sample:')
         ? { kind: 'sample', name: args.data.slice('sample:'.length) }
         : { kind: 'file', uri: typeof args.data === 'string' ? vscode.Uri.file(args.data) : args.data };

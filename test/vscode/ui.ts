@@ -1,5 +1,6 @@
 // End-to-end UI tests: a user's steps in the workbench through the command palette, quick picks,
 // the panel and the Problems view. Screenshots go to .test-artifacts/vscode/ (git-ignored).
+import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
@@ -77,6 +78,48 @@ export const uiTests: Record<string, (s: Session, folder: string) => Promise<voi
       await done.waitFor({ timeout: 120_000 });
       await done.getByRole('button', { name: 'Save Model…' }).waitFor();
       await shot(page, 'train-3-finished');
+    });
+  },
+
+  async 'changed epochs show in the status bar, and Stop Training ends the run'(s, folder) {
+    await inWorkbench(s, folder, 'stop', async (page) => {
+      await runCommand(page, 'Backprop Map: Train DNN');
+      await pick(page, 'moons', 'moons');
+      await pick(page, '', 'Epochs');
+      const input = quickInput(page).locator('input.input');
+      await input.fill('0');
+      await quickInput(page).getByText('A whole number from 1 to 10,000,000.').waitFor();
+      await input.fill('1000000');
+      await input.press('Enter');
+      await quickInput(page).locator('.monaco-list-row', { hasText: 'Epochs' }).filter({ hasText: '1000000' }).waitFor();
+      await pick(page, '', 'Start training');
+      const status = page.locator('.part.statusbar .statusbar-item', { hasText: /epoch \d+\/1000000/ });
+      await status.waitFor({ timeout: 60_000 });
+      await shot(page, 'stop-1-status-bar');
+      await runCommand(page, 'Backprop Map: Stop Training');
+      await page.locator('.notifications-toasts .notification-toast', { hasText: /stopped after \d+ epochs/ }).waitFor({ timeout: 30_000 });
+      await status.waitFor({ state: 'hidden' });
+      await shot(page, 'stop-2-stopped');
+    });
+  },
+
+  async 'bad data: an error naming the place, and Open File goes there'(s, folder) {
+    await inWorkbench(s, folder, 'data-error', async (page) => {
+      await page.keyboard.press('Control+P');
+      await pick(page, 'broken.csv', 'broken.csv');
+      await page.locator('.monaco-editor .view-lines', { hasText: '1.1,abc,1' }).waitFor({ timeout: 30_000 });
+      await runCommand(page, 'Backprop Map: Train DNN');
+      // The active editor is a CSV: no data question, the label column comes first.
+      await quickInput(page).getByText('which column of broken.csv is the label?').waitFor();
+      await pick(page, '', 'label');
+      await pick(page, '', 'Start training');
+      const toast = page.locator('.notifications-toasts .notification-toast', { hasText: 'broken.csv' });
+      await toast.waitFor({ timeout: 30_000 });
+      await shot(page, 'data-error');
+      assert.equal(await page.locator('iframe.webview').count(), 0, 'no panel for bad data');
+      await toast.getByRole('button', { name: 'Open File' }).click();
+      // "abc" is the second field of line 4: the cursor goes to its start.
+      await page.locator('.part.statusbar .statusbar-item', { hasText: 'Ln 4, Col 5' }).waitFor({ timeout: 30_000 });
     });
   },
 
