@@ -11,8 +11,8 @@ const withTests = !process.argv.includes('--no-tests');
 const at = (p) => join(root, p);
 
 // WebAssembly text (the fast training kernels, src/core/fast/*.wat) is assembled here, offline, by
-// wabt: once per number type, substituting the text's {V} {S} {E} {2E} {3E} {B} and ;;f64 / ;;f32
-// lines. Importing a .wat file gives { f64, f32 }, the two modules' bytes.
+// wabt: once per number type, substituting the text's {V} {S} {E} {2E} {3E} {B}. Importing a .wat
+// file gives { f64, f32 }, the two modules' bytes.
 const watPlugin = {
   name: 'wat',
   setup(build) {
@@ -20,9 +20,7 @@ const watPlugin = {
       const wabt = await (await import('wabt')).default();
       const text = readFileSync(args.path, 'utf8');
       const assemble = (S, V, E) => {
-        const other = S === 'f64' ? ';;f32 ' : ';;f64 ';
-        const source = text.split('\n').filter((l) => !l.startsWith(other)).map((l) => l.replace(`;;${S} `, '')).join('\n')
-          .replaceAll('{V}', V).replaceAll('{S}', S).replaceAll('{E}', String(E)).replaceAll('{2E}', String(2 * E)).replaceAll('{3E}', String(3 * E)).replaceAll('{B}', String(8 * E));
+        const source = text.replaceAll('{V}', V).replaceAll('{S}', S).replaceAll('{E}', String(E)).replaceAll('{2E}', String(2 * E)).replaceAll('{3E}', String(3 * E)).replaceAll('{B}', String(8 * E));
         const features = { simd: true, threads: true };
         const mod = wabt.parseWat(args.path, source, features);
         try {

@@ -13,8 +13,9 @@
  * - A large batch is split between the main thread and a worker on the second core, each with
  *   its own tile buffers and gradient sums, added up before the update (lanes.ts).
  * - Parameters, gradients and tiles live in one shared WebAssembly memory sized at construction.
- * In float64 the results equal the readable path's up to rounding (the sums run in another order);
- * test/perf pins that down.
+ * In float64 on one thread the results are the readable path's bit for bit: every sum runs over
+ * the same terms in the same order (see kernels.wat and lanes.ts). On two threads the two halves'
+ * sums are added at the end, which rounds differently (agreement to 1e-9). test/perf pins both down.
  */
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
@@ -60,8 +61,9 @@ export interface EpochSums {
 interface Kernels {
   dense_fwd(W: number, b: number, X: number, O: number, nOut: number, nIn: number, T: number, relu: number): void;
   dense_bwd_dx(W: number, dZ: number, Ap: number, dZp: number, nOut: number, nIn: number, T: number): void;
-  dense_bwd_dw(dZ: number, Ap: number, dW: number, db: number, nOut: number, nIn: number, T: number): void;
-  update(theta: number, grad: number, n: number, scale: number): void;
+  dense_bwd_dw(dZ: number, At: number, dW: number, db: number, nOut: number, nIn: number, T: number, count: number): void;
+  transpose(A: number, At: number, n: number, T: number, count: number): void;
+  update(theta: number, grad: number, n: number, inv: number, alpha: number): void;
 }
 
 interface Tile {
@@ -194,21 +196,23 @@ export class FastEngine {
       this.batches.push({ size, first, end: this.tiles.length, split: parallel ? first + (nTiles >> 1) : first });
     }
     this.threads = split ? 2 : 1;
-    // Per lane: the tile buffers A^[l] and dZ^[l], then (lane 1) its own gradient sums.
+    // Per lane: the tile buffers A^[l], dZ^[l] and Aᵀ (for the widest layer input), then its own
+    // gradient sums.
     const aAt: number[] = [], dzAt: number[] = [];
     const laneStart = top;
     for (let l = 1; l <= L; l++) {
       aAt.push(alloc(dims[l]! * tileMax * E));
       dzAt.push(alloc(dims[l]! * tileMax * E));
     }
+    const atAt = alloc(Math.max(...dims.slice(0, L)) * tileMax * E);
     this.grad = alloc(P * E);
     const laneStride = top - laneStart;
     if (this.threads === 2) top += laneStride;
     this.grad1 = this.grad + laneStride;
-    this.results = alloc(4 * 8) / 8;
+    this.results = alloc(8 * 8) / 8;
     const control = alloc(4 * 4) / 4;
     this.control = { gen: control, first: control + 1, end: control + 2, done: control + 3 };
-    const table = [L, ...dims, ...this.wAt, ...bAt, ...aAt, ...dzAt, this.grad - this.theta, laneStride, laneStride];
+    const table = [L, ...dims, ...this.wAt, ...bAt, ...aAt, ...dzAt, this.grad - this.theta, laneStride, laneStride, atAt];
     const lay = alloc((table.length + 2) * 4) / 4;
     const tileTable = alloc(this.tiles.length * 4 * 4) / 4;
     this.lay = lay;
@@ -307,15 +311,16 @@ export class FastEngine {
     s.batches = 0;
     s.finite = true;
     for (const batch of this.batches) {
+      f64.fill(0, r, r + 8);
       const parallel = batch.split > batch.first;
       if (parallel) this.command(batch.first, batch.split);
       processTiles(this.k, this.mem, this.i32, f64, this.lay, 0, batch.split, batch.end, true);
-      let lossSum = f64[r]!, correct = f64[r + 1]!;
+      let lossSum = f64[r]! + f64[r + 1]!, correct = f64[r + 2]!;
       if (parallel) {
         this.awaitWorker();
-        lossSum += f64[r + 2]!;
-        correct += f64[r + 3]!;
-        this.k.update(this.grad, this.grad1, this.P, 1); // lane 0 += lane 1; lane 1 := 0
+        lossSum += f64[r + 4]! + f64[r + 5]!;
+        correct += f64[r + 6]!;
+        this.k.update(this.grad, this.grad1, this.P, 1, -1); // lane 0 += lane 1; lane 1 := 0
       }
       s.correct += correct;
       const cost = (s.lastCost = lossSum / batch.size);
@@ -324,8 +329,8 @@ export class FastEngine {
         return s;
       }
       s.costSum += cost * batch.size;
-      this.addGradNorms(batch.size);
-      this.k.update(this.theta, this.grad, this.P, -learningRate / batch.size);
+      this.addGradNorms(1 / batch.size);
+      this.k.update(this.theta, this.grad, this.P, 1 / batch.size, learningRate);
       s.batches++;
     }
     return s;
@@ -339,18 +344,23 @@ export class FastEngine {
    */
   evaluate(): { cost: number; correct: number } {
     if (!this.tilesInOrder) this.fill(null);
-    processTiles(this.k, this.mem, this.i32, this.f64, this.lay, 0, 0, this.tiles.length, false);
-    return { cost: this.f64[this.results]! / this.m, correct: this.f64[this.results + 1]! };
+    const f64 = this.f64, r = this.results;
+    f64.fill(0, r, r + 4);
+    processTiles(this.k, this.mem, this.i32, f64, this.lay, 0, 0, this.tiles.length, false);
+    return { cost: (f64[r]! + f64[r + 1]!) / this.m, correct: f64[r + 2]! };
   }
 
-  /** ‖dW^[l]‖_F = ‖Σ‖_F / batch size, from the summed gradients before the update clears them. */
-  private addGradNorms(batchSize: number): void {
+  /** ‖dW^[l]‖_F with dW = Σ·(1/batch size), as frobeniusNorm computes it, before the update clears the sums. */
+  private addGradNorms(inv: number): void {
     for (let l = 0; l < this.L; l++) {
       const from = (this.grad + (this.wAt[l]! - this.theta)) / this.E;
       const to = from + this.layerDims[l + 1]! * this.layerDims[l]!;
       let sq = 0;
-      for (let i = from; i < to; i++) sq += this.mem[i]! * this.mem[i]!;
-      this.sums.gradNormSums[l]! += Math.sqrt(sq) / batchSize;
+      for (let i = from; i < to; i++) {
+        const g = this.mem[i]! * inv;
+        sq += g * g;
+      }
+      this.sums.gradNormSums[l]! += Math.sqrt(sq);
     }
   }
 }

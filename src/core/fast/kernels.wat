@@ -4,8 +4,7 @@
 ;; Written once for both number types: the build (scripts/build.mjs) assembles this text twice,
 ;; replacing {V} by f64x2 or f32x4, {S} by f64 or f32, {E}, {2E}, {3E} by 1, 2, 3 times the
 ;; element size in bytes and {B} by its size in bits (v128.load{B}_splat loads one number into all
-;; lanes in a single instruction); a line starting with ";;f64 " or ";;f32 " is kept (without that prefix)
-;; only in its own type's module.
+;; lanes in a single instruction).
 ;;
 ;; Layout: every matrix is row-major. A tile holds T examples in columns, T a multiple of 8, so each
 ;; of its rows is rowB = T·{E} bytes, a whole number of 32-byte steps (two vectors) in either type.
@@ -13,16 +12,10 @@
 (module
   (import "env" "memory" (memory 1 65536 shared))
 
-  ;; Sum of a vector's lanes.
-  (func $hsum (param $v v128) (result {S})
-;;f64 ({S}.add ({V}.extract_lane 0 (local.get $v)) ({V}.extract_lane 1 (local.get $v)))
-;;f32 (local.set $v ({V}.add (local.get $v) (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $v) (local.get $v))))
-;;f32 ({S}.add ({V}.extract_lane 0 (local.get $v)) ({V}.extract_lane 1 (local.get $v)))
-  )
-
   ;; Forward step of one layer: O = act(W·X + b), W (nOut × nIn), X (nIn × T), O (nOut × T);
   ;; act = ReLU when $relu, else none (the output layer's Z). Bias and activation are applied in
-  ;; registers: each output is written once. Blocks of 4 rows × 2 vectors keep 8 accumulators,
+  ;; registers: each output is written once. Each sum runs over k in order from 0, then + b, as
+  ;; matMul and addColumnInPlace do, so that float64 results are the readable path's, bit for bit. Blocks of 4 rows × 2 vectors keep 8 accumulators,
   ;; the two vectors of X and one broadcast weight in registers.
   (func (export "dense_fwd")
     (param $W i32) (param $b i32) (param $X i32) (param $O i32)
@@ -45,14 +38,10 @@
         (local.set $w3 (i32.add (local.get $w2) (local.get $wRowB)))
         (local.set $j (i32.const 0))
         (loop $cols
-          (local.set $a00 (v128.load{B}_splat (i32.add (local.get $b) (i32.mul (local.get $i) (i32.const {E})))))
-          (local.set $a01 (local.get $a00))
-          (local.set $a10 (v128.load{B}_splat offset={E} (i32.add (local.get $b) (i32.mul (local.get $i) (i32.const {E})))))
-          (local.set $a11 (local.get $a10))
-          (local.set $a20 (v128.load{B}_splat offset={2E} (i32.add (local.get $b) (i32.mul (local.get $i) (i32.const {E})))))
-          (local.set $a21 (local.get $a20))
-          (local.set $a30 (v128.load{B}_splat offset={3E} (i32.add (local.get $b) (i32.mul (local.get $i) (i32.const {E})))))
-          (local.set $a31 (local.get $a30))
+          (local.set $a00 (local.get $zero)) (local.set $a01 (local.get $zero))
+          (local.set $a10 (local.get $zero)) (local.set $a11 (local.get $zero))
+          (local.set $a20 (local.get $zero)) (local.set $a21 (local.get $zero))
+          (local.set $a30 (local.get $zero)) (local.set $a31 (local.get $zero))
           (local.set $x (i32.add (local.get $X) (local.get $j)))
           (local.set $kk (i32.const 0))
           (loop $k
@@ -73,6 +62,19 @@
             (local.set $x (i32.add (local.get $x) (local.get $rowB)))
             (local.set $kk (i32.add (local.get $kk) (i32.const {E})))
             (br_if $k (i32.lt_u (local.get $kk) (local.get $wRowB))))
+          ;; + b after the sum, as the readable path adds it (the same rounding)
+          (local.set $w (v128.load{B}_splat (i32.add (local.get $b) (i32.mul (local.get $i) (i32.const {E})))))
+          (local.set $a00 ({V}.add (local.get $a00) (local.get $w)))
+          (local.set $a01 ({V}.add (local.get $a01) (local.get $w)))
+          (local.set $w (v128.load{B}_splat offset={E} (i32.add (local.get $b) (i32.mul (local.get $i) (i32.const {E})))))
+          (local.set $a10 ({V}.add (local.get $a10) (local.get $w)))
+          (local.set $a11 ({V}.add (local.get $a11) (local.get $w)))
+          (local.set $w (v128.load{B}_splat offset={2E} (i32.add (local.get $b) (i32.mul (local.get $i) (i32.const {E})))))
+          (local.set $a20 ({V}.add (local.get $a20) (local.get $w)))
+          (local.set $a21 ({V}.add (local.get $a21) (local.get $w)))
+          (local.set $w (v128.load{B}_splat offset={3E} (i32.add (local.get $b) (i32.mul (local.get $i) (i32.const {E})))))
+          (local.set $a30 ({V}.add (local.get $a30) (local.get $w)))
+          (local.set $a31 ({V}.add (local.get $a31) (local.get $w)))
           (if (local.get $relu)
             (then
               (local.set $a00 ({V}.pmax (local.get $zero) (local.get $a00)))
@@ -106,10 +108,8 @@
         (local.set $w0 (i32.add (local.get $W) (i32.mul (local.get $i) (local.get $wRowB))))
         (local.set $j (i32.const 0))
         (loop $cols
-          (local.set $a00 (v128.load{B}_splat (i32.add (local.get $b) (i32.mul (local.get $i) (i32.const {E})))))
-          (local.set $a01 (local.get $a00))
-          (local.set $a10 (local.get $a00))
-          (local.set $a11 (local.get $a00))
+          (local.set $a00 (local.get $zero)) (local.set $a01 (local.get $zero))
+          (local.set $a10 (local.get $zero)) (local.set $a11 (local.get $zero))
           (local.set $x (i32.add (local.get $X) (local.get $j)))
           (local.set $kk (i32.const 0))
           ;; the last pair of vectors of an odd number of pairs is computed and not stored
@@ -124,6 +124,11 @@
             (local.set $x (i32.add (local.get $x) (local.get $rowB)))
             (local.set $kk (i32.add (local.get $kk) (i32.const {E})))
             (br_if $k (i32.lt_u (local.get $kk) (local.get $wRowB))))
+          (local.set $w (v128.load{B}_splat (i32.add (local.get $b) (i32.mul (local.get $i) (i32.const {E})))))
+          (local.set $a00 ({V}.add (local.get $a00) (local.get $w)))
+          (local.set $a01 ({V}.add (local.get $a01) (local.get $w)))
+          (local.set $a10 ({V}.add (local.get $a10) (local.get $w)))
+          (local.set $a11 ({V}.add (local.get $a11) (local.get $w)))
           (if (local.get $relu)
             (then
               (local.set $a00 ({V}.pmax (local.get $zero) (local.get $a00)))
@@ -226,124 +231,192 @@
         (local.set $k (i32.add (local.get $k) (i32.const 1)))
         (br $rows1))))
 
-  ;; Gradient accumulation: dW += dZ·Apᵀ and db += Σ_columns dZ, dZ (nOut × T), Ap (nIn × T),
-  ;; dW (nOut × nIn). Apᵀ is never formed: each entry of dW is a dot product of two tile rows.
-  ;; Blocks of 2 rows of dZ × 4 rows of Ap reuse every loaded vector 2 or 4 times. The 1/m of the
-  ;; notes is applied once, in the update.
-  (func (export "dense_bwd_dw")
-    (param $dZ i32) (param $Ap i32) (param $dW i32) (param $db i32)
-    (param $nOut i32) (param $nIn i32) (param $T i32)
-    (local $rowB i32) (local $i i32) (local $k i32) (local $j i32) (local $rows i32) (local $k4 i32)
-    (local $p0 i32) (local $p1 i32) (local $q0 i32) (local $q1 i32) (local $q2 i32) (local $q3 i32)
-    (local $g i32)
-    (local $s00 v128) (local $s01 v128) (local $s02 v128) (local $s03 v128)
-    (local $s10 v128) (local $s11 v128) (local $s12 v128) (local $s13 v128)
-    (local $d0 v128) (local $d1 v128) (local $a v128) (local $zero v128)
+  ;; Aᵀ of a tile for the gradient product: At (count × n) from A (n × T), row j of At holding
+  ;; example j's n values side by side.
+  (func (export "transpose") (param $A i32) (param $At i32) (param $n i32) (param $T i32) (param $count i32)
+    (local $k i32) (local $j i32) (local $src i32) (local $dst i32) (local $rowB i32) (local $atRowB i32)
     (local.set $rowB (i32.mul (local.get $T) (i32.const {E})))
-    (local.set $zero ({V}.splat ({S}.const 0)))
-    (local.set $k4 (i32.and (local.get $nIn) (i32.const -4)))
-    ;; rows of dZ two at a time (one at a time for the last of an odd count): the second row's
-    ;; pointer then repeats the first and its sums are dropped
+    (local.set $atRowB (i32.mul (local.get $n) (i32.const {E})))
+    (loop $rows
+      (local.set $src (i32.add (local.get $A) (i32.mul (local.get $k) (local.get $rowB))))
+      (local.set $dst (i32.add (local.get $At) (i32.mul (local.get $k) (i32.const {E}))))
+      (local.set $j (i32.const 0))
+      (loop $cols
+        ({S}.store (local.get $dst) ({S}.load (local.get $src)))
+        (local.set $src (i32.add (local.get $src) (i32.const {E})))
+        (local.set $dst (i32.add (local.get $dst) (local.get $atRowB)))
+        (local.set $j (i32.add (local.get $j) (i32.const 1)))
+        (br_if $cols (i32.lt_u (local.get $j) (local.get $count))))
+      (local.set $k (i32.add (local.get $k) (i32.const 1)))
+      (br_if $rows (i32.lt_u (local.get $k) (local.get $n)))))
+
+  ;; Gradient sums: dW += dZ·Aᵀ and db += Σ_columns dZ over the tile's `count` real examples,
+  ;; dZ (nOut × T), At = Aᵀ (count × nIn), dW (nOut × nIn). Every entry's sum runs over the examples
+  ;; in order, continuing from the value in dW (0 at the start of a batch), as matMulTransB's and
+  ;; rowSums' loops do: float64 sums are the readable path's, bit for bit. The vectors therefore run
+  ;; along k (adjacent entries of a row of dW, adjacent in a row of At), never along the examples.
+  ;; Blocks of 4 rows × 2 vectors keep 8 independent sums in registers; then 4 rows × 1 vector; the
+  ;; last columns of dW (fewer than a vector) and the last rows (fewer than 4) go one at a time.
+  ;; The 1/m of the notes is applied in the update.
+  (func (export "dense_bwd_dw")
+    (param $dZ i32) (param $At i32) (param $dW i32) (param $db i32)
+    (param $nOut i32) (param $nIn i32) (param $T i32) (param $count i32)
+    (local $rowB i32) (local $atRowB i32) (local $countB i32) (local $k2End i32) (local $k1End i32)
+    (local $i i32) (local $rows i32) (local $r i32) (local $kk i32) (local $jj i32) (local $at i32)
+    (local $d0 i32) (local $d1 i32) (local $d2 i32) (local $d3 i32)
+    (local $g0 i32) (local $g1 i32) (local $g2 i32) (local $g3 i32)
+    (local $a00 v128) (local $a01 v128) (local $a10 v128) (local $a11 v128)
+    (local $a20 v128) (local $a21 v128) (local $a30 v128) (local $a31 v128)
+    (local $x0 v128) (local $x1 v128) (local $w v128)
+    (local $s0 {S}) (local $s1 {S}) (local $s2 {S}) (local $s3 {S}) (local $x {S})
+    (local.set $rowB (i32.mul (local.get $T) (i32.const {E})))
+    (local.set $atRowB (i32.mul (local.get $nIn) (i32.const {E})))
+    (local.set $countB (i32.mul (local.get $count) (i32.const {E})))
+    (local.set $k2End (i32.and (local.get $atRowB) (i32.const -32)))
+    (local.set $k1End (i32.and (local.get $atRowB) (i32.const -16)))
+    ;; db, one row at a time
+    (loop $dbrows
+      (local.set $d0 (i32.add (local.get $dZ) (i32.mul (local.get $i) (local.get $rowB))))
+      (local.set $s0 ({S}.load (i32.add (local.get $db) (i32.mul (local.get $i) (i32.const {E})))))
+      (local.set $jj (i32.const 0))
+      (loop $j
+        (local.set $s0 ({S}.add (local.get $s0) ({S}.load (i32.add (local.get $d0) (local.get $jj)))))
+        (local.set $jj (i32.add (local.get $jj) (i32.const {E})))
+        (br_if $j (i32.lt_u (local.get $jj) (local.get $countB))))
+      ({S}.store (i32.add (local.get $db) (i32.mul (local.get $i) (i32.const {E}))) (local.get $s0))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br_if $dbrows (i32.lt_u (local.get $i) (local.get $nOut))))
+    ;; dW: 4 rows at a time while there are 4, then 1; a single row repeats its pointers 4 times
+    ;; and only its first sums are stored
+    (local.set $i (i32.const 0))
     (block $rowsdone
-      (loop $rows
+      (loop $rowblocks
         (br_if $rowsdone (i32.ge_u (local.get $i) (local.get $nOut)))
-        (local.set $rows (select (i32.const 2) (i32.const 1) (i32.lt_u (i32.add (local.get $i) (i32.const 1)) (local.get $nOut))))
-        (local.set $p0 (i32.add (local.get $dZ) (i32.mul (local.get $i) (local.get $rowB))))
-        (local.set $p1 (select (i32.add (local.get $p0) (local.get $rowB)) (local.get $p0) (i32.eq (local.get $rows) (i32.const 2))))
-        ;; db
-        (local.set $s00 (local.get $zero)) (local.set $s10 (local.get $zero))
-        (local.set $j (i32.const 0))
-        (loop $sum
-          (local.set $s00 ({V}.add (local.get $s00) (v128.load (i32.add (local.get $p0) (local.get $j)))))
-          (local.set $s10 ({V}.add (local.get $s10) (v128.load (i32.add (local.get $p1) (local.get $j)))))
-          (local.set $j (i32.add (local.get $j) (i32.const 16)))
-          (br_if $sum (i32.lt_u (local.get $j) (local.get $rowB))))
-        (local.set $g (i32.add (local.get $db) (i32.mul (local.get $i) (i32.const {E}))))
-        ({S}.store (local.get $g) ({S}.add ({S}.load (local.get $g)) (call $hsum (local.get $s00))))
-        (if (i32.eq (local.get $rows) (i32.const 2))
-          (then ({S}.store offset={E} (local.get $g) ({S}.add ({S}.load offset={E} (local.get $g)) (call $hsum (local.get $s10))))))
-        ;; dW, four columns at a time
-        (local.set $k (i32.const 0))
-        (block $k4done
-          (loop $kloop
-            (br_if $k4done (i32.ge_u (local.get $k) (local.get $k4)))
-            (local.set $q0 (i32.add (local.get $Ap) (i32.mul (local.get $k) (local.get $rowB))))
-            (local.set $q1 (i32.add (local.get $q0) (local.get $rowB)))
-            (local.set $q2 (i32.add (local.get $q1) (local.get $rowB)))
-            (local.set $q3 (i32.add (local.get $q2) (local.get $rowB)))
-            (local.set $s00 (local.get $zero)) (local.set $s01 (local.get $zero))
-            (local.set $s02 (local.get $zero)) (local.set $s03 (local.get $zero))
-            (local.set $s10 (local.get $zero)) (local.set $s11 (local.get $zero))
-            (local.set $s12 (local.get $zero)) (local.set $s13 (local.get $zero))
-            (local.set $j (i32.const 0))
-            (loop $dot
-              (local.set $d0 (v128.load (i32.add (local.get $p0) (local.get $j))))
-              (local.set $d1 (v128.load (i32.add (local.get $p1) (local.get $j))))
-              (local.set $a (v128.load (i32.add (local.get $q0) (local.get $j))))
-              (local.set $s00 ({V}.add (local.get $s00) ({V}.mul (local.get $d0) (local.get $a))))
-              (local.set $s10 ({V}.add (local.get $s10) ({V}.mul (local.get $d1) (local.get $a))))
-              (local.set $a (v128.load (i32.add (local.get $q1) (local.get $j))))
-              (local.set $s01 ({V}.add (local.get $s01) ({V}.mul (local.get $d0) (local.get $a))))
-              (local.set $s11 ({V}.add (local.get $s11) ({V}.mul (local.get $d1) (local.get $a))))
-              (local.set $a (v128.load (i32.add (local.get $q2) (local.get $j))))
-              (local.set $s02 ({V}.add (local.get $s02) ({V}.mul (local.get $d0) (local.get $a))))
-              (local.set $s12 ({V}.add (local.get $s12) ({V}.mul (local.get $d1) (local.get $a))))
-              (local.set $a (v128.load (i32.add (local.get $q3) (local.get $j))))
-              (local.set $s03 ({V}.add (local.get $s03) ({V}.mul (local.get $d0) (local.get $a))))
-              (local.set $s13 ({V}.add (local.get $s13) ({V}.mul (local.get $d1) (local.get $a))))
-              (local.set $j (i32.add (local.get $j) (i32.const 16)))
-              (br_if $dot (i32.lt_u (local.get $j) (local.get $rowB))))
-            (local.set $g (i32.add (local.get $dW) (i32.mul (i32.add (i32.mul (local.get $i) (local.get $nIn)) (local.get $k)) (i32.const {E}))))
-            ({S}.store (local.get $g) ({S}.add ({S}.load (local.get $g)) (call $hsum (local.get $s00))))
-            ({S}.store offset={E} (local.get $g) ({S}.add ({S}.load offset={E} (local.get $g)) (call $hsum (local.get $s01))))
-            ({S}.store offset={2E} (local.get $g) ({S}.add ({S}.load offset={2E} (local.get $g)) (call $hsum (local.get $s02))))
-            ({S}.store offset={3E} (local.get $g) ({S}.add ({S}.load offset={3E} (local.get $g)) (call $hsum (local.get $s03))))
-            (if (i32.eq (local.get $rows) (i32.const 2))
-              (then
-                (local.set $g (i32.add (local.get $g) (i32.mul (local.get $nIn) (i32.const {E}))))
-                ({S}.store (local.get $g) ({S}.add ({S}.load (local.get $g)) (call $hsum (local.get $s10))))
-                ({S}.store offset={E} (local.get $g) ({S}.add ({S}.load offset={E} (local.get $g)) (call $hsum (local.get $s11))))
-                ({S}.store offset={2E} (local.get $g) ({S}.add ({S}.load offset={2E} (local.get $g)) (call $hsum (local.get $s12))))
-                ({S}.store offset={3E} (local.get $g) ({S}.add ({S}.load offset={3E} (local.get $g)) (call $hsum (local.get $s13))))))
-            (local.set $k (i32.add (local.get $k) (i32.const 4)))
-            (br $kloop)))
-        ;; the remaining columns of dW one at a time
+        (local.set $rows (select (i32.const 4) (i32.const 1) (i32.le_u (i32.add (local.get $i) (i32.const 4)) (local.get $nOut))))
+        (local.set $d0 (i32.add (local.get $dZ) (i32.mul (local.get $i) (local.get $rowB))))
+        (local.set $g0 (i32.add (local.get $dW) (i32.mul (local.get $i) (local.get $atRowB))))
+        (local.set $d1 (local.get $d0)) (local.set $d2 (local.get $d0)) (local.set $d3 (local.get $d0))
+        (local.set $g1 (local.get $g0)) (local.set $g2 (local.get $g0)) (local.set $g3 (local.get $g0))
+        (if (i32.eq (local.get $rows) (i32.const 4))
+          (then
+            (local.set $d1 (i32.add (local.get $d0) (local.get $rowB)))
+            (local.set $d2 (i32.add (local.get $d1) (local.get $rowB)))
+            (local.set $d3 (i32.add (local.get $d2) (local.get $rowB)))
+            (local.set $g1 (i32.add (local.get $g0) (local.get $atRowB)))
+            (local.set $g2 (i32.add (local.get $g1) (local.get $atRowB)))
+            (local.set $g3 (i32.add (local.get $g2) (local.get $atRowB)))))
+        (local.set $kk (i32.const 0))
+        ;; two vectors of columns
+        (block $k2done
+          (loop $k2
+            (br_if $k2done (i32.ge_u (local.get $kk) (local.get $k2End)))
+            (local.set $a00 (v128.load (i32.add (local.get $g0) (local.get $kk))))
+            (local.set $a01 (v128.load offset=16 (i32.add (local.get $g0) (local.get $kk))))
+            (local.set $a10 (v128.load (i32.add (local.get $g1) (local.get $kk))))
+            (local.set $a11 (v128.load offset=16 (i32.add (local.get $g1) (local.get $kk))))
+            (local.set $a20 (v128.load (i32.add (local.get $g2) (local.get $kk))))
+            (local.set $a21 (v128.load offset=16 (i32.add (local.get $g2) (local.get $kk))))
+            (local.set $a30 (v128.load (i32.add (local.get $g3) (local.get $kk))))
+            (local.set $a31 (v128.load offset=16 (i32.add (local.get $g3) (local.get $kk))))
+            (local.set $at (i32.add (local.get $At) (local.get $kk)))
+            (local.set $jj (i32.const 0))
+            (loop $j
+              (local.set $x0 (v128.load (local.get $at)))
+              (local.set $x1 (v128.load offset=16 (local.get $at)))
+              (local.set $w (v128.load{B}_splat (i32.add (local.get $d0) (local.get $jj))))
+              (local.set $a00 ({V}.add (local.get $a00) ({V}.mul (local.get $w) (local.get $x0))))
+              (local.set $a01 ({V}.add (local.get $a01) ({V}.mul (local.get $w) (local.get $x1))))
+              (local.set $w (v128.load{B}_splat (i32.add (local.get $d1) (local.get $jj))))
+              (local.set $a10 ({V}.add (local.get $a10) ({V}.mul (local.get $w) (local.get $x0))))
+              (local.set $a11 ({V}.add (local.get $a11) ({V}.mul (local.get $w) (local.get $x1))))
+              (local.set $w (v128.load{B}_splat (i32.add (local.get $d2) (local.get $jj))))
+              (local.set $a20 ({V}.add (local.get $a20) ({V}.mul (local.get $w) (local.get $x0))))
+              (local.set $a21 ({V}.add (local.get $a21) ({V}.mul (local.get $w) (local.get $x1))))
+              (local.set $w (v128.load{B}_splat (i32.add (local.get $d3) (local.get $jj))))
+              (local.set $a30 ({V}.add (local.get $a30) ({V}.mul (local.get $w) (local.get $x0))))
+              (local.set $a31 ({V}.add (local.get $a31) ({V}.mul (local.get $w) (local.get $x1))))
+              (local.set $at (i32.add (local.get $at) (local.get $atRowB)))
+              (local.set $jj (i32.add (local.get $jj) (i32.const {E})))
+              (br_if $j (i32.lt_u (local.get $jj) (local.get $countB))))
+            ;; stored in reverse row order, so that with one row (all pointers alike) row 0's sums win
+            (v128.store (i32.add (local.get $g3) (local.get $kk)) (local.get $a30))
+            (v128.store offset=16 (i32.add (local.get $g3) (local.get $kk)) (local.get $a31))
+            (v128.store (i32.add (local.get $g2) (local.get $kk)) (local.get $a20))
+            (v128.store offset=16 (i32.add (local.get $g2) (local.get $kk)) (local.get $a21))
+            (v128.store (i32.add (local.get $g1) (local.get $kk)) (local.get $a10))
+            (v128.store offset=16 (i32.add (local.get $g1) (local.get $kk)) (local.get $a11))
+            (v128.store (i32.add (local.get $g0) (local.get $kk)) (local.get $a00))
+            (v128.store offset=16 (i32.add (local.get $g0) (local.get $kk)) (local.get $a01))
+            (local.set $kk (i32.add (local.get $kk) (i32.const 32)))
+            (br $k2)))
+        ;; one vector of columns
         (block $k1done
           (loop $k1
-            (br_if $k1done (i32.ge_u (local.get $k) (local.get $nIn)))
-            (local.set $q0 (i32.add (local.get $Ap) (i32.mul (local.get $k) (local.get $rowB))))
-            (local.set $s00 (local.get $zero)) (local.set $s10 (local.get $zero))
-            (local.set $j (i32.const 0))
-            (loop $dot
-              (local.set $a (v128.load (i32.add (local.get $q0) (local.get $j))))
-              (local.set $s00 ({V}.add (local.get $s00) ({V}.mul (v128.load (i32.add (local.get $p0) (local.get $j))) (local.get $a))))
-              (local.set $s10 ({V}.add (local.get $s10) ({V}.mul (v128.load (i32.add (local.get $p1) (local.get $j))) (local.get $a))))
-              (local.set $j (i32.add (local.get $j) (i32.const 16)))
-              (br_if $dot (i32.lt_u (local.get $j) (local.get $rowB))))
-            (local.set $g (i32.add (local.get $dW) (i32.mul (i32.add (i32.mul (local.get $i) (local.get $nIn)) (local.get $k)) (i32.const {E}))))
-            ({S}.store (local.get $g) ({S}.add ({S}.load (local.get $g)) (call $hsum (local.get $s00))))
-            (if (i32.eq (local.get $rows) (i32.const 2))
-              (then
-                (local.set $g (i32.add (local.get $g) (i32.mul (local.get $nIn) (i32.const {E}))))
-                ({S}.store (local.get $g) ({S}.add ({S}.load (local.get $g)) (call $hsum (local.get $s10))))))
-            (local.set $k (i32.add (local.get $k) (i32.const 1)))
+            (br_if $k1done (i32.ge_u (local.get $kk) (local.get $k1End)))
+            (local.set $a00 (v128.load (i32.add (local.get $g0) (local.get $kk))))
+            (local.set $a10 (v128.load (i32.add (local.get $g1) (local.get $kk))))
+            (local.set $a20 (v128.load (i32.add (local.get $g2) (local.get $kk))))
+            (local.set $a30 (v128.load (i32.add (local.get $g3) (local.get $kk))))
+            (local.set $at (i32.add (local.get $At) (local.get $kk)))
+            (local.set $jj (i32.const 0))
+            (loop $j
+              (local.set $x0 (v128.load (local.get $at)))
+              (local.set $a00 ({V}.add (local.get $a00) ({V}.mul (v128.load{B}_splat (i32.add (local.get $d0) (local.get $jj))) (local.get $x0))))
+              (local.set $a10 ({V}.add (local.get $a10) ({V}.mul (v128.load{B}_splat (i32.add (local.get $d1) (local.get $jj))) (local.get $x0))))
+              (local.set $a20 ({V}.add (local.get $a20) ({V}.mul (v128.load{B}_splat (i32.add (local.get $d2) (local.get $jj))) (local.get $x0))))
+              (local.set $a30 ({V}.add (local.get $a30) ({V}.mul (v128.load{B}_splat (i32.add (local.get $d3) (local.get $jj))) (local.get $x0))))
+              (local.set $at (i32.add (local.get $at) (local.get $atRowB)))
+              (local.set $jj (i32.add (local.get $jj) (i32.const {E})))
+              (br_if $j (i32.lt_u (local.get $jj) (local.get $countB))))
+            (v128.store (i32.add (local.get $g3) (local.get $kk)) (local.get $a30))
+            (v128.store (i32.add (local.get $g2) (local.get $kk)) (local.get $a20))
+            (v128.store (i32.add (local.get $g1) (local.get $kk)) (local.get $a10))
+            (v128.store (i32.add (local.get $g0) (local.get $kk)) (local.get $a00))
+            (local.set $kk (i32.add (local.get $kk) (i32.const 16)))
             (br $k1)))
+        ;; the last columns one at a time
+        (block $k0done
+          (loop $k0
+            (br_if $k0done (i32.ge_u (local.get $kk) (local.get $atRowB)))
+            (local.set $s0 ({S}.load (i32.add (local.get $g0) (local.get $kk))))
+            (local.set $s1 ({S}.load (i32.add (local.get $g1) (local.get $kk))))
+            (local.set $s2 ({S}.load (i32.add (local.get $g2) (local.get $kk))))
+            (local.set $s3 ({S}.load (i32.add (local.get $g3) (local.get $kk))))
+            (local.set $at (i32.add (local.get $At) (local.get $kk)))
+            (local.set $jj (i32.const 0))
+            (loop $j
+              (local.set $x ({S}.load (local.get $at)))
+              (local.set $s0 ({S}.add (local.get $s0) ({S}.mul ({S}.load (i32.add (local.get $d0) (local.get $jj))) (local.get $x))))
+              (local.set $s1 ({S}.add (local.get $s1) ({S}.mul ({S}.load (i32.add (local.get $d1) (local.get $jj))) (local.get $x))))
+              (local.set $s2 ({S}.add (local.get $s2) ({S}.mul ({S}.load (i32.add (local.get $d2) (local.get $jj))) (local.get $x))))
+              (local.set $s3 ({S}.add (local.get $s3) ({S}.mul ({S}.load (i32.add (local.get $d3) (local.get $jj))) (local.get $x))))
+              (local.set $at (i32.add (local.get $at) (local.get $atRowB)))
+              (local.set $jj (i32.add (local.get $jj) (i32.const {E})))
+              (br_if $j (i32.lt_u (local.get $jj) (local.get $countB))))
+            ({S}.store (i32.add (local.get $g3) (local.get $kk)) (local.get $s3))
+            ({S}.store (i32.add (local.get $g2) (local.get $kk)) (local.get $s2))
+            ({S}.store (i32.add (local.get $g1) (local.get $kk)) (local.get $s1))
+            ({S}.store (i32.add (local.get $g0) (local.get $kk)) (local.get $s0))
+            (local.set $kk (i32.add (local.get $kk) (i32.const {E})))
+            (br $k0)))
         (local.set $i (i32.add (local.get $i) (local.get $rows)))
-        (br $rows))))
+        (br $rowblocks))))
 
-  ;; The update θ := θ + scale·dθ over all parameters at once (scale = −α/m), then dθ := 0 for the
-  ;; next batch. n is a count of elements.
-  (func (export "update") (param $theta i32) (param $grad i32) (param $n i32) (param $scale {S})
-    (local $p i32) (local $end i32) (local $vend i32) (local $s v128)
-    (local.set $s ({V}.splat (local.get $scale)))
+  ;; The update θ := θ − α·(dθ·inv) over all parameters at once, inv = 1/m: dθ·inv is the notes'
+  ;; gradient, computed in the readable path's order of operations. Then dθ := 0 for the next
+  ;; batch. (With inv = 1 and α = −1 it adds one set of sums to another.) n is a count of elements.
+  (func (export "update") (param $theta i32) (param $grad i32) (param $n i32) (param $inv {S}) (param $alpha {S})
+    (local $p i32) (local $end i32) (local $vend i32) (local $vi v128) (local $va v128)
+    (local.set $vi ({V}.splat (local.get $inv)))
+    (local.set $va ({V}.splat (local.get $alpha)))
     (local.set $end (i32.mul (local.get $n) (i32.const {E})))
     (local.set $vend (i32.and (local.get $end) (i32.const -16)))
     (block $vdone
       (loop $v
         (br_if $vdone (i32.ge_u (local.get $p) (local.get $vend)))
         (v128.store (i32.add (local.get $theta) (local.get $p))
-          ({V}.add (v128.load (i32.add (local.get $theta) (local.get $p)))
-                   ({V}.mul (local.get $s) (v128.load (i32.add (local.get $grad) (local.get $p))))))
+          ({V}.sub (v128.load (i32.add (local.get $theta) (local.get $p)))
+                   ({V}.mul (local.get $va) ({V}.mul (v128.load (i32.add (local.get $grad) (local.get $p))) (local.get $vi)))))
         (v128.store (i32.add (local.get $grad) (local.get $p)) (v128.const i64x2 0 0))
         (local.set $p (i32.add (local.get $p) (i32.const 16)))
         (br $v)))
@@ -351,8 +424,8 @@
       (loop $one
         (br_if $done (i32.ge_u (local.get $p) (local.get $end)))
         ({S}.store (i32.add (local.get $theta) (local.get $p))
-          ({S}.add ({S}.load (i32.add (local.get $theta) (local.get $p)))
-                   ({S}.mul (local.get $scale) ({S}.load (i32.add (local.get $grad) (local.get $p))))))
+          ({S}.sub ({S}.load (i32.add (local.get $theta) (local.get $p)))
+                   ({S}.mul (local.get $alpha) ({S}.mul ({S}.load (i32.add (local.get $grad) (local.get $p))) (local.get $inv)))))
         ({S}.store (i32.add (local.get $grad) (local.get $p)) ({S}.const 0))
         (local.set $p (i32.add (local.get $p) (i32.const {E})))
         (br $one))))

@@ -7,15 +7,20 @@
  * Everything it needs is in the shared WebAssembly memory, described by a table of 32-bit
  * integers at index `lay` (see FastEngine's constructor, which writes it):
  *   L, n_0 … n_L, wAt[1…L], bAt[1…L], aAt[1…L], dzAt[1…L], gradDelta, laneStride, gradStride,
- *   tiles, results
- * byte offsets of W^[l], b^[l] and lane 0's tile buffers A^[l] (A^[L] holds Z^[L]) and dZ^[l];
+ *   atAt, tiles, results
+ * byte offsets of W^[l], b^[l] and lane 0's tile buffers A^[l] (A^[L] holds Z^[L]), dZ^[l] and Aᵀ;
  * lane i's buffers are laneStride·i bytes further, its gradients gradDelta + gradStride·i bytes
  * from the parameters; `tiles` indexes 4 integers per tile (x, labels, count, T), `results` indexes
- * 2 float64 per lane (Σ loss, number correct).
+ * 4 float64 per lane (Σ loss, its compensation, number correct, unused), which this function
+ * continues to add to.
+ *
+ * On one lane, float64 results are the readable path's bit for bit: every sum runs over the
+ * examples in their order (the kernels see to it within a tile; the loss is summed here, tile
+ * after tile), and σ, the loss and dZ^[L] are the same expressions as in network.ts.
  */
 // `k` is the kernels' exports; `mem` the memory as the engine's number type.
 export function processTiles(
-  k: { dense_fwd: (...a: number[]) => void; dense_bwd_dx: (...a: number[]) => void; dense_bwd_dw: (...a: number[]) => void },
+  k: { dense_fwd: (...a: number[]) => void; dense_bwd_dx: (...a: number[]) => void; dense_bwd_dw: (...a: number[]) => void; transpose: (...a: number[]) => void },
   mem: Float64Array | Float32Array,
   i32: Int32Array,
   f64: Float64Array,
@@ -30,23 +35,25 @@ export function processTiles(
   const dims = lay + 1, wAt = dims + L + 1, bAt = wAt + L, aAt = bAt + L, dzAt = aAt + L, rest = dzAt + L;
   const laneOff = lane * i32[rest + 1]!;
   const gradOff = i32[rest]! + lane * i32[rest + 2]!;
-  const tiles = i32[rest + 3]!;
-  let loss = 0, correct = 0;
+  const at = i32[rest + 3]! + laneOff, tiles = i32[rest + 4]!, r = i32[rest + 5]! + 4 * lane;
+  // Σ loss with Neumaier's compensation, as computeCostFromLogits sums it.
+  let sum = f64[r]!, lost = f64[r + 1]!, correct = f64[r + 2]!;
   for (let t = first; t < end; t++) {
     const x = i32[tiles + 4 * t]!, y = i32[tiles + 4 * t + 1]! / E, count = i32[tiles + 4 * t + 2]!, T = i32[tiles + 4 * t + 3]!;
     // Forward: A^[0] of the tile is its slice of X; A^[l] = relu(W^[l]·A^[l−1] + b^[l]); Z^[L].
     for (let l = 1; l <= L; l++) {
       k.dense_fwd(i32[wAt + l - 1]!, i32[bAt + l - 1]!, l === 1 ? x : i32[aAt + l - 2]! + laneOff, i32[aAt + l - 1]! + laneOff, i32[dims + l]!, i32[dims + l - 1]!, T, l < L ? 1 : 0);
     }
-    // Output layer here, where exp and log are: A = σ(Z), the loss from the logits
-    // (max(z, 0) − z·y + log(1 + e^−|z|), as computeCostFromLogits), dZ^[L] = A − Y, and 0 in the
-    // padding columns so that they add nothing to the sums.
+    // Output layer here, where exp and log are: A = σ(Z) as sigmoid(), the loss from the logits
+    // as computeCostFromLogits, dZ^[L] = A − Y as outputDZ, 0 in the padding columns.
     const z0 = (i32[aAt + L - 1]! + laneOff) / E, d0 = (i32[dzAt + L - 1]! + laneOff) / E;
     for (let j = 0; j < count; j++) {
       const z = mem[z0 + j]!, yj = mem[y + j]!;
-      const e = Math.exp(-Math.abs(z));
-      const a = z >= 0 ? 1 / (1 + e) : e / (1 + e);
-      loss += Math.max(z, 0) - z * yj + Math.log1p(e);
+      const a = 1 / (1 + Math.exp(-z));
+      const loss = Math.max(z, 0) - z * yj + Math.log1p(Math.exp(-Math.abs(z)));
+      const t = sum + loss;
+      lost += Math.abs(sum) >= Math.abs(loss) ? sum - t + loss : loss - t + sum;
+      sum = t;
       if (a > 0.5 === (yj === 1)) correct++;
       mem[d0 + j] = a - yj;
     }
@@ -55,13 +62,14 @@ export function processTiles(
     // Backward: dW^[l] += dZ^[l]·A^[l−1]ᵀ, db^[l] += Σ dZ^[l]; dZ^[l−1] = W^[l]ᵀ·dZ^[l] * [A^[l−1] > 0].
     for (let l = L; l >= 1; l--) {
       const Aprev = l === 1 ? x : i32[aAt + l - 2]! + laneOff;
-      k.dense_bwd_dw(i32[dzAt + l - 1]! + laneOff, Aprev, i32[wAt + l - 1]! + gradOff, i32[bAt + l - 1]! + gradOff, i32[dims + l]!, i32[dims + l - 1]!, T);
+      k.transpose(Aprev, at, i32[dims + l - 1]!, T, count);
+      k.dense_bwd_dw(i32[dzAt + l - 1]! + laneOff, at, i32[wAt + l - 1]! + gradOff, i32[bAt + l - 1]! + gradOff, i32[dims + l]!, i32[dims + l - 1]!, T, count);
       if (l > 1) k.dense_bwd_dx(i32[wAt + l - 1]!, i32[dzAt + l - 1]! + laneOff, Aprev, i32[dzAt + l - 2]! + laneOff, i32[dims + l]!, i32[dims + l - 1]!, T);
     }
   }
-  const r = i32[rest + 4]! + 2 * lane;
-  f64[r] = loss;
-  f64[r + 1] = correct;
+  f64[r] = sum;
+  f64[r + 1] = lost;
+  f64[r + 2] = correct;
 }
 
 /**
