@@ -34,7 +34,7 @@ function fitCanvas(canvas: HTMLCanvasElement, ctx: CanvasRenderingContext2D, hei
   return w;
 }
 
-export function lineChart(title: string, opts: { log?: boolean; fixed?: [number, number] }): LineChart {
+export function lineChart(title: string, opts: { log?: boolean; fixed?: [number, number]; epochWord: string }): LineChart {
   const canvas = el('canvas', { width: 560, height: H, role: 'img', 'aria-label': title, tabindex: 0 });
   let W = 560;
   const readout = el('div', { class: 'readout', 'aria-live': 'polite', text: '\u00a0' });
@@ -142,7 +142,7 @@ export function lineChart(title: string, opts: { log?: boolean; fixed?: [number,
     if (!state) return;
     hoverIndex = i;
     const parts = state.series.map((s) => `${s.label} ${s.values[i] === null || s.values[i] === undefined ? '–' : fmt(s.values[i]!, 5)}`);
-    readout.textContent = `epoch ${state.epochs[i]}: ${parts.join(' · ')}`;
+    readout.textContent = `${opts.epochWord} ${state.epochs[i]}: ${parts.join(' · ')}`;
     paint();
   }
 

@@ -481,9 +481,9 @@ function renderTraining(): void {
   const info = state.info!;
   ui.training.appendChild(el('h2', { text: t('trainingTitle') }));
   charts = {
-    cost: lineChart(t('costChart'), {}),
-    acc: lineChart(t('accuracyChart'), { fixed: [0, 1] }),
-    grad: lineChart(t('gradChart'), { log: true }),
+    cost: lineChart(t('costChart'), { epochWord: t('epoch') }),
+    acc: lineChart(t('accuracyChart'), { fixed: [0, 1], epochWord: t('epoch') }),
+    grad: lineChart(t('gradChart'), { log: true, epochWord: t('epoch') }),
     boundary: info.featureNames.length === 2 ? boundaryView(t('boundaryTitle'), info.featureNames, [info.labels['0'], info.labels['1']]) : null,
   };
   const grid = el('div', { class: 'charts' }, charts.cost.root, charts.acc.root, charts.grad.root);

@@ -60,7 +60,7 @@ for (const theme of ['light', 'dark', 'high-contrast'] as Theme[]) {
     assert.deepEqual(counts, [info.m, info.mValidation]);
     // Cost chart: hover shows the exact epoch and value.
     await page.locator('.chart canvas').first().hover();
-    assert.match((await page.textContent('.chart .readout'))!, /^epoch \d+: training [\d.]+ · validation [\d.]+$/);
+    assert.match((await page.textContent('.chart .readout'))!, /^Epoch \d+: training [\d.]+ · validation [\d.]+$/);
 
     // The gradient check, one click: the panel asks, the host answers, the table shows θ, dθ, numerical dθ.
     await page.click('button[data-action="gradcheck"]');
