@@ -244,6 +244,8 @@ function renderMap(): void {
       tabindex: 0,
       'data-term': term.id,
       'aria-pressed': 'false',
+      // The TeX source is the closest plain-text reading of the typeset formula.
+      'aria-label': `${term.tex}; ${term.shapeTex}`,
     });
     katexInto(box.appendChild(el('div', { class: 'tex' })), term.tex);
     katexInto(box.appendChild(el('div', { class: 'shape' })), term.shapeTex);
@@ -678,6 +680,7 @@ function handle(msg: ToPanel): void {
   switch (msg.type) {
     case 'run': {
       const t0 = performance.now();
+      ui.banner.hidden = true;
       resetRun(msg.info, msg.locale);
       renderAll();
       // How long building the whole panel for a run took (read by the render-time test).

@@ -101,3 +101,26 @@ test('clicking a term shows its matrix with the run\'s values, and the neighbour
   assert.deepEqual(await p.violations(), []);
   await page.context().close();
 });
+
+test('a deeper network: the map has every layer, with the notes\' n_h1, n_h2 for the hidden sizes', async () => {
+  const run = makeRun(notes7, { hidden: [5, 3], learningRate: 0.3, epochs: 3, batchSize: null, seed: 2, validationSplit: 0, standardize: true });
+  await run.controller.start(run.setup(2));
+  const p = await openPanel(browser);
+  const { page } = p;
+  await p.send(...drain(run.sent));
+  await page.waitForSelector('.term[data-term="dW3"]');
+  assert.equal(await page.locator('.katex-error').count(), 0);
+  // [4, 5, 3, 1]: three layers forward, three backward, six updates.
+  assert.deepEqual(await page.$$eval('.col-backward .term', (ts) => ts.map((t) => t.getAttribute('data-term'))), ['dA3', 'dZ3', 'dW3', 'db3', 'dA2', 'dZ2', 'dW2', 'db2', 'dA1', 'dZ1', 'dW1', 'db1']);
+  assert.equal(await texText(page, '.term[data-term="dW1"] .shape'), 'dW[1](nh1×nx)=(5×4)');
+  assert.equal(await texText(page, '.term[data-term="dW2"] .shape'), 'dW[2](nh2×nh1)=(3×5)');
+  assert.equal(await texText(page, '.term[data-term="dW3"] .shape'), 'dW[3](1×nh2)=(1×3)');
+  assert.equal(await texText(page, '.term[data-term="dA1"] .product'), '(5×7)=(5×3)⋅(3×7)');
+  assert.equal(await texText(page, '.term[data-term="dA2"] .product'), '(3×7)=(3×1)⋅(1×7)');
+  // Both hidden layers can be shown in the ReLU example.
+  assert.deepEqual(await page.$$eval('.relu select option', (os) => os.map((o) => o.textContent)), ['Layer 1', 'Layer 2']);
+  await page.selectOption('.relu select', '2');
+  await page.waitForSelector('.relu-cell[data-goto="mask2"]');
+  assert.deepEqual(await p.violations(), []);
+  await page.context().close();
+});
