@@ -11,7 +11,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
-import { type CoreVariant, coreSession } from './lib/core';
+import { type CoreVariant, coreCosts, coreTimer } from './lib/core';
 import { csvSection } from './lib/csv';
 import { type PeerName, PEERS, activatePeer, peerSession } from './lib/peers';
 import { type NumpyResult, python, runNumpy } from './lib/reference';
@@ -65,14 +65,14 @@ async function main(): Promise<void> {
     numpy.set(w.id, np);
     const variants: CoreVariant[] = w.X.cols > 10_000 ? ['fast-float64'] : ['readable', 'fast-float64'];
     for (const v of variants) {
-      const costs = coreSession(w, v, LEARNING_RATE)(CHECK_EPOCHS);
+      const costs = coreCosts(w, v, LEARNING_RATE, CHECK_EPOCHS);
       const d = maxAbsDiff(costs, np.float64.costs);
       if (!(d <= F64_TOLERANCE)) {
         console.error(`${w.id}: the ${v} core's costs differ from numpy's by ${d.toExponential(2)} (more than ${F64_TOLERANCE}) in the first ${CHECK_EPOCHS} epochs:\n  core  ${costs.join(', ')}\n  numpy ${np.float64.costs.join(', ')}\nNo figures are printed for an engine that computes something else.`);
         process.exit(1);
       }
     }
-    const c32 = coreSession(w, 'fast-float32', LEARNING_RATE)(CHECK_EPOCHS);
+    const c32 = coreCosts(w, 'fast-float32', LEARNING_RATE, CHECK_EPOCHS);
     const rel32 = Math.abs(c32[CHECK_EPOCHS - 1]! - np.float64.costs[CHECK_EPOCHS - 1]!) / np.float64.costs[CHECK_EPOCHS - 1]!;
     if (!(rel32 <= F32_TOLERANCE)) {
       console.error(`${w.id}: the float32 core's cost after ${CHECK_EPOCHS} epochs is ${c32[CHECK_EPOCHS - 1]}, numpy float64's ${np.float64.costs[CHECK_EPOCHS - 1]}: relative difference ${rel32.toExponential(2)} > ${F32_TOLERANCE}.`);
@@ -86,12 +86,21 @@ async function main(): Promise<void> {
 
   // 2. Figures.
   const peers: PeerName[] = withPeers ? PEERS : [];
-  const head = ['workload', 'numpy f64 ms', 'numpy f32 ms', 'readable f64 ms', 'fast f64 ms', 'GFLOP/s', 'numpy f64 / fast f64', 'fast f32 ms', 'GFLOP/s', 'numpy f64 / fast f32', ...peers.flatMap((p) => [`${p} ms`, `${p} / fast f64`])];
+  const head = ['workload', 'numpy f64 ms', 'numpy f32 ms', 'readable f64 ms', 'fast threads', 'fast f64 ms', 'GFLOP/s', 'numpy f64 / fast f64', 'fast f32 ms', 'GFLOP/s', 'numpy f64 / fast f32', ...peers.flatMap((p) => [`${p} ms`, `${p} / fast f64`])];
   const rows: string[][] = [];
   for (const w of ws) {
     process.stderr.write(`${w.id}: timing …\n`);
     const np = numpy.get(w.id)!;
-    const time = (v: CoreVariant): Timing => medianEpochMs(coreSession(w, v, LEARNING_RATE), budget(w).seconds, v === 'readable' && w.X.cols > 10_000 ? 3 : budget(w).minSamples);
+    let threads = 1;
+    const time = (v: CoreVariant): Timing => {
+      const timer = coreTimer(w, v, LEARNING_RATE);
+      threads = Math.max(threads, timer.threads);
+      try {
+        return medianEpochMs(timer.run, budget(w).seconds, v === 'readable' && w.X.cols > 10_000 ? 3 : budget(w).minSamples);
+      } finally {
+        timer.dispose();
+      }
+    };
     const readable = time('readable');
     const f64 = time('fast-float64');
     const f32 = time('fast-float32');
@@ -100,6 +109,7 @@ async function main(): Promise<void> {
       fmtMs(np.float64.msPerEpoch),
       fmtMs(np.float32.msPerEpoch),
       fmtMs(readable.msPerEpoch),
+      String(threads),
       fmtMs(f64.msPerEpoch),
       gflops(w, f64),
       fmtRatio(np.float64.msPerEpoch / f64.msPerEpoch),
