@@ -15,5 +15,7 @@ export function startCodeServer(options: {
   env?: Record<string, string>;
   timeoutMs?: number;
   log?: (line: string) => void;
+  /** Ask whether a folder is trusted, as a user's VS Code does (off by default: all trusted). */
+  workspaceTrust?: boolean;
 }): Promise<CodeServer>;
 export function workbenchUrl(server: { url: string; port: number }, what: { folder: string; extensionPath: string; testsPath?: string }): string;

@@ -43,10 +43,10 @@ export function freePort() {
 
 /**
  * Starts code-server under its own process group with all its state inside `stateDir`, and resolves
- * once `/healthz` answers.
- * @param {{ stateDir: string, env?: Record<string, string>, timeoutMs?: number, log?: (line: string) => void }} options
+ * once `/healthz` answers. Workspace trust is off (every folder trusted) unless `workspaceTrust`.
+ * @param {{ stateDir: string, env?: Record<string, string>, timeoutMs?: number, log?: (line: string) => void, workspaceTrust?: boolean }} options
  */
-export async function startCodeServer({ stateDir, env = {}, timeoutMs = 60_000, log = () => {} }) {
+export async function startCodeServer({ stateDir, env = {}, timeoutMs = 60_000, log = () => {}, workspaceTrust = false }) {
   const dir = codeServerDir();
   const bin = join(dir, 'node_modules', '.bin', 'code-server');
   if (!existsSync(bin)) throw new Error(`code-server is not installed at ${dir} (run scripts/vscode/install.sh)`);
@@ -55,7 +55,8 @@ export async function startCodeServer({ stateDir, env = {}, timeoutMs = 60_000, 
   const port = await freePort();
   const args = [
     '--auth', 'none', '--bind-addr', `127.0.0.1:${port}`,
-    '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust',
+    '--disable-telemetry', '--disable-update-check',
+    ...(workspaceTrust ? [] : ['--disable-workspace-trust']),
     '--disable-getting-started-override', '--ignore-last-opened',
     '--user-data-dir', join(stateDir, 'user'), '--extensions-dir', join(stateDir, 'ext'),
     '--config', join(stateDir, 'config.yaml'),

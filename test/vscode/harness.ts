@@ -25,7 +25,7 @@ const CHROMIUM_ARGS = [
   '--disable-background-networking', '--disable-component-update', '--disable-sync',
 ];
 
-export async function openSession(): Promise<Session> {
+export async function openSession(options: { workspaceTrust?: boolean } = {}): Promise<Session> {
   ensureCodeServer(join(root, 'scripts', 'vscode'));
   const stateDir = mkdtempSync(join(tmpdir(), 'backprop-map-vscode-'));
   const resultsFile = join(stateDir, 'results.json');
@@ -41,6 +41,7 @@ export async function openSession(): Promise<Session> {
       stateDir,
       env: { BACKPROP_MAP_VSCODE_RESULTS: resultsFile },
       log: (l) => keep(`[server] ${l}`),
+      workspaceTrust: options.workspaceTrust ?? false,
     });
     const profile = join(stateDir, 'chromium');
     mkdirSync(profile);

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { openSession, openWorkbench, within, workspaceCopy, type Session } from './harness';
 import type { SuiteResult } from './results';
-import { uiTests } from './ui';
+import { uiTests, untrustedWorkspace } from './ui';
 
 const SUITE_TIMEOUT_MS = 4 * 60_000;
 let session: Session | undefined;
@@ -57,3 +57,15 @@ for (const [name, run] of Object.entries(uiTests)) {
     await run(s, workspaceCopy(s, name.replace(/\W+/g, '-')));
   });
 }
+
+test('UI: an untrusted workspace explains why nothing is checked, and still trains', { timeout: 4 * 60_000 }, async () => {
+  // A server of its own: the shared one trusts every folder.
+  const s = await openSession({ workspaceTrust: true });
+  try {
+    await untrustedWorkspace(s, workspaceCopy(s, 'untrusted'));
+  } catch (e) {
+    failWithLog(s, (e as Error).message);
+  } finally {
+    await s.close();
+  }
+});

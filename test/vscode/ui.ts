@@ -12,10 +12,11 @@ async function shot(page: Page, name: string): Promise<void> {
 }
 
 /** Runs `steps` on a fresh workbench window; on failure a screenshot shows where it stood. */
-async function inWorkbench(s: Session, folder: string, name: string, steps: (page: Page) => Promise<void>): Promise<void> {
+async function inWorkbench(s: Session, folder: string, name: string, steps: (page: Page) => Promise<void>, beforeReady?: (page: Page) => Promise<void>): Promise<void> {
   const { page } = await openWorkbench(s, folder);
   try {
     await page.locator('.monaco-workbench .part.statusbar').waitFor({ timeout: 60_000 });
+    await beforeReady?.(page);
     await page.locator('.explorer-folders-view .monaco-list-row').first().waitFor({ timeout: 60_000 });
     await steps(page);
   } catch (e) {
@@ -135,3 +136,32 @@ export const uiTests: Record<string, (s: Session, folder: string) => Promise<voi
     });
   },
 };
+
+/** Run on a server that asks about workspace trust; the folder is not trusted. */
+export async function untrustedWorkspace(s: Session, folder: string): Promise<void> {
+  const distrust = async (page: Page) => {
+    const dialog = page.locator('.monaco-dialog-box', { hasText: 'trust the authors' });
+    await dialog.waitFor({ timeout: 60_000 });
+    await dialog.getByRole('button', { name: /^No, I don.t trust the authors/ }).click();
+    await dialog.waitFor({ state: 'hidden' });
+  };
+  await inWorkbench(s, folder, 'untrusted', async (page) => {
+    await page.keyboard.press('Control+P');
+    await pick(page, 'missing_keepdims.py', 'missing_keepdims.py');
+    const toast = page.locator('.notifications-toasts .notification-toast', { hasText: 'not trusted' });
+    await toast.waitFor({ timeout: 60_000 });
+    await toast.getByRole('button', { name: 'Manage Workspace Trust' }).waitFor();
+    await shot(page, 'untrusted-1-explained');
+    await toast.locator('.codicon-notifications-clear').click();
+    // Training reads data only: it works untrusted.
+    await runCommand(page, 'Backprop Map: Train DNN');
+    await pick(page, 'xor', 'xor');
+    await pick(page, '', 'Start training');
+    await page.locator('.notifications-toasts .notification-toast', { hasText: 'finished after' }).waitFor({ timeout: 120_000 });
+    await shot(page, 'untrusted-2-trained');
+    // Long enough for a check of the open file to have finished, had one run: it would have
+    // reported the error at line 29.
+    const problems = await page.locator('.part.statusbar [id="status.problems"]').getAttribute('aria-label');
+    assert.match(problems ?? '', /No Problems/);
+  }, distrust);
+}
