@@ -18,7 +18,8 @@ import { type NumpyResult, python, runNumpy } from './lib/reference';
 import { type Timing, medianEpochMs } from './lib/timing';
 import { type Workload, flopsPerEpoch, workloads } from './lib/workloads';
 
-const root = join(__dirname, '..', '..');
+// Run from the package folder, as `npm run bench` does: bench/reference.py and bench/.peers are there.
+const root = process.cwd();
 const args = process.argv.slice(2);
 const withPeers = args.includes('--peers');
 const onlyAt = args.indexOf('--only');
@@ -54,6 +55,7 @@ function maxAbsDiff(a: readonly number[], b: readonly number[]): number {
 async function main(): Promise<void> {
   const ws = workloads().filter((w) => only === null || only.includes(w.id));
   const script = join(root, 'bench', 'reference.py');
+  if (!existsSync(script)) throw new Error(`${script} not found: run the benchmark from the package folder (npm run bench).`);
   console.log('Backprop Map benchmark: one epoch = forward + backward + update over all m examples (full batch).');
   for (const line of machine()) console.log(`  ${line}`);
 

@@ -8,7 +8,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { loadDatasetFile } from '../src/data/csv';
 
-const peerRequire = createRequire(join(__dirname, '..', '..', 'bench', '.peers', 'package.json'));
+const peerRequire = createRequire(join(process.cwd(), 'bench', '.peers', 'package.json'));
 
 async function load(loader: string, file: string): Promise<number> {
   if (loader === 'core') return (await loadDatasetFile(file, {})).X.cols;

@@ -14,7 +14,7 @@ import type { Workload } from './workloads';
 export type PeerName = 'tfjs-wasm' | 'tfjs-cpu' | 'brain.js';
 export const PEERS: PeerName[] = ['tfjs-wasm', 'tfjs-cpu', 'brain.js'];
 
-const peersDir = join(__dirname, '..', '..', 'bench', '.peers');
+const peersDir = join(process.cwd(), 'bench', '.peers');
 const peerRequire = createRequire(join(peersDir, 'package.json'));
 
 /* The peers' own types are not installed with the package: they are used through `any`. */
