@@ -492,11 +492,12 @@ export class RunController {
         if (s.session.finished) return this.finish('completed', null);
         return;
       }
+      // A paused run starts over paused (ready to step from epoch 1); otherwise it runs.
       case 'reset':
-        return this.start(this.restart(s.session.hyper.seed));
+        return this.start(this.restart(s.session.hyper.seed), this.mode === 'paused');
       case 'newSeed': {
         const seed = Math.floor(Math.random() * 2 ** 31);
-        return this.start(this.restart(seed));
+        return this.start(this.restart(seed), this.mode === 'paused');
       }
     }
   }

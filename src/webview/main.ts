@@ -23,8 +23,8 @@ import type {
 import { boundaryView, lineChart, type BoundaryView, type LineChart } from './charts';
 import { readPalette, type Palette } from './colors';
 import { activate, append, clear, el, fmt } from './dom';
-import { renderHeatmap } from './heatmap';
 import { historyCsv, historyJson } from '../extension/runFiles';
+import { renderHeatmap } from './heatmap';
 import { explainKey, translator, type Locale, type Translate } from './i18n';
 import { buildMap, quantityShape, quantityTex, refId, shapeTex, stackedUpdateTex, type MapTerm, type QuantityRef } from './tex';
 
@@ -59,7 +59,6 @@ interface State {
   gradcheckPending: boolean;
   selected: string | null;
   reluLayer: number;
-  error: string | null;
 }
 
 const initialLocale: Locale = document.documentElement.lang.toLowerCase().startsWith('de') ? 'de' : 'en';
@@ -84,7 +83,6 @@ const state: State = {
   gradcheckPending: false,
   selected: saved.selected ?? null,
   reluLayer: 1,
-  error: null,
 };
 
 let t: Translate = translator(state.locale);
@@ -98,7 +96,7 @@ const ui = {
   header: el('header', { class: 'top' }),
   banner: el('div', { class: 'banner', role: 'alert', hidden: true }),
   map: el('section', { class: 'map', 'aria-labelledby': 'map-h' }),
-  detail: el('section', { class: 'detail', 'aria-live': 'polite' }),
+  detail: el('section', { class: 'detail' }),
   relu: el('section', { class: 'relu' }),
   training: el('section', { class: 'training' }),
   results: el('section', { class: 'results' }),
@@ -169,7 +167,7 @@ function renderHeader(): void {
       el('span', { text: `[${info.layerDims.join(', ')}]` }),
     );
   }
-  status = el('span', { class: 'status', role: 'status' });
+  status = el('span', { class: 'status' });
   ui.header.appendChild(el('div', { class: 'titlebar' }, title, status));
   ui.header.appendChild(meta);
   if (isReport) {
@@ -255,8 +253,8 @@ function renderMap(): void {
     termEls.set(term.id, box);
     return box;
   };
-  const group = (title: string | null, list: MapTerm[], cls = ''): HTMLElement => {
-    const g = el('div', { class: `group ${cls}` });
+  const group = (title: string | null, list: MapTerm[]): HTMLElement => {
+    const g = el('div', { class: 'group' });
     if (title) g.appendChild(el('div', { class: 'group-h', text: title }));
     for (const term of list) g.appendChild(termEl(term));
     return g;
@@ -660,7 +658,6 @@ function resetRun(info: RunInfo, locale: Locale): void {
   state.result = null;
   state.gradcheck = null;
   state.gradcheckPending = false;
-  state.error = null;
   state.mode = null;
 }
 
@@ -719,7 +716,6 @@ function handle(msg: ToPanel): void {
       renderGradcheck();
       break;
     case 'error':
-      state.error = msg.message;
       state.gradcheckPending = false;
       ui.banner.hidden = false;
       ui.banner.textContent = `${t('error')}: ${msg.message}`;

@@ -57,25 +57,28 @@ test('reset keeps the seed and starts over; "new seed" changes it; stop ends the
   const firstPoint = first.flatMap((m) => (m.type === 'epochs' ? m.points : []))[0]!;
   assert.equal(firstPoint.epoch, 1);
 
-  // Reset starts the run again; pause it after its first slice.
-  const resetRun = run.controller.control('reset');
-  await run.controller.control('pause');
-  await resetRun;
+  // Reset while paused starts over paused: three steps make epoch 1 again, the same as before.
+  await run.controller.control('reset');
+  assert.equal(run.controller.currentMode, 'paused');
+  for (let i = 0; i < 3; i++) await run.controller.control('step');
   const afterReset = run.sent.splice(0);
   const loaded = afterReset.find((m) => m.type === 'loaded');
   assert.ok(loaded && loaded.type === 'loaded');
   assert.equal(loaded.info.hyper.seed, 42);
-  const resetPoint = afterReset.flatMap((m) => (m.type === 'epochs' ? m.points : []))[0];
-  // Epoch 1 after the reset is the same as before it.
-  assert.deepEqual(resetPoint, firstPoint);
+  assert.deepEqual(afterReset.flatMap((m) => (m.type === 'epochs' ? m.points : [])), [firstPoint]);
 
+  // While running, reset and "new seed" start a running run; a new seed gives other numbers.
+  const playing = run.controller.control('play');
   const newRun = run.controller.control('newSeed');
   await run.controller.control('pause');
-  await newRun;
+  await Promise.all([playing, newRun]);
   const afterNew = run.sent.splice(0);
-  const loaded2 = afterNew.find((m) => m.type === 'loaded');
+  const loaded2 = afterNew.filter((m) => m.type === 'loaded').at(-1);
   assert.ok(loaded2 && loaded2.type === 'loaded');
   assert.notEqual(loaded2.info.hyper.seed, 42);
+  const newPoints = afterNew.slice(afterNew.indexOf(loaded2)).flatMap((m) => (m.type === 'epochs' ? m.points : []));
+  assert.equal(newPoints[0]!.epoch, 1);
+  assert.notEqual(newPoints[0]!.cost, firstPoint.cost);
 
   await run.controller.stop();
   const end = run.sent.splice(0);
