@@ -37,12 +37,13 @@ export function harnessDirectory(): string {
 interface Waiting {
   id: number;
   resolve: (r: Omit<CheckResult, 'durationMs'>) => void;
-  reject: (e: Error) => void;
+  died: () => void;
 }
 
 const STARTUP_MS = 20000;
 /** Beyond the server's own time limit (which reports the user's line), the runner's last resort. */
 const WATCHDOG_EXTRA_MS = 5000;
+const CANCEL_GRACE_MS = 3000;
 
 function failure(file: string, code: string, message: string): Omit<CheckResult, 'durationMs'> {
   const report: CheckReport = { line: 1, column: 1, endColumn: 2, severity: 'error', code, message, related: [] };
@@ -67,6 +68,7 @@ export class CheckerRunner {
   private proc: ChildProcessWithoutNullStreams | null = null;
   private started: Promise<void> | null = null;
   private waiting: Waiting | null = null;
+  private cancelling: { id: number; timer: NodeJS.Timeout } | null = null;
   private queue: Promise<unknown> = Promise.resolve();
   private nextId = 1;
   private stdoutBuf = '';
@@ -99,14 +101,27 @@ export class CheckerRunner {
 
   private async run(text: string, fileName: string, options: CheckOptions): Promise<CheckResult> {
     const { signal } = options;
-    if (this.disposed) throw new Error('the checker was disposed');
-    if (signal?.aborted) throw abortError();
     const t0 = performance.now();
-    await this.start();
+    // A server that dies during a check was killed from outside (checks run in its children):
+    // it is restarted and the check sent once more.
+    for (let attempt = 0; ; attempt++) {
+      if (this.disposed) throw new Error('the checker was disposed');
+      if (signal?.aborted) throw abortError();
+      await this.start();
+      if (signal?.aborted) throw abortError();
+      const result = await this.exchange(text, fileName, options);
+      if (result === 'server-died' && attempt === 0) continue;
+      const r = result === 'server-died' ? failure(fileName, 'crash', 'the checker process ended during the check; it restarts with the next check') : result;
+      return { ...r, file: fileName, durationMs: Math.round((performance.now() - t0) * 10) / 10 };
+    }
+  }
+
+  /** Sends one check to the running server and waits for its answer. */
+  private exchange(text: string, fileName: string, options: CheckOptions): Promise<Omit<CheckResult, 'durationMs'> | 'server-died'> {
+    const { signal } = options;
     const id = this.nextId++;
     const request = { id, text, fileName, functions: options.functions ?? null, timeoutMs: this.timeoutMs };
-    const result = await new Promise<Omit<CheckResult, 'durationMs'>>((resolve, reject) => {
-      let cancelTimer: NodeJS.Timeout | undefined;
+    return new Promise((resolve, reject) => {
       const watchdog = setTimeout(() => {
         this.log(`check ${id}: no answer within ${this.timeoutMs + WATCHDOG_EXTRA_MS} ms, restarting the checker`);
         finish();
@@ -114,10 +129,10 @@ export class CheckerRunner {
         resolve(failure(fileName, 'timeout', `the check did not finish within the time limit of ${this.timeoutMs / 1000} s`));
       }, this.timeoutMs + WATCHDOG_EXTRA_MS);
       const onAbort = () => {
-        this.send({ cancel: id });
-        // A server stuck in a check it cannot cancel is replaced.
-        cancelTimer = setTimeout(() => this.stop(), 2000);
         finish();
+        this.send({ cancel: id });
+        // A server that does not answer the cancelled check soon is stuck: it is replaced.
+        this.cancelling = { id, timer: setTimeout(() => this.stop(), CANCEL_GRACE_MS) };
         reject(abortError());
       };
       const finish = () => {
@@ -129,18 +144,16 @@ export class CheckerRunner {
         id,
         resolve: (r) => {
           finish();
-          clearTimeout(cancelTimer);
           resolve(r);
         },
-        reject: (e) => {
+        died: () => {
           finish();
-          reject(e);
+          resolve('server-died');
         },
       };
       signal?.addEventListener('abort', onAbort, { once: true });
       this.send(request);
     });
-    return { ...result, file: fileName, durationMs: Math.round((performance.now() - t0) * 10) / 10 };
   }
 
   private send(obj: unknown): void {
@@ -176,6 +189,7 @@ export class CheckerRunner {
         if (this.proc === proc) this.stop();
         reject(e);
       };
+      proc.stdin.on('error', () => {}); // writing to a server that just died: its exit is handled below
       proc.stdout.setEncoding('utf8');
       proc.stderr.setEncoding('utf8');
       proc.stderr.on('data', (chunk: string) => {
@@ -202,6 +216,11 @@ export class CheckerRunner {
           } else if (msg.result) {
             const w = this.waiting;
             if (w && w.id === msg.id) w.resolve(msg.result);
+            const c = this.cancelling;
+            if (c && c.id === msg.id) {
+              clearTimeout(c.timer);
+              this.cancelling = null;
+            }
           }
         }
       });
@@ -228,14 +247,15 @@ export class CheckerRunner {
           return;
         }
         this.log(`checker process ended (${code ?? sig})`);
-        const w = this.waiting;
-        if (w) w.resolve(failure('', 'crash', 'the checker process ended during the check; it restarts with the next check'));
+        this.waiting?.died();
       });
     });
     return this.started;
   }
 
   private stop(): void {
+    if (this.cancelling) clearTimeout(this.cancelling.timer);
+    this.cancelling = null;
     const proc = this.proc;
     this.proc = null;
     this.started = null;

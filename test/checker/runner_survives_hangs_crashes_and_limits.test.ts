@@ -17,7 +17,8 @@ async function assertHealthy(runner: CheckerRunner) {
 }
 
 describe('the checker runner under hostile code', () => {
-  const runner = new CheckerRunner({ python: testPython(), timeoutMs: 1000 });
+  const LIMIT = 2500; // short, yet a healthy check fits in it even on a loaded machine
+  const runner = new CheckerRunner({ python: testPython(), timeoutMs: LIMIT });
   after(() => runner.dispose());
 
   test('`while True:` ends in a timeout report at the loop within the limit plus 2 s', async () => {
@@ -26,7 +27,7 @@ describe('the checker runner under hostile code', () => {
     const t0 = Date.now();
     const r = await runner.check(text, 'loop.py');
     const elapsed = Date.now() - t0;
-    assert.ok(elapsed < 1000 + 2000, `took ${elapsed} ms`);
+    assert.ok(elapsed < LIMIT + 2000, `took ${elapsed} ms`);
     const rep = r.reports.find((x) => x.code === 'timeout');
     assert.ok(rep, JSON.stringify(r.reports));
     assert.ok(rep.line === loopLine || rep.line === loopLine + 1, `timeout reported at ${rep.line}, loop at ${loopLine}`);
@@ -73,14 +74,19 @@ describe('the checker runner under hostile code', () => {
   test('the long module-level training loop of a file is not run (checks as fast as without it)', async () => {
     const withoutScript = correct.slice(0, correct.indexOf('\nX = np.random.randn'));
     assert.ok(correct.includes('for i in range(10000):') && !withoutScript.includes('for i in range'));
+    // Run, the loop (10000 epochs on 400 examples) would take seconds, far beyond this noise margin.
     const time = async (text: string) => {
       const ms: number[] = [];
-      for (let i = 0; i < 3; i++) ms.push((await runner.check(text, 'f.py')).durationMs);
-      return ms.sort((a, b) => a - b)[1]!;
+      for (let i = 0; i < 5; i++) {
+        const r = await runner.check(text, 'f.py');
+        assert.deepEqual(r.reports, []);
+        ms.push(r.durationMs);
+      }
+      return ms.sort((a, b) => a - b)[2]!;
     };
     const a = await time(correct);
     const b = await time(withoutScript);
-    assert.ok(a < b * 2 + 50, `with the script ${a} ms, without ${b} ms`);
+    assert.ok(a < b * 3 + 300, `with the script ${a} ms, without ${b} ms`);
   });
 
   test('a syntax error is reported at its line and column', async () => {

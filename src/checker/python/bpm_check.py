@@ -647,12 +647,13 @@ class Checker:
             ev['writes'] = tracer.writes.get(id(g), []) if g is not None else []
             ev['line'] = write[0] if write else (kl[0] if kl else dict_line)
             if g is None:
-                ev.update(status='missing', code='gradient-none', hint=f'{key} is None (not computed yet)', line=self.src.none_line(gk) or (kl[0] if kl else ev['line']))
+                ev.update(status='missing', code='gradient-none', hint=f'{key} is None (not computed yet)', line=self.src.var_line(gk) or (kl[0] if kl else ev['line']))
                 continue
             if isinstance(g, (float, int, np.generic)) and not isinstance(g, bool):
                 g = np.asarray(g, dtype=np.float64)
             if not isinstance(g, np.ndarray) or g.dtype.kind not in 'fiub':
-                ev.update(status='value', code='gradient-type', shape=None, hint=f'{key} is a {type(g).__name__}, not a numpy array')
+                ev.update(status='value', code='gradient-type', shape=None, line=ev['line'] if write else (self.src.var_line(gk) or ev['line']),
+                          hint=f'{key} is a {type(g).__name__}, not a numpy array')
                 continue
             g = g.astype(np.float64)
             ev['shape'] = g.shape

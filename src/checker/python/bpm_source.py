@@ -74,9 +74,9 @@ class Source:
         """Lines where a string key is written: `grads["dW1"] = …` or `{"dW1": …}`."""
         return sorted(self._keys.get(key, []))
 
-    def none_line(self, key):
-        """For a key whose value is None: the line assigning the variable stored under it
-        (`dW1 = None` before `{"dW1": dW1}`), else None."""
+    def var_line(self, key):
+        """For a value the tracer cannot follow (None, a list): the last line assigning the variable
+        stored under the key (`dW1 = None` before `{"dW1": dW1}`), else None."""
         for node in ast.walk(self.tree):
             if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 continue
@@ -93,8 +93,7 @@ class Source:
             if var is None:
                 continue
             lines = [sub.lineno for sub in ast.walk(node) if isinstance(sub, ast.Assign)
-                     and any(isinstance(t, ast.Name) and t.id == var for t in sub.targets)
-                     and isinstance(sub.value, ast.Constant) and sub.value.value is None]
+                     and any(isinstance(t, ast.Name) and t.id == var for t in sub.targets)]
             if lines:
                 return max(lines)
         return None

@@ -96,6 +96,9 @@ def _child(req, wfd, workdir):
                                  (req.get('timeoutMs') or 10000) / 1000.0, progress)
         out.write(json.dumps({'result': result}) + '\n')
         out.flush()
+    except bpm_check.CheckTimeout:  # the limit struck between two pieces of the user's code
+        out.write(json.dumps({'timeout': True}) + '\n')
+        out.flush()
     except BaseException as e:  # noqa: BLE001 — a harness fault must still answer
         try:
             out.write(json.dumps({'internal': f'{type(e).__name__}: {e}'}) + '\n')
@@ -199,6 +202,8 @@ class Server:
                         phase = msg
                     elif 'result' in msg:
                         answer = msg['result']
+                    elif 'timeout' in msg:
+                        answer = _failure(req, 'timeout', f'the check did not finish within the time limit of {timeout:g} s', phase)
                     elif 'internal' in msg:
                         answer = _failure(req, 'internal-error', f'the checker failed: {msg["internal"]}', phase)
         os.close(rfd)
