@@ -6,7 +6,7 @@
 // in another order, so there they agree to 1e-9.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { type FastEngineOptions, FastEngine } from '../../src/core/fast/engine';
+import { type FastEngineOptions, FastEngine, keptEngine } from '../../src/core/fast/engine';
 import { type Matrix, frobeniusNorm, gatherColumns } from '../../src/core/matrix';
 import { confusionOf } from '../../src/core/metrics';
 import { type Parameters, backward, cloneParameters, computeCostFromLogits, forward, initParameters, updateParameters } from '../../src/core/network';
@@ -137,6 +137,23 @@ test('evaluate(): the forward run alone gives the readable cost and accuracy, an
     engine.store(after);
     assert.equal(maxParamDiff(p, after), 0);
   }
+});
+
+test('keptEngine: reused for the same data, with the parameters and example values of each call', () => {
+  const { X, Y } = syntheticData(3, 40, 10);
+  const p = initParameters([3, 5, 1], 10);
+  const first = keptEngine('test', p, X, Y, { threads: 1 });
+  const costOf = (params: typeof p): number => computeCostFromLogits(forward(params, X).Z[1]!, Y);
+  assert.equal(first.evaluate().cost, costOf(p));
+  const q = initParameters([3, 5, 1], 11);
+  const again = keptEngine('test', q, X, Y, { threads: 1 });
+  assert.equal(again, first);
+  assert.equal(again.evaluate().cost, costOf(q), 'the new call\'s parameters');
+  X.data[0] = 7; // changed in place between calls
+  assert.equal(keptEngine('test', q, X, Y, { threads: 1 }).evaluate().cost, costOf(q), 'the new example values');
+  const other = syntheticData(3, 40, 12);
+  assert.notEqual(keptEngine('test', q, other.X, other.Y, { threads: 1 }), first);
+  assert.notEqual(keptEngine('test', q, other.X, other.Y, { threads: 1, batchSize: 8 }), keptEngine('test', q, other.X, other.Y, { threads: 1 }));
 });
 
 test('a batch whose cost is not finite stops the epoch before its update', () => {

@@ -139,8 +139,10 @@ export class FastEngine {
   /** Whether the tiles hold the examples in their given order (null) or in a shuffled one. */
   private tilesInOrder = false;
   private readonly sums: EpochSums;
+  private readonly options: FastEngineOptions;
 
   constructor(params: Parameters, X: Matrix, Y: Matrix, options: FastEngineOptions = {}) {
+    this.options = { ...options };
     this.dtype = options.dtype ?? 'float64';
     const E = (this.E = this.dtype === 'float64' ? 8 : 4);
     const dims = (this.layerDims = [params.W[0]!.cols, ...params.W.map((w) => w.rows)]);
@@ -253,6 +255,14 @@ export class FastEngine {
     });
   }
 
+  /** Whether this engine was made for exactly these data, network shape and options. */
+  fits(params: Parameters, X: Matrix, Y: Matrix, options: FastEngineOptions): boolean {
+    const o = this.options;
+    return this.X === X && this.Y === Y && params.W.length === this.L && params.W.every((w, l) => w.rows === this.layerDims[l + 1] && w.cols === this.layerDims[l]) &&
+      (o.batchSize ?? this.m) === (options.batchSize ?? this.m) && (o.dtype ?? 'float64') === (options.dtype ?? 'float64') &&
+      o.tile === options.tile && o.threads === options.threads && o.parallelWork === options.parallelWork;
+  }
+
   /** Ends the worker thread, if there is one. The engine can still train, on one thread. */
   dispose(): void {
     if (this.worker === null) return;
@@ -260,6 +270,11 @@ export class FastEngine {
     void this.worker.terminate();
     this.worker = null;
     for (const b of this.batches) b.split = b.first;
+  }
+
+  /** Makes the next epoch or evaluation copy the examples from X and Y again. */
+  refill(): void {
+    this.tilesInOrder = false;
   }
 
   /** Copies the examples into the tiles in the order `order` (positions → column of X), or as given. */
@@ -363,4 +378,27 @@ export class FastEngine {
       this.sums.gradNormSums[l]! += Math.sqrt(sq);
     }
   }
+}
+
+/** The engines kept between calls, one per role (e.g. training data, validation data). */
+const kept = new Map<string, FastEngine>();
+
+/**
+ * An engine for these data, reused from the last call with the same role when it fits: a run
+ * trained in chunks of epochs (the command line and the editor do so, to stay responsive) then
+ * lays out its memory and starts its worker once. A reused engine takes `params` and copies the
+ * examples again, so that values changed in X or Y in place are seen too. The engine stays kept
+ * (and its worker, which does not keep the process alive) until a call with other data replaces it.
+ */
+export function keptEngine(role: string, params: Parameters, X: Matrix, Y: Matrix, options: FastEngineOptions = {}): FastEngine {
+  const old = kept.get(role);
+  if (old !== undefined && old.fits(params, X, Y, options)) {
+    old.load(params);
+    old.refill();
+    return old;
+  }
+  old?.dispose();
+  const engine = new FastEngine(params, X, Y, options);
+  kept.set(role, engine);
+  return engine;
 }
