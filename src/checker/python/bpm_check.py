@@ -95,11 +95,11 @@ _DIRECTIVE = re.compile(r'#\s*backprop-map\s*:\s*(.*)$', re.I)
 def directives(text):
     """`# backprop-map: forward=my_forward backward=my_backward init=… cost=…` anywhere in the file."""
     out = {}
-    for line in text.splitlines():
+    for number, line in enumerate(text.splitlines(), 1):
         mt = _DIRECTIVE.search(line)
         if mt:
             for k, v in re.findall(r'(forward|backward|init|cost)\s*[=:]\s*([A-Za-z_]\w*)', mt.group(1)):
-                out[k] = v
+                out[k] = (v, number)
     return out
 
 
@@ -112,31 +112,27 @@ def _param_names(fn):
 
 # ----------------------------------------------------------------------------- calling user code
 
-class Call:
-    """Binds a user function's arguments by name and runs it; failures become reports."""
-
-    def __init__(self, ctx):
-        self.ctx = ctx
-
-    def bind(self, fn, values):
-        kwargs, args, missing = {}, [], []
-        lower = {k.lower(): k for k in values}
-        for p in inspect.signature(fn).parameters.values():
-            if p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD):
-                continue
-            key = p.name if p.name in values else lower.get(p.name.lower())
-            if key is None:
-                canon = _ALIAS_OF.get(p.name.lower())
-                key = canon if canon in values else None
-            if key is None:
-                if p.default is p.empty:
-                    missing.append(p.name)
-                continue
-            if p.kind == p.POSITIONAL_ONLY:
-                args.append(values[key])
-            else:
-                kwargs[p.name] = values[key]
-        return args, kwargs, missing
+def bind(fn, values):
+    """Arguments for a user function by their names: exact, then case-insensitive, then by the
+    aliases people use (`params`, `caches`, `A2`, …). Returns (args, kwargs, names without a value)."""
+    kwargs, args, missing = {}, [], []
+    lower = {k.lower(): k for k in values}
+    for p in inspect.signature(fn).parameters.values():
+        if p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD):
+            continue
+        key = p.name if p.name in values else lower.get(p.name.lower())
+        if key is None:
+            canon = _ALIAS_OF.get(p.name.lower())
+            key = canon if canon in values else None
+        if key is None:
+            if p.default is p.empty:
+                missing.append(p.name)
+            continue
+        if p.kind == p.POSITIONAL_ONLY:
+            args.append(values[key])
+        else:
+            kwargs[p.name] = values[key]
+    return args, kwargs, missing
 
 
 def _rel(a, b):
@@ -190,14 +186,16 @@ class Checker:
         for line, msg in problems:
             self.reports.add(line, 'warning', 'load-failed', msg)
         funcs = _user_functions(ns, self.mark)
-        chosen = dict(directives(self.text))
-        chosen.update({k: v for k, v in self.settings.items() if v})
-        for role, name in chosen.items():
+        named = directives(self.text)
+        named.update({k: (v, None) for k, v in self.settings.items() if v and k in ('forward', 'backward', 'init', 'cost')})
+        for role, (name, line) in named.items():
             if name not in funcs:
-                self.reports.add(1, 'error', 'nothing-to-check',
-                                 f'the {role} function `{name}` named in the settings or a `# backprop-map:` comment '
-                                 f'is not a function of this file')
+                where = 'the `# backprop-map:` comment names' if line else 'the settings name'
+                self.reports.add(line or 1, 'error', 'nothing-to-check',
+                                 f'{where} `{name}` as the {role} function, but this file has no function `{name}`'
+                                 + (f' (it has {", ".join("`" + f + "`" for f in sorted(funcs))})' if funcs else ''))
                 raise Abort()
+        chosen = {k: v for k, (v, _) in named.items()}
         fwdL, bwdL = _find(funcs, NAMES['forwardL']), _find(funcs, NAMES['backwardL'])
         fwd2, bwd2 = _find(funcs, NAMES['forward2']), _find(funcs, NAMES['backward2'])
         fwd = chosen.get('forward') or (fwdL if fwdL and bwdL else fwd2 or fwdL)
@@ -217,8 +215,6 @@ class Checker:
                 or (initL is not None and not _find(funcs, NAMES['init2'])))
         self.convention = 'L-layer' if is_L else 'two-layer'
         init = chosen.get('init') or (initL if is_L else _find(funcs, NAMES['init2']))
-        if is_L and not init:
-            init = None
         cost = chosen.get('cost') or _find(funcs, NAMES['cost'])
         self.fn = {'forward': funcs[fwd], 'backward': funcs[bwd], 'init': funcs.get(init) if init else None,
                    'cost': funcs.get(cost) if cost else None}
@@ -226,7 +222,6 @@ class Checker:
         layer_dims = L_LAYER_DIMS if is_L else TWO_LAYER_DIMS
         self.dims = Dims(layer_dims, M, self.convention)
         self.result['dims'] = self.dims.as_dict()
-        self.call = Call(self)
         self.trace_bindings = []
         self.called = {}
 
@@ -279,7 +274,7 @@ class Checker:
     def _traced(self, fn, values, role, dims, primary):
         """Runs fn under the tracer. Returns (value, tracer); a failure is reported and raises Abort,
         unless not primary, where it returns (exception info, tracer) for the caller to judge."""
-        args, kwargs, missing = self.call.bind(fn, values)
+        args, kwargs, missing = bind(fn, values)
         if missing:
             if not primary:
                 return _Failed(None, None, 'unbound'), None
@@ -443,7 +438,7 @@ class Checker:
                 v.setdefault(k, a)
         return v
 
-    def _split_forward(self, out, layer_dims, primary):
+    def _split_forward(self, out, layer_dims):
         n_y = layer_dims[-1]
         AL, cache = None, None
         if isinstance(out, np.ndarray):
@@ -478,7 +473,7 @@ class Checker:
             out, ftrace = self._traced(fwd, values, 'forward', dims, primary)
             if isinstance(out, _Failed):
                 return None
-            AL, cache = self._split_forward(out, layer_dims, primary)
+            AL, cache = self._split_forward(out, layer_dims)
             bad = self._bad_output(AL, out, layer_dims, dims, primary)
             if bad:
                 return None
@@ -513,7 +508,7 @@ class Checker:
             run['failed'] = _Failed(None, None, 'not-a-dict')
             return run
         run['grads'] = grads
-        run['evals'] = self._evaluate(run, primary)
+        run['evals'] = self._evaluate(run)
         return run
 
     def _expected(self, layer_dims):
@@ -573,14 +568,14 @@ class Checker:
     def _numerical(self, fwd, params, X, Y, layer_dims, expected, dims, primary):
         self.progress('computing numerical gradients')
         values = self._values(params, X, Y, layer_dims)
-        args, kwargs, _ = self.call.bind(fwd, values)
+        args, kwargs, _ = bind(fwd, values)
         individual = [p for p in kwargs if p in params]
 
         def J():
             for p in individual:
                 kwargs[p] = params[p]
             np.random.seed(1)
-            AL, _ = self._split_forward(fwd(*args, **kwargs), layer_dims, False)
+            AL, _ = self._split_forward(fwd(*args, **kwargs), layer_dims)
             return bce(np.asarray(AL, dtype=np.float64).reshape(layer_dims[-1], M), Y)
 
         out, kink = {}, False
@@ -615,14 +610,14 @@ class Checker:
         return out, kink
 
     # -- evaluating the gradients
-    def _grad_entry(self, key, status, shape, dims, rel, line, hint, param=None):
+    def _grad_entry(self, key, status, shape, dims, rel, line, hint):
         pkey = key[1:]
         exp = dims.param_shape(pkey)
         return {'name': key, 'param': pkey, 'status': status, 'shape': list(shape) if shape is not None else None,
                 'expectedShape': list(exp), 'symbolicShape': dims.sym(exp, pkey), 'relDifference': rel,
                 'line': line, 'hint': hint}
 
-    def _evaluate(self, run, primary):
+    def _evaluate(self, run):
         dims, grads, tracer = run['dims'], run['grads'], run['trace']
         bwd = self.fn['backward']
         dict_write = tracer.first_write(grads)
@@ -888,7 +883,7 @@ class Checker:
 
     def _upstream(self, run, l):
         """The intermediate shared by dW_l and db_l (e.g. dZ1), if the evidence says it is the fault."""
-        evals, dims = run['evals'], run['dims']
+        evals = run['evals']
         ew, eb = evals[f'dW{l}'], evals[f'db{l}']
         if not ew['write'] or not eb['write']:
             return None
@@ -955,7 +950,7 @@ class Checker:
             related.append((line, f'{_join(keys)} {"is" if len(keys) == 1 else "are"} computed from it here'))
         self.reports.add(group['line'], 'error', 'wrong-intermediate', msg, related)
 
-    def _describe_gradient(self, ev, dims):
+    def _describe_gradient(self, ev, dims, numerical):
         key, pkey = ev['key'], ev['pkey']
         exp = dims.param_shape(pkey)
         if ev['code'] == 'gradient-none':
@@ -968,7 +963,7 @@ class Checker:
             msg = f'{key} has shape {dims.both(ev["shape"], key if tuple(ev["shape"]) == exp else None)} but {pkey} is {dims.both(exp, pkey)}'
             return msg + (f' — {ev["hint"]}' if ev['hint'] else '')
         g = ev['value'].reshape(exp)
-        num = self._num_of(ev)
+        num = numerical[pkey]
         idx = np.unravel_index(int(np.argmax(np.abs(g - num))), exp)
         where = ', '.join(str(int(i)) for i in idx)
         msg = (f'{key} is wrong: relative difference {ev["rel"]:.2g} > tolerance {TOLERANCE:g}; worst entry '
@@ -976,7 +971,6 @@ class Checker:
         return msg + (f' — {ev["hint"]}' if ev['hint'] else '')
 
     def _report_gradients(self, line, code, evs, dims, run):
-        self._num_of = lambda ev: run['numerical'][ev['pkey']]
         bwd = self.fn['backward']
         if code == 'missing-gradient':
             have = ', '.join(f'"{k}"' for k in run['grads'] if isinstance(k, str)) or 'nothing'
@@ -984,7 +978,7 @@ class Checker:
             msg = f'the gradients returned by `{bwd.__name__}` have no {absent} (they have {have})'
             self.reports.add(line, 'error', code, msg)
             return
-        msg = self._describe_gradient(evs[0], dims)
+        msg = self._describe_gradient(evs[0], dims, run['numerical'])
         if len(evs) > 1:
             msg += f' (the same line also computes {_join([e["key"] for e in evs[1:]])}, wrong too)'
         related = []
@@ -1032,11 +1026,10 @@ class Checker:
             ev = run2['evals'][k]
             if ev['status'] != 'ok':
                 by_line.setdefault(ev['line'], []).append(ev)
-        self._num_of = lambda ev: run2['numerical'][ev['pkey']]
         for line, evs in by_line.items():
             if any(r['line'] == line and r['severity'] == 'error' for r in self.reports.items):
                 continue
-            msg = self._describe_gradient(evs[0], run2['dims'])
+            msg = self._describe_gradient(evs[0], run2['dims'], run2['numerical'])
             names = _join([e['key'] for e in evs])
             self.reports.add(line, 'warning', 'latent-n_y-1',
                              f'{names} {"is" if len(evs) == 1 else "are"} right only because n_y = 1: with n_y = 2, {msg}')
