@@ -15,8 +15,14 @@ export interface CliContext {
   stdout: NodeJS.WritableStream;
   /** Messages and progress; the progress bar is drawn only when this is a terminal. */
   stderr: NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
-  /** Aborted on Ctrl-C: long commands stop at the next safe point and report what they have. */
+  /** Aborted on Ctrl-C while interrupts are held: the command stops at a safe point and reports. */
   interrupt: AbortSignal;
+  /**
+   * From now until the returned release function is called, Ctrl-C aborts `interrupt` instead of
+   * ending the process (a second Ctrl-C still ends it). Commands that never hold interrupts end
+   * at once on Ctrl-C, as any program does. Absent where there is no process to interrupt (tests).
+   */
+  holdInterrupts?(): () => void;
 }
 
 /** One entry of the command table in main.ts. */

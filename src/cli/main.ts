@@ -77,16 +77,27 @@ export async function main(argv: readonly string[], ctx: CliContext): Promise<nu
 
 function start(): void {
   const controller = new AbortController();
-  process.on('SIGINT', () => {
-    // First Ctrl-C: stop at the next epoch boundary and report; the second one quits at once.
+  // Listening to SIGINT only while a command holds interrupts keeps node's own Ctrl-C (which
+  // ends even a long synchronous computation at once) everywhere else.
+  const onSigint = (): void => {
     if (controller.signal.aborted) process.exit(EXIT.interrupted);
     controller.abort();
-  });
+  };
+  let holds = 0;
+  const holdInterrupts = (): (() => void) => {
+    if (holds++ === 0) process.on('SIGINT', onSigint);
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      if (--holds === 0) process.off('SIGINT', onSigint);
+    };
+  };
   // `… | head` closes stdout early: that is not an error.
   process.stdout.on('error', (e: NodeJS.ErrnoException) => {
     if (e.code === 'EPIPE') process.exit(EXIT.ok);
   });
-  main(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, interrupt: controller.signal }).then(
+  main(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, interrupt: controller.signal, holdInterrupts }).then(
     (code) => {
       process.exitCode = code;
     },

@@ -254,6 +254,7 @@ async function runTrainCommand(args: ParsedArgs, ctx: CliContext): Promise<numbe
     else if (!req.json) ctx.stderr.write(`${text}\n`);
   };
   ctx.interrupt.addEventListener('abort', onAbort, { once: true });
+  const release = ctx.holdInterrupts?.() ?? (() => undefined);
 
   let run: TrainRun;
   try {
@@ -270,6 +271,7 @@ async function runTrainCommand(args: ParsedArgs, ctx: CliContext): Promise<numbe
       },
     });
   } finally {
+    release();
     ctx.interrupt.removeEventListener('abort', onAbort);
     (bar as ProgressBar | null)?.finish();
   }
