@@ -11,7 +11,7 @@ export class PythonSetupError extends Error {
 }
 
 const PROBE = 'import sys; print(sys.version.split()[0]); import numpy; print(numpy.__version__)';
-const SETTING = 'the "backpropMap.pythonPath" setting (or --python PATH on the command line)';
+const SETTING = 'the "backpropMap.checker.pythonPath" setting (or --python PATH on the command line)';
 
 interface Probe {
   ok: boolean;

@@ -170,6 +170,11 @@ class Checker:
                 'line': line, 'column': col, 'endColumn': col + 1, 'severity': 'error', 'code': 'syntax-error',
                 'message': f'syntax error: {e.msg} — nothing was checked', 'related': []})
             return self.result
+        except (ValueError, RecursionError, MemoryError) as e:  # null bytes, absurd nesting
+            self.result['reports'].append({
+                'line': 1, 'column': 1, 'endColumn': 2, 'severity': 'error', 'code': 'syntax-error',
+                'message': f'the file cannot be read as Python ({type(e).__name__}: {e}) — nothing was checked', 'related': []})
+            return self.result
         self.src = Source(self.text, tree)
         self.reports = Reports(self.src)
         self.result['reports'] = self.reports.items
