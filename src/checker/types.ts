@@ -17,6 +17,7 @@ export type CheckCode =
   | 'missing-gradient'
   | 'missing-keepdims'
   | 'wrong-axis'
+  | 'missing-sum'
   | 'missing-1-over-m'
   | 'extra-1-over-m'
   | 'factor-2'

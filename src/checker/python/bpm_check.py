@@ -739,6 +739,11 @@ class Checker:
                     if predicted.shape == exp and _rel(predicted, num) <= TOLERANCE and np.allclose(flat, s * now):
                         ev['fix'] = self._fix_axis(call, len(exp) == 2)
             return
+        if len(exp) == 2 and exp[1] == 1 and g.shape == (exp[0], M):
+            if _rel(np.sum(g, axis=1, keepdims=True), num) <= TOLERANCE:
+                ev['code'] = 'missing-sum'
+                ev['hint'] = f'{key} keeps one column per example: the sum over the m examples is missing (np.sum(…, axis=1, keepdims=True))'
+                return
         for node in (ast.walk(value) if value is not None else ()):
             if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mult):
                 a, b = safe_eval(node.left, glb, snap), safe_eval(node.right, glb, snap)
@@ -750,12 +755,17 @@ class Checker:
                     continue
                 if out != g.shape:
                     continue
-                la, lb = self.src.segment(node.left), self.src.segment(node.right)
+                # `1 / m * dZ2 * A1` parses as `(1 / m * dZ2) * A1`: keep the scalar out of the product.
+                scale, left = '', node.left
+                if isinstance(left, ast.BinOp) and isinstance(left.op, ast.Mult) and np.ndim(safe_eval(left.left, glb, snap)) == 0 \
+                        and safe_eval(left.left, glb, snap) is not None:
+                    scale, left = self.src.segment(left.left) + ' * ', left.right
+                la, lb = self.src.segment(left), self.src.segment(node.right)
                 suggestion = None
                 if a.shape[1] == b.shape[0] and (a.shape[0], b.shape[1]) == exp:
-                    suggestion = f'np.dot({la}, {lb})'
+                    suggestion = f'{scale}np.dot({la}, {lb})'
                 elif a.shape[1] == b.shape[1] and (a.shape[0], b.shape[0]) == exp:
-                    suggestion = f'np.dot({la}, {_toggle_t(node.right, self.src)})'
+                    suggestion = f'{scale}np.dot({la}, {_toggle_t(node.right, self.src)})'
                 if suggestion:
                     ev['code'] = 'broadcast-instead-of-matmul'
                     ev['hint'] = (f'`{self.src.segment(node)}` is an elementwise product, broadcast to {dims.sym(out)}; '
