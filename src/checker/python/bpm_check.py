@@ -860,26 +860,29 @@ class Checker:
         return '1 / m'
 
     # -- turning the first run into gradient results and reports
-    def _report(self, run):
-        dims, evals = run['dims'], run['evals']
-        order = _grad_order(run['expected'])
+    def _groups(self, run):
+        """Gradients spoiled by one wrong intermediate: the top layer l such that every layer up to l
+        has both gradients wrong, when the evidence points at the dZ they share. key -> group."""
+        evals = run['evals']
         L = len(run['layer_dims']) - 1
 
         def wrong(key):
             ev = evals[key]
             return ev['status'] == 'value' and ev['code'] not in ('gradient-none', 'gradient-type')
 
-        grouped = {}
         top = 0
         for l in range(1, L + 1):
             if all(wrong(f'dW{k}') and wrong(f'db{k}') for k in range(1, l + 1)):
                 top = l
-        if top:
-            group = self._upstream(run, top)
-            if group is not None:
-                for key in order:
-                    if wrong(key) and int(key[2:]) <= top:
-                        grouped[key] = group
+        group = self._upstream(run, top) if top else None
+        if group is None:
+            return {}
+        return {key: group for key in _grad_order(run['expected']) if wrong(key) and int(key[2:]) <= top}
+
+    def _report(self, run):
+        dims, evals = run['dims'], run['evals']
+        order = _grad_order(run['expected'])
+        grouped = self._groups(run)
         by_line = {}
         for key in order:
             ev = evals[key]
@@ -944,8 +947,16 @@ class Checker:
                 if abs(c / target - 1) < 1e-4:
                     hint = text
         last = writes[-1]
+        # Where its inputs come from (e.g. the dA it multiplies): the fault may be there.
+        inputs = []
+        stmt = self.src.stmt_at(last[0])
+        for n in sorted({x.id for x in ast.walk(stmt) if isinstance(x, ast.Name) and isinstance(x.ctx, ast.Load)} if stmt else ()):
+            v = last[3].get(n)
+            w = run['trace'].writes.get(id(v)) if isinstance(v, np.ndarray) and v is not D else None
+            if w and w[-1][0] != last[0]:
+                inputs.append((w[-1][0], f'its input {n} comes from here' + (f' (as {w[-1][2]})' if w[-1][2] != n and not w[-1][2].startswith('<') else '')))
         return {'name': last[2] if not last[2].startswith('<') else name, 'line': last[0], 'layer': l,
-                'writes': writes, 'hint': hint, 'var': name}
+                'writes': writes, 'hint': hint, 'var': name, 'inputs': inputs}
 
     def _report_group(self, group, evals, dims):
         spoiled = [k for k in evals if evals[k]['status'] == 'value' and int(k[2:]) <= group['layer']]
@@ -956,7 +967,7 @@ class Checker:
                  if group['layer'] < L else '; the fault is in it or what it is computed from')
         msg = (f'{group["name"]} is wrong: it spoils {_join(spoiled)} (rel. differences {rels}; tolerance {TOLERANCE:g})'
                + above + (f' — {group["hint"]}' if group['hint'] else ''))
-        related = [(w[0], f'{group["name"]} is first computed here') for w in group['writes'][:-1]]
+        related = [(w[0], f'{group["name"]} is first computed here') for w in group['writes'][:-1]] + group['inputs']
         users = {}
         for k in spoiled:
             if evals[k]['line']:
@@ -1036,10 +1047,18 @@ class Checker:
                              f'right only because n_y = 1: with n_y = 2, {info["message"]}{suggestion}',
                              info['related'], node=node)
             return
+        grouped = self._groups(run2)
+        group = next(iter(grouped.values()), None)
+        if group is not None and all(k in ok1 for k in grouped):
+            names = _join(list(grouped))
+            self.reports.add(group['line'], 'warning', 'latent-n_y-1',
+                             f'{names} are right only because n_y = 1: with n_y = 2, {group["name"]} is wrong and spoils '
+                             f'them all (the fault is in it or what it is computed from)',
+                             [(w[0], f'{group["name"]} is first computed here') for w in group['writes'][:-1]] + group['inputs'])
         by_line = {}
         for k in ok1:
             ev = run2['evals'][k]
-            if ev['status'] != 'ok':
+            if ev['status'] != 'ok' and k not in grouped:
                 by_line.setdefault(ev['line'], []).append(ev)
         for line, evs in by_line.items():
             if any(r['line'] == line and r['severity'] == 'error' for r in self.reports.items):
