@@ -219,9 +219,16 @@ export class FastEngine {
     const tileTable = alloc(this.tiles.length * 4 * 4) / 4;
     this.lay = lay;
 
+    // Offsets are kept in an Int32Array, so the memory stays below 2 GiB.
     const pages = Math.ceil(top / PAGE);
-    if (pages > 65536) throw new RangeError(`the data needs ${Math.ceil(top / 2 ** 20)} MiB in the fast engine, more than its 4 GiB`);
-    const memory = new WebAssembly.Memory({ initial: pages, maximum: pages, shared: true });
+    const tooLarge = `the fast engine needs ${Math.ceil(top / 2 ** 20)} MiB for these data`;
+    if (pages > 32767) throw new RangeError(`${tooLarge}, more than its limit of 2 GiB; train on fewer examples or features, or with engine: 'reference'`);
+    let memory: WebAssembly.Memory;
+    try {
+      memory = new WebAssembly.Memory({ initial: pages, maximum: pages, shared: true });
+    } catch {
+      throw new RangeError(`${tooLarge}, and that much memory is not available`);
+    }
     const module = moduleFor(this.dtype);
     this.k = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as Kernels;
     this.mem = this.dtype === 'float64' ? new Float64Array(memory.buffer) : new Float32Array(memory.buffer);
