@@ -433,7 +433,7 @@ class Checker:
         return params, X, Y
 
     def _values(self, params, X, Y, layer_dims):
-        v = {'X': X, 'Y': Y, 'parameters': params, 'm': M, 'layer_dims': list(layer_dims)}
+        v = {'X': X, 'Y': Y, 'parameters': dict(params), 'm': M, 'layer_dims': list(layer_dims)}
         if self.convention == 'two-layer':
             v.update({'n_x': layer_dims[0], 'n_h': layer_dims[1], 'n_y': layer_dims[2]})
         else:
@@ -575,11 +575,14 @@ class Checker:
         values = self._values(params, X, Y, layer_dims)
         args, kwargs, _ = bind(fwd, values)
         individual = [p for p in kwargs if p in params]
+        whole = [p for p, v in kwargs.items() if v is values['parameters']]
 
         def J():
             for p in individual:
                 kwargs[p] = params[p]
-            np.random.seed(1)
+            for p in whole:  # a fresh dict each time: a forward that stores into it changes nothing
+                kwargs[p] = dict(params)
+            np.random.seed(1)  # a forward with dropout draws the same masks every time
             AL, _ = self._split_forward(fwd(*args, **kwargs), layer_dims)
             return bce(np.asarray(AL, dtype=np.float64).reshape(layer_dims[-1], M), Y)
 

@@ -25,6 +25,11 @@ sys.dont_write_bytecode = True
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
+if not hasattr(os, 'fork'):
+    sys.stderr.write('The derivation checker needs Linux or macOS (it forks one process per check); '
+                     'on Windows, run VS Code in WSL.\n')
+    sys.exit(3)
+
 import numpy as np  # noqa: E402
 
 import bpm_check  # noqa: E402
