@@ -1,9 +1,9 @@
 // End-to-end UI tests: a user's steps in the workbench through the command palette, quick picks,
 // the panel and the Problems view. Screenshots go to .test-artifacts/vscode/ (git-ignored).
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-import type { Page } from 'playwright-core';
+import { existsSync, mkdirSync, readFileSync, statSync, watch } from 'node:fs';
+import { dirname, join } from 'node:path';
+import type { Locator, Page } from 'playwright-core';
 import { artifacts, openWorkbench, type Session } from './harness';
 
 async function shot(page: Page, name: string): Promise<void> {
@@ -43,23 +43,75 @@ async function pick(page: Page, filter: string, text: string): Promise<void> {
  * Runs a command from the palette. Right after the window opens the extension's contributions may
  * not have arrived yet and the palette, once open, does not refresh: reopen it until they have.
  */
-async function runCommand(page: Page, title: string, timeoutMs = 60_000): Promise<void> {
+async function runCommand(page: Page, title: string, timeoutMs = 90_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
+  const input = quickInput(page).locator('input.input');
   for (;;) {
     await page.keyboard.press('F1');
-    const input = quickInput(page).locator('input.input');
     await input.waitFor({ state: 'visible' });
     await input.fill(`>${title}`);
     const row = quickInput(page).locator('.monaco-list-row', { hasText: title }).first();
-    try {
-      await row.waitFor({ timeout: 3000 });
+    const none = quickInput(page).getByText('No matching commands');
+    await row.or(none).first().waitFor({ timeout: Math.max(1000, deadline - Date.now()) });
+    if (await row.isVisible()) {
       await row.click();
       return;
+    }
+    if (Date.now() > deadline) throw new Error(`the command palette never offered "${title}"`);
+    await page.keyboard.press('Escape');
+    await input.waitFor({ state: 'hidden' });
+  }
+}
+
+/** Presses a notification's button; under load a click can land while the toast still moves. */
+async function pressNotificationButton(toast: Locator, name: string): Promise<void> {
+  const button = toast.getByRole('button', { name });
+  for (let attempt = 1; ; attempt++) {
+    await button.click();
+    try {
+      await toast.waitFor({ state: 'hidden', timeout: 10_000 });
+      return;
     } catch (e) {
-      if (Date.now() > deadline) throw new Error(`the command palette never offered "${title}": ${(e as Error).message}`);
-      await page.keyboard.press('Escape');
+      if (attempt === 3) throw new Error(`the notification stayed after pressing "${name}" three times: ${(e as Error).message}`);
     }
   }
+}
+
+/** Accepts the save dialog, checking it proposes `fileName`. */
+async function saveAs(page: Page, fileName: string): Promise<void> {
+  const input = quickInput(page).locator('input.input');
+  await input.waitFor({ state: 'visible', timeout: 30_000 });
+  // The dialog shows the folder first and then completes the proposed name.
+  const proposed = new RegExp(`/${fileName.replace('.', '\\.')}$`);
+  const deadline = Date.now() + 15_000;
+  while (!proposed.test(await input.inputValue())) {
+    if (Date.now() > deadline) assert.match(await input.inputValue(), proposed);
+    await page.waitForTimeout(100);
+  }
+  await input.press('Enter');
+  await input.waitFor({ state: 'hidden' });
+}
+
+/** The file's bytes once it exists and is not empty (the save finishes after the dialog closes). */
+function fileWritten(file: string, ms = 30_000): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const check = () => {
+      if (existsSync(file) && statSync(file).size > 0) {
+        done();
+        resolve(readFileSync(file));
+      }
+    };
+    const watcher = watch(dirname(file), check);
+    const timer = setTimeout(() => {
+      done();
+      reject(new Error(`${file} was not written within ${ms} ms`));
+    }, ms);
+    const done = () => {
+      watcher.close();
+      clearTimeout(timer);
+    };
+    check();
+  });
 }
 
 export const uiTests: Record<string, (s: Session, folder: string) => Promise<void>> = {
@@ -79,6 +131,16 @@ export const uiTests: Record<string, (s: Session, folder: string) => Promise<voi
       await done.waitFor({ timeout: 120_000 });
       await done.getByRole('button', { name: 'Save Model…' }).waitFor();
       await shot(page, 'train-3-finished');
+
+      // The panel's exports go through the editor's save dialog (a quick input in the browser).
+      await content.getByRole('button', { name: 'History CSV' }).click();
+      await saveAs(page, 'circles-history.csv');
+      const csv = await fileWritten(join(folder, 'circles-history.csv'));
+      assert.match(csv.toString('utf8').split('\n')[0]!, /^epoch,cost,validation_cost,accuracy,validation_accuracy,norm_dW1,norm_dW2,norm_dW3$/);
+      await content.getByRole('button', { name: 'Export PNG' }).click();
+      await saveAs(page, 'backprop-map.png');
+      const png = await fileWritten(join(folder, 'backprop-map.png'));
+      assert.deepEqual([...png.subarray(0, 4)], [0x89, 0x50, 0x4e, 0x47]);
     });
   },
 
@@ -114,11 +176,12 @@ export const uiTests: Record<string, (s: Session, folder: string) => Promise<voi
       await quickInput(page).getByText('which column of broken.csv is the label?').waitFor();
       await pick(page, '', 'label');
       await pick(page, '', 'Start training');
-      const toast = page.locator('.notifications-toasts .notification-toast', { hasText: 'broken.csv' });
+      const toast = page.locator('.notifications-toasts .notification-toast').filter({ has: page.getByRole('button', { name: 'Open File' }) });
       await toast.waitFor({ timeout: 30_000 });
+      assert.match(await toast.innerText(), /broken\.csv, line 4, column 2/);
       await shot(page, 'data-error');
       assert.equal(await page.locator('iframe.webview').count(), 0, 'no panel for bad data');
-      await toast.getByRole('button', { name: 'Open File' }).click();
+      await pressNotificationButton(toast, 'Open File');
       // "abc" is the second field of line 4: the cursor goes to its start.
       await page.locator('.part.statusbar .statusbar-item', { hasText: 'Ln 4, Col 5' }).waitFor({ timeout: 30_000 });
     });
@@ -132,6 +195,7 @@ export const uiTests: Record<string, (s: Session, folder: string) => Promise<voi
       await runCommand(page, 'Focus on Problems View');
       const row = page.locator('.markers-panel .monaco-list-row', { hasText: 'db1' }).first();
       await row.waitFor({ timeout: 90_000 });
+      await page.locator('.monaco-editor .codelens-decoration', { hasText: '✗ db1 wrong' }).waitFor({ timeout: 30_000 });
       await shot(page, 'problems');
     });
   },
