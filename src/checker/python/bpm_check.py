@@ -186,7 +186,18 @@ class Checker:
 
     def _check(self, tree):
         self.progress('loading the file')
-        ns, self.skipped, problems = bpm_load.load(tree, self.mark)
+        try:
+            ns, self.skipped, problems = bpm_load.load(tree, self.mark)
+        except CheckTimeout as e:  # e.g. an import that takes longer than the whole limit
+            tb, line = e.__traceback__, 1
+            while tb is not None:
+                if tb.tb_frame.f_code.co_filename == self.mark:
+                    line = tb.tb_lineno
+                tb = tb.tb_next
+            self.reports.add(line, 'error', 'timeout',
+                             f'loading the file (its imports, definitions and constants) did not finish within the time '
+                             f'limit of {self.timeout_s:g} s; it stopped here')
+            raise Abort()
         self.ns = ns
         for line, msg in problems:
             self.reports.add(line, 'warning', 'load-failed', msg)

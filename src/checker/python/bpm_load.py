@@ -153,9 +153,7 @@ def load(tree, mark):
     def do_import(stmt):
         try:
             run(stmt)
-        except BaseException as e:  # noqa: BLE001 — any failing import becomes a placeholder
-            if isinstance(e, (KeyboardInterrupt,)):
-                raise
+        except (Exception, SystemExit) as e:  # any failing import becomes a placeholder (not the time limit)
             mod = stmt.module if isinstance(stmt, ast.ImportFrom) else None
             local = isinstance(e, ModuleNotFoundError)
             for alias in stmt.names:
