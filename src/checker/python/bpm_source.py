@@ -176,6 +176,9 @@ class Dims:
                     num, sym = num[::-1], sym[::-1]
                 if num == shape:
                     return '(' + ', '.join(sym) + ')'
+            layered = self._by_layer(shape[::-1] if transposed else shape)
+            if layered:
+                return '(' + ', '.join(layered[::-1] if transposed else layered) + ')'
         parts = []
         for v in shape:
             if v == self.m:
@@ -187,6 +190,22 @@ class Dims:
         if len(parts) == 1:
             return f'({parts[0]},)'
         return '(' + ', '.join(parts) + ')'
+
+    def _by_layer(self, shape):
+        """Names for a variable's 2-D shape when exactly one layer's W, b or Z/A has it (helpers
+        name their arrays `W`, `dZ`, `A_prev` whatever the layer)."""
+        if len(shape) != 2:
+            return None
+        d, n = self.layer_dims, self.names
+        found = set()
+        for l in range(len(d)):
+            if l and shape == (d[l], d[l - 1]):
+                found.add((n[l], n[l - 1]))
+            if l and shape == (d[l], 1):
+                found.add((n[l], '1'))
+            if shape == (d[l], self.m):
+                found.add((n[l], 'm'))
+        return found.pop() if len(found) == 1 else None
 
     def both(self, shape, name=None):
         return f'{self.sym(shape, name)} = {fmt_shape(shape)}'
