@@ -8,8 +8,8 @@ import { type Command, EXIT } from './command';
 export const CHECK_SPEC: CommandSpec = {
   name: 'check',
   summary:
-    "Check the numpy backward pass in FILE.py against numerical gradients of its own forward pass. " +
-    "Says on which line a gradient goes wrong and, where the evidence supports it, why; only the file's imports, functions, classes and constants are loaded, its script code never runs.",
+    'Checks the numpy backward pass in FILE.py against numerical gradients of its own forward pass and says on which line a gradient goes wrong. ' +
+    "Where the evidence supports it, it also says why. Only the file's imports, functions, classes and constants are loaded; its script code never runs.",
   positionals: [{ name: 'FILE.py', help: 'the Python file with the forward and backward pass (two-layer or L-layer, as in the notes)' }],
   options: {
     json: { help: 'print one JSON object instead of lines' },
