@@ -508,6 +508,7 @@ function queueCharts(): void {
 
 function drawCharts(): void {
   if (!charts || !state.info) return;
+  const t0 = performance.now();
   const s = palette.series;
   const hasVal = state.info.mValidation > 0;
   charts.cost.draw(state.epochs, [{ label: t('train'), color: s[0]!, values: state.cost }, ...(hasVal ? [{ label: t('val'), color: s[1]!, values: state.valCost }] : [])], palette);
@@ -517,6 +518,8 @@ function drawCharts(): void {
     state.grad.map((values, l) => ({ label: `‖dW[${l + 1}]‖`, color: s[(l + 2) % s.length]!, values })),
     palette,
   );
+  // The cost of one redraw, for the test of long histories.
+  document.body.dataset.chartsMs = (performance.now() - t0).toFixed(1);
 }
 
 function metricsTable(title: string, m: Metrics, labels: { '0': string; '1': string }): HTMLElement {
