@@ -278,7 +278,12 @@ class Tracer:
 
 
 def _fingerprint(v):
-    return v.tobytes() if v.size <= 4096 else (v.shape, float(np.sum(v)))
+    """What a scan compares to see a change: an array's bytes, the objects a dict holds."""
+    if isinstance(v, np.ndarray):
+        return v.tobytes() if v.size <= 4096 else (v.shape, float(np.sum(v)))
+    if isinstance(v, dict):  # `grads["dW1"] = …` changes this
+        return tuple(id(x) for x in list(v.values())[:200])
+    return None
 
 
 _TRACKED = (np.ndarray, np.generic, dict, float)
@@ -292,7 +297,7 @@ class _FrameTrace:
         self.seen = {}
         for name, v in frame.f_locals.items():  # arguments: bound by the caller, not written here
             if isinstance(v, _TRACKED):
-                self.seen[name] = (id(v), _fingerprint(v) if isinstance(v, np.ndarray) else None)
+                self.seen[name] = (id(v), _fingerprint(v))
 
     def trace(self, frame, event, arg):
         t = self.t
@@ -329,23 +334,24 @@ class _FrameTrace:
             if not isinstance(v, _TRACKED):
                 continue
             key = id(v)
-            fp = _fingerprint(v) if isinstance(v, np.ndarray) else None
+            fp = _fingerprint(v)
             old = self.seen.get(name)
             if old is not None and old[0] == key and old[1] == fp:
                 continue
             if snap is None:
                 snap = dict(loc)
             self.seen[name] = (key, fp)
-            if old is None or old[0] != key:
+            rebound = old is None or old[0] != key
+            if rebound or not isinstance(v, dict):
                 if len(t.bindings) < 5000:
                     t.bindings.append((name, line, self.func, shape_of(v)))
-                if key not in t.writes:
-                    self._write(v, line, name, frame, snap)
-                if isinstance(v, dict):
-                    for k, item in list(v.items())[:200]:
-                        if isinstance(item, (np.ndarray, np.generic)) and id(item) not in t.writes:
-                            self._write(item, line, f'{name}[{k!r}]', frame, snap)
-            else:  # the same array changed in place, e.g. `dZ[Z <= 0] = 0`
-                if len(t.bindings) < 5000:
-                    t.bindings.append((name, line, self.func, shape_of(v)))
+            if rebound and key not in t.writes:
                 self._write(v, line, name, frame, snap)
+            elif not rebound and isinstance(v, np.ndarray):  # changed in place, e.g. `dZ[Z <= 0] = 0`
+                self._write(v, line, name, frame, snap)
+            if isinstance(v, dict):
+                for k, item in list(v.items())[:200]:
+                    if isinstance(item, (np.ndarray, np.generic)) and id(item) not in t.writes:
+                        self._write(item, line, f'{name}[{k!r}]', frame, snap)
+                        if len(t.bindings) < 5000:
+                            t.bindings.append((f'{name}[{k!r}]', line, self.func, shape_of(item)))
