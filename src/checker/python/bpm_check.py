@@ -480,8 +480,6 @@ class Checker:
         user_params = None
         if self.fn['init'] is not None:
             user_params = self._init(layer_dims, dims, primary)
-            if user_params is False:
-                return None
         expected = self._expected(layer_dims)
         for attempt in range(4):
             params, X, Y = self._make_inputs(layer_dims, user_params, attempt)
@@ -539,16 +537,24 @@ class Checker:
         values = {'layer_dims': list(layer_dims), 'n_x': layer_dims[0], 'n_y': layer_dims[-1], 'm': M}
         if self.convention == 'two-layer':
             values['n_h'] = layer_dims[1]
-        out, tracer = self._traced(fn, values, 'init', dims, primary)
+        # The initialisation only supplies the parameters' keys: when it cannot run, the check goes on
+        # with the keys and shapes the notes imply, and says why.
+        out, tracer = self._traced(fn, values, 'init', dims, False)
+        if primary and tracer is not None:
+            self._record_trace(tracer)
         if isinstance(out, _Failed):
-            return False
+            if primary and out.kind == 'raised':
+                info = out.info
+                self.reports.add(info['line'], 'warning', info['code'],
+                                 f'{info["message"]} — the check goes on with the parameters the notes imply',
+                                 info['related'], node=info['node'])
+            return None
         if not isinstance(out, dict):
             if primary:
-                self.reports.add(self._func_line(fn), 'error', 'init-output',
-                                 f'`{fn.__name__}` must return a dict of parameters (`{{"W1": W1, "b1": b1, …}}`), '
-                                 f'not {type(out).__name__}')
-                raise Abort()
-            return False
+                self.reports.add(self._func_line(fn), 'warning', 'init-output',
+                                 f'`{fn.__name__}` should return a dict of parameters (`{{"W1": W1, "b1": b1, …}}`), '
+                                 f'not {type(out).__name__}; the check goes on with the parameters the notes imply')
+            return None
         if primary:
             for l in range(1, len(layer_dims)):
                 for key, shape in ((f'W{l}', (layer_dims[l], layer_dims[l - 1])), (f'b{l}', (layer_dims[l], 1))):
