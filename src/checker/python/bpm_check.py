@@ -365,11 +365,8 @@ class Checker:
             detail = None
             if frame is not None:
                 detail, node, shapes = self._operand_detail(e, frame, line, dims)
-            msg = f'{name} in `{func}`: ' + (detail or str(e).strip().splitlines()[0] if str(e).strip() else name)
-            if detail is None and str(e).strip():
-                msg = f'{name} in `{func}`: {str(e).strip().splitlines()[0]}'
-            elif detail is None:
-                msg = f'{name} in `{func}`'
+            text = detail or (str(e).strip().splitlines() or [''])[0]
+            msg = f'{name} in `{func}`' + (f': {text}' if text else '')
         return {'line': line, 'code': code, 'message': msg, 'related': related, 'node': node, 'func': func,
                 'shapes': shapes if node is not None else None}
 
@@ -690,7 +687,7 @@ class Checker:
             ev['rel'] = rel
             if not np.isfinite(rel) or rel > TOLERANCE:
                 ev['status'] = 'value'
-                self._diagnose_value(ev, g, num, dims)
+                self._diagnose_value(ev, g, num)
         return evals
 
     def _stmt_of(self, ev):
@@ -700,7 +697,7 @@ class Checker:
         stmt = self.src.stmt_at(w[0])
         return stmt if isinstance(stmt, (ast.Assign, ast.AugAssign, ast.AnnAssign, ast.Return)) else None
 
-    def _diagnose_value(self, ev, g, num, dims):
+    def _diagnose_value(self, ev, g, num):
         nn = float(np.sum(num * num))
         ev['code'] = 'gradient-value'
         if nn == 0:
@@ -915,7 +912,7 @@ class Checker:
                 continue
             by_line.setdefault((ev['line'], ev['code']), []).append(ev)
         for group in {id(g): g for g in grouped.values()}.values():
-            self._report_group(group, evals, dims)
+            self._report_group(group, evals)
         for (line, code), evs in by_line.items():
             self._report_gradients(line, code, evs, dims, run)
 
@@ -978,13 +975,15 @@ class Checker:
         return {'name': last[2] if not last[2].startswith('<') else name, 'line': last[0], 'layer': l,
                 'writes': writes, 'hint': hint, 'var': name, 'inputs': inputs}
 
-    def _report_group(self, group, evals, dims):
+    def _report_group(self, group, evals):
         spoiled = [k for k in evals if evals[k]['status'] == 'value' and int(k[2:]) <= group['layer']]
         rels = ', '.join(f'{k} {evals[k]["rel"]:.2g}' for k in spoiled if evals[k]['rel'] is not None)
-        L = max(int(k[2:]) for k in evals)
-        above = (f'; the layer above ({", ".join(k for k in evals if int(k[2:]) == group["layer"] + 1)}) is right, '
-                 f'so the fault is in {group["name"]} or what it is computed from'
-                 if group['layer'] < L else '; the fault is in it or what it is computed from')
+        above = [k for k in evals if int(k[2:]) == group['layer'] + 1]
+        if above and all(evals[k]['status'] == 'ok' for k in above):
+            above = (f'; the layer above ({", ".join(above)}) is right, so the fault is in {group["name"]} or what it '
+                     f'is computed from')
+        else:
+            above = '; the fault is in it or what it is computed from'
         msg = (f'{group["name"]} is wrong: it spoils {_join(spoiled)} (rel. differences {rels}; tolerance {TOLERANCE:g})'
                + above + (f' — {group["hint"]}' if group['hint'] else ''))
         related = [(w[0], f'{group["name"]} is first computed here') for w in group['writes'][:-1]] + group['inputs']
