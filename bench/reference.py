@@ -72,7 +72,8 @@ def median_epoch_seconds(W, b, X, Y, lr, seconds, min_samples):
         epoch(W, b, X, Y, lr)
     samples = []
     start = time.perf_counter()
-    while len(samples) < min_samples or (time.perf_counter() - start < seconds and len(samples) < 101):
+    needed = min(2, min_samples) if one >= 1.0 else min_samples  # as bench/lib/timing.ts
+    while len(samples) < needed or (time.perf_counter() - start < seconds and len(samples) < 101):
         t = time.perf_counter()
         for _ in range(k):
             epoch(W, b, X, Y, lr)
