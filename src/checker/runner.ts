@@ -233,7 +233,8 @@ export class CheckerRunner {
       });
       proc.on('exit', (code, sig) => {
         clearTimeout(timer);
-        if (this.proc === proc) {
+        const current = this.proc === proc;
+        if (current) {
           this.proc = null;
           this.started = null;
         }
@@ -247,7 +248,8 @@ export class CheckerRunner {
           return;
         }
         this.log(`checker process ended (${code ?? sig})`);
-        this.waiting?.died();
+        // The waiting check was sent to this process unless a new one has started since.
+        if (current || this.proc === null) this.waiting?.died();
       });
     });
     return this.started;
