@@ -27,6 +27,12 @@ test('--help on the program and on every command: exit 0, usage on stdout', () =
   assert.match(predict.stdout, /^Usage: backprop-map predict MODEL\.json FILE\.csv \[options\]\n/);
 });
 
+test('--version prints the package version', () => {
+  const r = cli(['--version']);
+  assert.equal(r.code, 0);
+  assert.match(r.stdout, /^\d+\.\d+\.\d+\n$/);
+});
+
 test('no command: the overview on stderr, exit 2', () => {
   const r = cli([]);
   assert.equal(r.code, 2);
