@@ -10,7 +10,7 @@ import types
 _CONST_CALLS = {'array', 'asarray', 'float64', 'float32', 'int64', 'int32', 'float', 'int', 'bool', 'str', 'sqrt',
                 'exp', 'log', 'log2', 'log10', 'finfo', 'iinfo', 'dtype', 'tuple', 'list', 'abs', 'round', 'min',
                 'max', 'pow'}
-_PLOTTING = ('matplotlib', 'seaborn', 'IPython', 'pylab', 'tqdm')
+_PLOTTING = ('matplotlib', 'seaborn', 'IPython', 'pylab')
 
 
 class NotLoaded(Exception):
@@ -181,11 +181,14 @@ def load(tree, mark):
                 except Exception:
                     for n in _targets(stmt):
                         skipped.setdefault(n, stmt.lineno)
+            elif isinstance(stmt, ast.Try) and _only_definitions(stmt):
+                # `try: import cupy as np / except ImportError: import numpy as np` runs as written.
+                try:
+                    run(stmt)
+                except Exception:
+                    visit(stmt.body)
             elif isinstance(stmt, ast.Try):
                 visit(stmt.body)
-            elif isinstance(stmt, ast.If) and _is_main_guard(stmt):
-                for n in _targets(stmt):
-                    skipped.setdefault(n, stmt.lineno)
             else:
                 for n in _targets(stmt):
                     skipped.setdefault(n, stmt.lineno)
@@ -194,6 +197,14 @@ def load(tree, mark):
     return ns, skipped, problems
 
 
-def _is_main_guard(stmt):
-    t = stmt.test
-    return (isinstance(t, ast.Compare) and isinstance(t.left, ast.Name) and t.left.id == '__name__')
+def _only_definitions(stmt):
+    """A try statement made only of imports, definitions, constants and `pass`/`raise`."""
+    blocks = [stmt.body, stmt.orelse, stmt.finalbody] + [h.body for h in stmt.handlers]
+    for block in blocks:
+        for s in block:
+            if isinstance(s, (ast.Import, ast.ImportFrom, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Pass, ast.Raise)):
+                continue
+            if isinstance(s, (ast.Assign, ast.AnnAssign)) and s.value is not None and is_constant_expr(s.value):
+                continue
+            return False
+    return True
