@@ -47,7 +47,7 @@ export interface SessionData {
 
 export interface SessionHyper {
   learningRate: number;
-  /** Total epochs of the run. */
+  /** Epochs of this run (after `startEpoch`). */
   epochs: number;
   batchSize: number | null;
   seed: number;
@@ -194,12 +194,19 @@ export class TrainingSession {
   /** J of the initial parameters on all training examples: the reference for an exploding cost. */
   private readonly firstCost: number;
 
+  /** The last epoch of the run. */
+  private readonly lastEpoch: number;
+
   constructor(
     readonly data: SessionData,
     readonly hyper: SessionHyper,
     params: Parameters,
+    /** Epochs done before (continuing a model file's run): numbering, and mini-batch orders, go on from there. */
+    startEpoch = 0,
   ) {
     this.params = params;
+    this.epoch = startEpoch;
+    this.lastEpoch = startEpoch + hyper.epochs;
     this.layerDims = layerDimsOfParameters(params);
     this.m = data.X.cols;
     this.batchSize = hyper.batchSize === null || hyper.batchSize >= this.m ? this.m : hyper.batchSize;
@@ -209,7 +216,7 @@ export class TrainingSession {
   }
 
   get finished(): boolean {
-    return this.epoch >= this.hyper.epochs;
+    return this.epoch >= this.lastEpoch;
   }
 
   /** The examples of the current (or last) batch: all of them in full-batch mode. */
@@ -316,7 +323,7 @@ export class TrainingSession {
    * run through `train`; the last is stepped so that the map's matrices of that epoch are at hand.
    */
   runEpochs(n: number, onEpoch: (p: EpochPoint) => void): { reason: StopReason; message: string | null } {
-    let left = Math.min(n, this.hyper.epochs - this.epoch);
+    let left = Math.min(n, this.lastEpoch - this.epoch);
     while ((this.phase !== null && this.phase !== 'update') || this.from !== 0) {
       const s = this.step();
       if (s.diverged) return { reason: 'diverged', message: s.diverged };

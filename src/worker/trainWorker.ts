@@ -42,9 +42,13 @@ function setupFor(seed: number): RunSetup {
     standardize: hyper.standardize,
     ...(init ? { scaling: init.model.scaling } : {}),
   });
-  // A model file continues from its parameters; a new seed means new random ones.
-  const params = init && seed === current!.hyper.seed ? cloneParameters(init.params) : initParameters(layerDimsOf(ds.X.rows, hyper.hidden), seed);
-  const session = new TrainingSession({ X: prepared.train.X, Y: prepared.train.Y, validation: prepared.validation }, hyper, params);
+  // A model file continues from its parameters, its epochs numbered on (as `train --init` does);
+  // a new seed means new random parameters of the model's shape.
+  const continuing = init !== null && seed === current!.hyper.seed;
+  const hidden = init ? init.model.layerDims.slice(1, -1) : hyper.hidden;
+  const params = continuing ? cloneParameters(init!.params) : initParameters(layerDimsOf(ds.X.rows, hidden), seed);
+  const startEpoch = continuing ? (init!.model.training?.epochs ?? 0) : 0;
+  const session = new TrainingSession({ X: prepared.train.X, Y: prepared.train.Y, validation: prepared.validation }, hyper, params, startEpoch);
   const info: RunInfo = {
     datasetName: ds.name,
     featureNames: ds.featureNames,

@@ -118,3 +118,20 @@ test('large m: snapshots send the first columns only, with statistics over all',
   assert.equal(snap.X.data[47], big.X.data[47]);
   assert.equal(snap.X.data[48], big.X.data[500]); // row 2 starts after the 48 columns sent of row 1
 });
+
+test('a session continuing after epoch 7 numbers on and draws the mini-batch orders of train with startEpoch 7', () => {
+  const hyper: SessionHyper = { learningRate: 0.3, epochs: 6, batchSize: 5, seed: 8 };
+  const params = initParameters(layerDimsOf(2, [4]), 8);
+  const ref: EpochPoint[] = [];
+  const refParams = cloneParameters(params);
+  train(refParams, trainSet.X, trainSet.Y, { ...hyper, validation, startEpoch: 7, onEpoch: (p) => ref.push(p) });
+  const s = new TrainingSession({ X: trainSet.X, Y: trainSet.Y, validation }, hyper, cloneParameters(params), 7);
+  const points: EpochPoint[] = [];
+  while (!s.finished) {
+    const out = s.step();
+    if (out.point) points.push(out.point);
+  }
+  assert.deepEqual(points.map((p) => p.epoch), [8, 9, 10, 11, 12, 13]);
+  assert.deepEqual(points, ref);
+  assert.deepEqual(s.params, refParams);
+});

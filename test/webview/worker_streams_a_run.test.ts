@@ -100,3 +100,19 @@ test('bad data: a dataError with file, line and column, and nothing else', async
   assert.match(e.error.message, /oops/);
   assert.deepEqual(w.all.map((m) => m.type), ['dataError']);
 });
+
+test('continuing from a model file: its parameters, its epochs numbered on', async () => {
+  const first = startWorker();
+  first.post({ type: 'start', source: { kind: 'sample', name: 'circles' }, hyper: { ...hyper, epochs: 50 } });
+  const done = await first.next('finished');
+  await first.end();
+  const w = startWorker();
+  w.post({ type: 'start', source: { kind: 'sample', name: 'circles' }, hyper: { ...hyper, epochs: 20 }, initModel: done.model });
+  const finished = await w.next('finished');
+  await w.end();
+  const points = w.all.flatMap((m) => (m.type === 'epochs' ? m.points : []));
+  assert.deepEqual(points.map((p) => p.epoch), Array.from({ length: 20 }, (_, i) => 51 + i));
+  // Epoch 51's cost is J of the parameters the first run ended with (full batch: J before the update).
+  assert.equal(points[0]!.cost, done.result.train.cost);
+  assert.equal(finished.result.epochs, 70);
+});
