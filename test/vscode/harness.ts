@@ -34,6 +34,17 @@ export async function openSession(options: { workspaceTrust?: boolean } = {}): P
     log.push(line);
     if (log.length > 400) log.shift();
   };
+  // A quiet window: no welcome page or walkthrough opening on its own and taking the focus.
+  mkdirSync(join(stateDir, 'user', 'User'), { recursive: true });
+  writeFileSync(
+    join(stateDir, 'user', 'User', 'settings.json'),
+    JSON.stringify({
+      'workbench.startupEditor': 'none',
+      'workbench.welcomePage.walkthroughs.openOnInstall': false,
+      'workbench.tips.enabled': false,
+      'telemetry.telemetryLevel': 'off',
+    }),
+  );
   let server: CodeServer | undefined;
   let context: BrowserContext | undefined;
   try {

@@ -1,7 +1,7 @@
 // End-to-end UI tests: a user's steps in the workbench through the command palette, quick picks,
 // the panel and the Problems view. Screenshots go to .test-artifacts/vscode/ (git-ignored).
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readFileSync, statSync, watch } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync, watch, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 import { artifacts, openWorkbench, type Session } from './harness';
@@ -184,6 +184,21 @@ export const uiTests: Record<string, (s: Session, folder: string) => Promise<voi
       await pressNotificationButton(toast, 'Open File');
       // "abc" is the second field of line 4: the cursor goes to its start.
       await page.locator('.part.statusbar .statusbar-item', { hasText: 'Ln 4, Col 5' }).waitFor({ timeout: 30_000 });
+    });
+  },
+
+  async 'without a usable Python: one clear message with what to do'(s, folder) {
+    mkdirSync(join(folder, '.vscode'), { recursive: true });
+    writeFileSync(join(folder, '.vscode', 'settings.json'), JSON.stringify({ 'backpropMap.checker.pythonPath': '/nonexistent/python3' }));
+    await inWorkbench(s, folder, 'no-python', async (page) => {
+      await page.keyboard.press('Control+P');
+      await pick(page, 'missing_keepdims.py', 'missing_keepdims.py');
+      const toast = page.locator('.notifications-toasts .notification-toast', { hasText: 'cannot check gradients' });
+      await toast.waitFor({ timeout: 60_000 });
+      assert.match(await toast.innerText(), /\/nonexistent\/python3/);
+      await toast.getByRole('button', { name: 'Open Settings' }).waitFor();
+      await toast.getByRole('button', { name: 'Retry' }).waitFor();
+      await shot(page, 'no-python');
     });
   },
 
