@@ -248,6 +248,7 @@ function renderMap(): void {
     katexInto(box.appendChild(el('div', { class: 'tex' })), term.tex);
     katexInto(box.appendChild(el('div', { class: 'shape' })), term.shapeTex);
     if (term.productTex) katexInto(box.appendChild(el('div', { class: 'product' })), term.productTex);
+    if (term.broadcastTex) katexInto(box.appendChild(el('div', { class: 'product broadcast' })), term.broadcastTex);
     box.appendChild(el('div', { class: 'value' }));
     activate(box, () => select(term.id));
     termEls.set(term.id, box);
@@ -386,6 +387,7 @@ function renderDetail(): void {
   const dl = el('dl', { class: 'facts' });
   append(dl, el('dt', { text: t('notation') }), tex(term.shapeTex, 'tex detail-shape'));
   if (term.productTex) dl.appendChild(tex(term.productTex, 'tex'));
+  if (term.broadcastTex) dl.appendChild(tex(term.broadcastTex, 'tex'));
   append(dl, el('dt', { text: t('formula') }), tex(term.tex, 'tex detail-formula'));
   append(dl, el('dt', { text: t('computedFrom') }));
   const chips = el('dd', { class: 'chips' });

@@ -30,10 +30,23 @@ export interface MapTerm {
   shapeTex: string;
   /** The shapes of the computation in numbers, e.g. `(3 \times 7) = (3 \times 1) \cdot (1 \times 7)`. */
   productTex: string | null;
+  /** For Z: how b is broadcast over the m columns, `(3 \times 1) \to (3 \times 7)`. */
+  broadcastTex?: string;
   /** The quantities this one is computed from (its neighbours in the map). */
   inputs: QuantityRef[];
   /** Key of the explanation text (see i18n). */
   explain: string;
+}
+
+/**
+ * Each side of `=` / `:=` as one group, so that a narrow panel breaks a formula only at its
+ * equals signs, never inside a product or a parenthesis.
+ */
+function sides(tex: string): string {
+  return tex
+    .split(/ (:?=) /)
+    .map((p, i) => (i % 2 === 1 ? ` ${p} ` : `{${p}}`))
+    .join('');
 }
 
 /** Escapes a string for use inside \text{…}. */
@@ -116,8 +129,9 @@ export function buildMap(dims: readonly number[], m: number, learningRate: numbe
   const prev = (l: number): string => (l === 1 ? 'X' : `A${sup(l - 1)}`);
   const prevRef = (l: number): QuantityRef => (l === 1 ? { key: 'X', layer: 0 } : { key: 'A', layer: l - 1 });
   const terms: MapTerm[] = [];
-  const add = (t: Omit<MapTerm, 'shapeTex'> & { shapeTex?: string }, dims2 = dims): void => {
-    terms.push({ ...t, shapeTex: t.shapeTex ?? shapeLine(t.ref, dims2, m) });
+  const add = (t: Omit<MapTerm, 'shapeTex'> & { shapeTex?: string }): void => {
+    const shape = t.shapeTex ?? shapeLine(t.ref, dims, m);
+    terms.push({ ...t, tex: sides(t.tex), shapeTex: sides(shape), productTex: t.productTex === null ? null : sides(t.productTex) });
   };
 
   add({ id: 'X', ref: { key: 'X', layer: 0 }, section: 'input', phase: null, layer: 0, tex: `X = A^{[0]}`, productTex: null, inputs: [], explain: 'X' });
@@ -132,7 +146,8 @@ export function buildMap(dims: readonly number[], m: number, learningRate: numbe
       phase: 'forward',
       layer: l,
       tex: `Z${sup(l)} = W${sup(l)} \\cdot ${prev(l)} + b${sup(l)}`,
-      productTex: `${shapeTex(n(l), m)} = ${shapeTex(n(l), n(l - 1))} \\cdot ${shapeTex(n(l - 1), m)} + \\underbrace{${shapeTex(n(l), 1)}}_{\\text{${bw}} \\to ${shapeTex(n(l), m)}}`,
+      productTex: `${shapeTex(n(l), m)} = ${shapeTex(n(l), n(l - 1))} \\cdot ${shapeTex(n(l - 1), m)} + ${shapeTex(n(l), 1)}`,
+      broadcastTex: `b${sup(l)}\\; ${shapeTex(n(l), 1)} \\xrightarrow{\\text{${bw}}} ${shapeTex(n(l), m)}`,
       inputs: [{ key: 'W', layer: l }, prevRef(l), { key: 'b', layer: l }],
       explain: 'Z',
     });

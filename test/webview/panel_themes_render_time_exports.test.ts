@@ -99,6 +99,7 @@ test('a narrow panel (380 px) stacks everything in one column without horizontal
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
   assert.ok(overflow <= 1, `the page is ${overflow} px wider than the panel`);
   await page.screenshot({ path: screenshotPath('panel-narrow-dark.png'), fullPage: true });
+  await page.screenshot({ path: screenshotPath('panel-narrow-dark-top.png') });
   // Keyboard only: Tab reaches the toolbar's (enabled) buttons and the map's terms.
   const reached = new Set<string>();
   for (let i = 0; i < 40; i++) {
