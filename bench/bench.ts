@@ -13,7 +13,7 @@ import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { type CoreVariant, coreCosts, coreTimer } from './lib/core';
 import { csvSection } from './lib/csv';
-import { type PeerName, PEERS, activatePeer, peerSession } from './lib/peers';
+import { PEERS, activatePeer, peerSession, tfjsWasmFeatures } from './lib/peers';
 import { type NumpyResult, python, runNumpy } from './lib/reference';
 import { type Timing, medianEpochMs } from './lib/timing';
 import { type Workload, flopsPerEpoch, workloads } from './lib/workloads';
@@ -87,10 +87,10 @@ async function main(): Promise<void> {
   if (first) console.log(`  numpy ${first.numpy} (${python}), OpenBLAS kernel: ${first.blasCore ?? 'not OpenBLAS'}; OPENBLAS_CORETYPE/OPENBLAS_L2_SIZE unset for numpy`);
   console.log(`Costs after ${CHECK_EPOCHS} epochs agree with numpy on every workload (float64 to ${F64_TOLERANCE}, float32 to ${F32_TOLERANCE} relative).`);
 
-  // 2. Figures.
-  const peers: PeerName[] = withPeers ? PEERS : [];
-  const head = ['workload', 'numpy f64 ms', 'numpy f32 ms', 'readable f64 ms', 'fast threads', 'fast f64 ms', 'GFLOP/s', 'numpy f64 / fast f64', 'fast f32 ms', 'GFLOP/s', 'numpy f64 / fast f32', ...peers.flatMap((p) => [`${p} ms`, `${p} / fast f64`])];
+  // 2. Figures: the core beside numpy, then (--peers) beside the other JavaScript engines.
+  const head = ['workload', 'numpy f64 ms', 'numpy f32 ms', 'readable f64 ms', 'fast threads', 'fast f64 ms', 'GFLOP/s', 'numpy f64 / fast f64', 'fast f32 ms', 'GFLOP/s', 'numpy f64 / fast f32'];
   console.log(`\n| ${head.join(' | ')} |\n|${head.map(() => '---').join('|')}|`);
+  const fast = new Map<string, { f64: Timing; f32: Timing }>();
   for (const w of ws) {
     process.stderr.write(`${w.id}: timing …\n`);
     const np = numpy.get(w.id)!;
@@ -99,7 +99,7 @@ async function main(): Promise<void> {
       const timer = coreTimer(w, v, LEARNING_RATE);
       threads = Math.max(threads, timer.threads);
       try {
-        return medianEpochMs(timer.run, budget(w).seconds, v === 'readable' && w.X.cols > 10_000 ? 3 : budget(w).minSamples);
+        return medianEpochMs(timer.run, budget(w).seconds, budget(w).minSamples);
       } finally {
         timer.dispose();
       }
@@ -107,6 +107,7 @@ async function main(): Promise<void> {
     const readable = time('readable');
     const f64 = time('fast-float64');
     const f32 = time('fast-float32');
+    fast.set(w.id, { f64, f32 });
     const row = [
       `${w.id} ${w.title}`,
       fmtMs(np.float64.msPerEpoch),
@@ -120,25 +121,38 @@ async function main(): Promise<void> {
       gflops(w, f32),
       fmtRatio(np.float64.msPerEpoch / f32.msPerEpoch),
     ];
-    for (const p of peers) {
-      try {
-        await activatePeer(p);
-        if (p !== 'brain.js') {
-          // The same computation as numpy's: its cost in epoch PEER_CHECK_EPOCHS (after that many
-          // − 1 updates), in float32. Fewer epochs than the core's check: tfjs-cpu is slow on W4.
-          const c = peerSession(p, w, LEARNING_RATE)(PEER_CHECK_EPOCHS)[0]!, ref = np.float64.costs[PEER_CHECK_EPOCHS - 1]!;
-          if (!(Math.abs(c - ref) / ref <= PEER_TOLERANCE)) throw new Error(`its cost in epoch ${PEER_CHECK_EPOCHS} is ${c}, numpy's ${ref}: not the same computation, not timed`);
-        }
-        const t = medianEpochMs(peerSession(p, w, LEARNING_RATE), budget(w).seconds, w.X.cols > 10_000 ? 3 : budget(w).minSamples);
-        row.push(fmtMs(t.msPerEpoch), fmtRatio(t.msPerEpoch / f64.msPerEpoch));
-      } catch (e) {
-        row.push('failed', '–');
-        process.stderr.write(`${w.id} ${p}: ${(e as Error).message}\n`);
-      }
-    }
     console.log(`| ${row.join(' | ')} |`);
   }
-  console.log(`\nms = median milliseconds per epoch after warm-up; GFLOP/s = 2·Σ n_in·n_out·m·3 / time; ratios > 1 mean the core is faster. Load average at the end: ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
+  console.log(`\nms = median milliseconds per epoch after warm-up (an epoch of ≥ 1 s: median of 2+ samples); GFLOP/s = 2·Σ n_in·n_out·m·3 / time; ratios > 1 mean the core is faster.`);
+
+  if (withPeers) {
+    const peerHead = ['workload', ...PEERS.flatMap((p) => [`${p} ms`, `/ fast f64`, `/ fast f32`])];
+    console.log(`\n| ${peerHead.join(' | ')} |\n|${peerHead.map(() => '---').join('|')}|`);
+    for (const w of ws) {
+      const np = numpy.get(w.id)!, core = fast.get(w.id)!;
+      const row = [w.id];
+      for (const p of PEERS) {
+        process.stderr.write(`${w.id}: ${p} …\n`);
+        try {
+          await activatePeer(p);
+          if (p !== 'brain.js') {
+            // The same computation as numpy's: its cost in epoch PEER_CHECK_EPOCHS (after that many
+            // − 1 updates), in float32. Fewer epochs than the core's check: tfjs-cpu is slow on W4.
+            const c = peerSession(p, w, LEARNING_RATE)(PEER_CHECK_EPOCHS)[0]!, ref = np.float64.costs[PEER_CHECK_EPOCHS - 1]!;
+            if (!(Math.abs(c - ref) / ref <= PEER_TOLERANCE)) throw new Error(`its cost in epoch ${PEER_CHECK_EPOCHS} is ${c}, numpy's ${ref}: not the same computation, not timed`);
+          }
+          const t = medianEpochMs(peerSession(p, w, LEARNING_RATE), budget(w).seconds, budget(w).minSamples);
+          row.push(fmtMs(t.msPerEpoch), fmtRatio(t.msPerEpoch / core.f64.msPerEpoch), fmtRatio(t.msPerEpoch / core.f32.msPerEpoch));
+        } catch (e) {
+          row.push('failed', '–', '–');
+          process.stderr.write(`${w.id} ${p}: ${(e as Error).message}\n`);
+        }
+      }
+      console.log(`| ${row.join(' | ')} |`);
+    }
+    console.log(`\nPeers: TensorFlow.js 4.22 (float32; wasm backend: ${tfjsWasmFeatures()}), brain.js 1.6 (float32, one update per example: its time per pass only); "/ fast …" = their time over the fast engine's (> 1: the core is faster).`);
+  }
+  console.log(`Load average at the end: ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
 
   // 3. What else a user waits for.
   console.log('');

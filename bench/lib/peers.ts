@@ -32,7 +32,12 @@ export async function activatePeer(p: PeerName): Promise<void> {
   }
   if (!(await tf.setBackend(p === 'tfjs-wasm' ? 'wasm' : 'cpu'))) throw new Error(`TensorFlow.js could not start its ${p} backend`);
   await tf.ready();
+  if (p === 'tfjs-wasm') wasmFeatures = `SIMD ${tf.env().getBool('WASM_HAS_SIMD_SUPPORT') ? 'on' : 'off'}, threads ${tf.env().getBool('WASM_HAS_MULTITHREAD_SUPPORT') ? 'on' : 'off'}`;
 }
+
+let wasmFeatures = 'not started';
+/** What the wasm backend ran with, as TensorFlow.js reports it. */
+export const tfjsWasmFeatures = (): string => wasmFeatures;
 
 function tfjsSession(w: Workload, learningRate: number): (k: number) => number[] {
   const m = w.X.cols, L = w.params.W.length;
