@@ -4,7 +4,7 @@
 import * as vscode from 'vscode';
 import { findPython, PythonSetupError } from '../checker/python';
 import { CheckerRunner } from '../checker/runner';
-import type { CheckReport, CheckResult } from '../checker/types';
+import type { CheckFunctions, CheckReport, CheckResult } from '../checker/types';
 import { onInterpreterChange, selectedInterpreter } from './interpreter';
 import { affectsChecker, checkerSettings } from './settings';
 
@@ -158,7 +158,8 @@ export class CheckerService implements vscode.Disposable {
     const version = doc.version;
     const text = doc.getText();
     const name = vscode.workspace.asRelativePath(doc.uri);
-    if (!CHECKABLE.test(text)) {
+    const functions = definedIn(text, checkerSettings(doc.uri).functions);
+    if (!CHECKABLE.test(text) && !functions.backward) {
       this.apply(doc, st, version, undefined);
       return;
     }
@@ -174,7 +175,7 @@ export class CheckerService implements vscode.Disposable {
     const t0 = Date.now();
     let result: CheckResult;
     try {
-      result = await runner.check(text, doc.fileName, { signal: abort.signal });
+      result = await runner.check(text, doc.fileName, { signal: abort.signal, ...(Object.keys(functions).length > 0 ? { functions } : {}) });
     } catch (e) {
       if (abort.signal.aborted) return;
       if (e instanceof PythonSetupError) {
@@ -280,6 +281,18 @@ export class CheckerService implements vscode.Disposable {
     this.resetRunner();
     for (const d of this.disposables) d.dispose();
   }
+}
+
+/**
+ * The functions named in the settings that this file defines: a workspace-wide setting must not
+ * turn every other Python file into an error about a missing function.
+ */
+function definedIn(text: string, named: CheckFunctions): CheckFunctions {
+  const out: CheckFunctions = {};
+  for (const [role, name] of Object.entries(named) as [keyof CheckFunctions, string][]) {
+    if (new RegExp(`^\\s*def\\s+${name}\\s*\\(`, 'm').test(text)) out[role] = name;
+  }
+  return out;
 }
 
 function tabUri(tab: vscode.Tab): vscode.Uri | undefined {

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import type { CheckFunctions } from '../checker/types';
 import type { Hyper } from '../protocol';
 
 const SECTION = 'backpropMap';
@@ -36,17 +37,26 @@ export interface CheckerSettings {
   /** Empty when not set (or ignored because the workspace is not trusted). */
   pythonPath: string;
   inlayHints: boolean;
+  /** Functions to check that are not found by their usual names. */
+  functions: CheckFunctions;
 }
 
 export function checkerSettings(resource?: vscode.Uri): CheckerSettings {
   const c = vscode.workspace.getConfiguration(SECTION, resource);
   const timeout = finiteOr(c.get('checker.timeout'), 10, (n) => n > 0);
+  const named = c.get<Record<string, unknown>>('checker.functions') ?? {};
+  const functions: CheckFunctions = {};
+  for (const role of ['forward', 'backward', 'init', 'cost'] as const) {
+    const name = named[role];
+    if (typeof name === 'string' && /^[A-Za-z_]\w*$/.test(name)) functions[role] = name;
+  }
   return {
     enabled: c.get<boolean>('checker.enabled', true) !== false,
     run: c.get('checker.run') === 'onSave' ? 'onSave' : 'onType',
     timeoutMs: Math.round(timeout * 1000),
     pythonPath: (c.get<string>('checker.pythonPath') ?? '').trim(),
     inlayHints: c.get<boolean>('inlayHints.enabled', true) !== false,
+    functions,
   };
 }
 

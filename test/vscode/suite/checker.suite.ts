@@ -103,6 +103,20 @@ suite('gradient checker in the editor', () => {
     await doc.save();
   });
 
+  test('functions with other names are checked once the setting names them', async () => {
+    const config = vscode.workspace.getConfiguration('backpropMap');
+    const doc = await open('custom_names');
+    // run_net / grads_of are no usual names: without the setting the file is not checked.
+    assert.equal(await vscode.commands.executeCommand('backpropMap.checkCurrentFile', doc.uri), undefined);
+    assert.deepEqual(ours(doc.uri), []);
+    await config.update('checker.functions', { forward: 'run_net', backward: 'grads_of' }, vscode.ConfigurationTarget.Workspace);
+    try {
+      await diagnosticsWhen(doc.uri, () => errorsAt(doc.uri, 28).length > 0, 'the error at line 28 (dW1 without 1 / m)', 60_000);
+    } finally {
+      await config.update('checker.functions', undefined, vscode.ConfigurationTarget.Workspace);
+    }
+  });
+
   test('closing a file clears its diagnostics', async () => {
     const doc = await open('wrong_axis');
     await diagnosticsWhen(doc.uri, () => errorsAt(doc.uri, 25).length > 0, 'the error at line 25', 60_000);
