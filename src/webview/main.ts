@@ -207,6 +207,8 @@ function updateStatus(): void {
   if (epoch !== undefined) parts.push(`${t('epoch')} ${epoch}`);
   const cost = state.snapshot && (!last || state.snapshot.epoch >= last.epoch) ? state.snapshot.cost : last?.cost;
   if (cost !== undefined) parts.push(`${t('cost')} ${fmt(cost, 5)}`);
+  // Stepping: which phase of the epoch was run last.
+  if (state.mode === 'paused' && state.snapshot) parts.push(t(state.snapshot.phase));
   status.textContent = parts.join(' · ');
   const m = state.mode;
   const set = (k: string, enabled: boolean): void => {

@@ -56,7 +56,7 @@ test('Step walks forward → backward → update; the highlighted terms, the val
   assert.equal(last!.phase, 'forward');
   assert.equal(await activePhase(page), 'Vorwärtslauf');
   assert.deepEqual(await activeTerms(page), ['A1', 'A2', 'J', 'L', 'Z1', 'Z2']);
-  assert.match((await page.textContent('header .status'))!, /Epoche 1/);
+  assert.match((await page.textContent('header .status'))!, /Epoche 1 · Kosten [\d.]+ · Vorwärtslauf$/);
 
   await step();
   assert.equal(last!.phase, 'backward');
