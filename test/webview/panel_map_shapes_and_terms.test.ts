@@ -123,3 +123,19 @@ test('a deeper network: the map has every layer, with the notes\' n_h1, n_h2 for
   assert.deepEqual(await p.violations(), []);
   await page.context().close();
 });
+
+test('no hidden layer (logistic regression): the map is the output layer alone', async () => {
+  const run = makeRun(notes7, { hidden: [], learningRate: 0.3, epochs: 3, batchSize: null, seed: 2, validationSplit: 0, standardize: true });
+  await run.controller.start(run.setup(2));
+  const p = await openPanel(browser);
+  const { page } = p;
+  await p.send(...drain(run.sent));
+  await page.waitForSelector('.term[data-term="dW1"]');
+  assert.equal(await page.locator('.katex-error').count(), 0);
+  assert.deepEqual(await page.$$eval('.col-backward .term', (ts) => ts.map((t) => t.getAttribute('data-term'))), ['dA1', 'dZ1', 'dW1', 'db1']);
+  assert.equal(await texText(page, '.term[data-term="dW1"] .shape'), 'dW[1](1×nx)=(1×4)');
+  assert.equal(await texText(page, '.term[data-term="A1"] .tex'), 'A[1]=σ(Z[1])=y^');
+  assert.equal(await page.locator('.relu-cell').count(), 0, 'no ReLU layer to show');
+  assert.deepEqual(await p.violations(), []);
+  await page.context().close();
+});
