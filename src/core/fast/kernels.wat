@@ -232,23 +232,21 @@
         (br $rows1))))
 
   ;; Aᵀ of a tile for the gradient product: At (count × n) from A (n × T), row j of At holding
-  ;; example j's n values side by side.
+  ;; example j's n values side by side. Written row after row (reads strided, writes sequential).
   (func (export "transpose") (param $A i32) (param $At i32) (param $n i32) (param $T i32) (param $count i32)
-    (local $k i32) (local $j i32) (local $src i32) (local $dst i32) (local $rowB i32) (local $atRowB i32)
+    (local $j i32) (local $src i32) (local $dst i32) (local $end i32) (local $rowB i32)
     (local.set $rowB (i32.mul (local.get $T) (i32.const {E})))
-    (local.set $atRowB (i32.mul (local.get $n) (i32.const {E})))
+    (local.set $dst (local.get $At))
     (loop $rows
-      (local.set $src (i32.add (local.get $A) (i32.mul (local.get $k) (local.get $rowB))))
-      (local.set $dst (i32.add (local.get $At) (i32.mul (local.get $k) (i32.const {E}))))
-      (local.set $j (i32.const 0))
+      (local.set $src (i32.add (local.get $A) (i32.mul (local.get $j) (i32.const {E}))))
+      (local.set $end (i32.add (local.get $dst) (i32.mul (local.get $n) (i32.const {E}))))
       (loop $cols
         ({S}.store (local.get $dst) ({S}.load (local.get $src)))
-        (local.set $src (i32.add (local.get $src) (i32.const {E})))
-        (local.set $dst (i32.add (local.get $dst) (local.get $atRowB)))
-        (local.set $j (i32.add (local.get $j) (i32.const 1)))
-        (br_if $cols (i32.lt_u (local.get $j) (local.get $count))))
-      (local.set $k (i32.add (local.get $k) (i32.const 1)))
-      (br_if $rows (i32.lt_u (local.get $k) (local.get $n)))))
+        (local.set $src (i32.add (local.get $src) (local.get $rowB)))
+        (local.set $dst (i32.add (local.get $dst) (i32.const {E})))
+        (br_if $cols (i32.lt_u (local.get $dst) (local.get $end))))
+      (local.set $j (i32.add (local.get $j) (i32.const 1)))
+      (br_if $rows (i32.lt_u (local.get $j) (local.get $count)))))
 
   ;; Gradient sums: dW += dZ·Aᵀ and db += Σ_columns dZ over the tile's `count` real examples,
   ;; dZ (nOut × T), At = Aᵀ (count × nIn), dW (nOut × nIn). Every entry's sum runs over the examples
