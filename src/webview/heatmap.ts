@@ -47,12 +47,24 @@ export interface HeatmapOptions {
 const SMALL_CELLS = 160;
 const SMALL_COLS = 16;
 
+/**
+ * The |value| at full colour: the largest one for small matrices (every cell is read anyway), the
+ * 98th percentile for large ones, so that a few outliers do not wash out the rest.
+ */
+export function colourScale(md: MatrixData): number {
+  const abs = md.data.map(Math.abs).filter(Number.isFinite).sort((a, b) => a - b);
+  if (abs.length === 0) return 0;
+  const small = md.rows * md.cols <= SMALL_CELLS;
+  return small ? abs[abs.length - 1]! : abs[Math.min(abs.length - 1, Math.floor(abs.length * 0.98))]!;
+}
+
 export function renderHeatmap(md: MatrixData, o: HeatmapOptions): HTMLElement {
   const st = statsOf(md);
-  const scale = o.scale ?? Math.max(Math.abs(st.min), Math.abs(st.max));
+  const scale = o.scale ?? colourScale(md);
   const wrap = el('div', { class: 'heatmap' });
   const small = md.rows * md.cols <= SMALL_CELLS && md.cols <= SMALL_COLS;
   wrap.appendChild(small ? table(md, scale, o) : canvas(md, scale, o));
+  wrap.appendChild(legend(scale, o));
   wrap.appendChild(
     el('div', { class: 'stats', text: o.t('stats', { min: fmt(st.min), max: fmt(st.max), mean: fmt(st.mean), std: fmt(st.std) }) }),
   );
@@ -61,6 +73,17 @@ export function renderHeatmap(md: MatrixData, o: HeatmapOptions): HTMLElement {
     wrap.appendChild(el('div', { class: 'note', text: md.stats ? `${note}; ${o.t('statsAll', { total: md.totalCols })}` : note }));
   }
   return wrap;
+}
+
+/** The colour scale: −scale … 0 … +scale. */
+function legend(scale: number, o: HeatmapOptions): HTMLElement {
+  const box = el('div', { class: 'scale', 'aria-hidden': 'true' });
+  for (const v of [-scale, 0, scale]) {
+    const sw = el('span', { class: 'swatch' });
+    sw.style.backgroundColor = css(diverging(o.palette, v, scale));
+    box.appendChild(el('span', { class: 'legend-item' }, sw, v === 0 ? '0' : `${v > 0 ? '+' : '−'}${fmt(Math.abs(v))}`));
+  }
+  return box;
 }
 
 function table(md: MatrixData, scale: number, o: HeatmapOptions): HTMLElement {
