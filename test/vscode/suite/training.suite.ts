@@ -55,7 +55,8 @@ suite('Train DNN', () => {
     // network that trains at all separates them.
     assert.ok(o.result.train.accuracy >= 0.95, `training accuracy ${o.result.train.accuracy}`);
     assert.ok(o.result.validation && o.result.validation.accuracy >= 0.85, `validation accuracy ${o.result.validation?.accuracy}`);
-    assert.ok(panelTab(), 'the backprop-map panel is open');
+    // The editor tells the extension host about the new tab a moment after the panel is created.
+    await until(vscode.window.tabGroups.onDidChangeTabs, () => panelTab(), 'the backprop-map panel to be open', 15_000);
   });
 
   test('Save Trained Model… writes the model of the last run', async () => {
