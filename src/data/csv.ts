@@ -14,6 +14,12 @@ export interface TableSniff {
   hasHeader: boolean;
   /** The header's names, or col1 … when there is no header. */
   columns: string[];
+  /**
+   * Fields per record. More than columns.length when the lines end in a separator (as some
+   * spreadsheet exports write them): the unnamed, empty columns this leaves at the end are not
+   * columns of the table.
+   */
+  fields: number;
   /** 0-based: a column named label, target, class, diagnosis or y (any case, in that preference), else the last. */
   suggestedLabel: number;
 }
@@ -130,11 +136,39 @@ export function sniffTable(text: string, fileName: string): TableSniff {
   const commaDecimal = delimiter !== ',';
   const decimalComma = commaDecimal && records.some((r) => r.some((c) => /^[+-]?\d*,\d+([eE][+-]?\d+)?$/.test(c)));
   const first = records[0]!;
-  const hasHeader = first.every((cell) => !isNumeric(cell, commaDecimal));
-  const columns = hasHeader ? first.map((name, j) => name || `col${j + 1}`) : first.map((_, j) => `col${j + 1}`);
+  const hasHeader = looksLikeHeader(records, commaDecimal);
+  const dataRecords = hasHeader ? records.slice(1) : records;
+  let kept = first.length;
+  while (kept > 2 && first[kept - 1] === '' && dataRecords.every((r) => (r[kept - 1] ?? '') === '')) kept--;
+  const names = first.slice(0, kept);
+  const columns = hasHeader ? names.map((name, j) => name || `col${j + 1}`) : names.map((_, j) => `col${j + 1}`);
   const lower = columns.map((c) => c.toLowerCase());
   const named = LABEL_NAMES.map((n) => lower.indexOf(n)).find((j) => j >= 0);
-  return { delimiter, decimalComma, hasHeader, columns, suggestedLabel: named ?? columns.length - 1 };
+  return { delimiter, decimalComma, hasHeader, columns, fields: first.length, suggestedLabel: named ?? columns.length - 1 };
+}
+
+/**
+ * The first record is a header when none of its cells is a number, or when its columns vote for
+ * it: a column of numbers below counts +1 when it starts with a name and −1 when it starts with
+ * a number; a column of at most two words below (a label) counts +1 when it starts with another
+ * word and −1 when with one of them. So `age,2019,label` above data is a header, while a typo in
+ * a first row of data stays data.
+ */
+function looksLikeHeader(records: readonly string[][], commaDecimal: boolean): boolean {
+  const [first, ...below] = records;
+  if (first!.every((cell) => !isNumeric(cell, commaDecimal))) return true;
+  if (below.length === 0) return false;
+  let votes = 0;
+  first!.forEach((cell, j) => {
+    const column = below.map((r) => r[j] ?? '');
+    if (column.every((c) => isNumeric(c, commaDecimal))) {
+      votes += isNumeric(cell, commaDecimal) ? -1 : 1;
+    } else if (column.every((c) => c !== '' && !isNumeric(c, commaDecimal))) {
+      const words = new Set(column);
+      if (words.size <= 2) votes += words.has(cell) ? -1 : 1;
+    }
+  });
+  return votes > 0;
 }
 
 function columnsForMessage(columns: readonly string[]): string {
@@ -332,7 +366,19 @@ function scanTable(text: string, fileName: string, sniff: TableSniff, featureRow
         codes[m] = lastCode;
       }
     }
-    if (!cur.last) throw raggedError(fileName, line, cur.skipRest(nCols), columns, hasHeader, delimiter);
+    let j = nCols;
+    for (; j < sniff.fields && !cur.last; j++) {
+      cur.nextField();
+      if (cur.value() !== '') {
+        throw new DataError(
+          `${fileName}, line ${line}, column ${j + 1}: ${JSON.stringify(cur.value())} stands in a column without a name that ` +
+            'is empty in the first lines, so it was taken for the empty field left by a separator at the end of each line. ' +
+            'Give the column a name in the header, or remove the value.',
+          { file: fileName, line, column: j + 1 },
+        );
+      }
+    }
+    if (!cur.last) throw raggedError(fileName, line, cur.skipRest(j), columns, hasHeader, delimiter);
     m++;
   }
 

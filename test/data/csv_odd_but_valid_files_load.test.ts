@@ -26,7 +26,7 @@ test('a German file: BOM, CRLF, semicolons, decimal commas, umlauts, blank lines
   assert.deepEqual(ds.labels, { '0': 'nein', '1': 'ja' });
   assert.equal(ds.labelMapped, true);
   const sniff = sniffTable('Größe;Gewicht;Kredit\n1,5;70;ja\n', 'x.csv');
-  assert.deepEqual(sniff, { delimiter: ';', decimalComma: true, hasHeader: true, columns: ['Größe', 'Gewicht', 'Kredit'], suggestedLabel: 2 });
+  assert.deepEqual(sniff, { delimiter: ';', decimalComma: true, hasHeader: true, columns: ['Größe', 'Gewicht', 'Kredit'], fields: 3, suggestedLabel: 2 });
 });
 
 test('quoted header with doubled quotes, a quoted number, and M/B chosen by name from the middle', async () => {
