@@ -410,6 +410,10 @@ function renderDetail(): void {
     ui.detail.appendChild(el('p', { class: 'note', text: t('notComputed') }));
     return;
   }
+  // Stepping: say when a term still shows an earlier step's values.
+  const phase = state.mode === 'paused' ? state.snapshot?.phase : undefined;
+  if (phase === 'forward' && term.phase === 'backward') ui.detail.appendChild(el('p', { class: 'note stale', text: t('fromLastEpoch') }));
+  if ((phase === 'forward' || phase === 'backward') && term.phase === 'update') ui.detail.appendChild(el('p', { class: 'note stale', text: t('notUpdatedYet') }));
   const label = quantityTex(term.ref, L);
   const before = state.mode === 'paused' && state.snapshot && term.phase === state.snapshot.phase ? quantity(state.previous, term.ref) : null;
   const rowLabels = rowLabelsFor(term.ref);

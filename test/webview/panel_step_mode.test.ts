@@ -56,6 +56,8 @@ test('Step walks forward → backward → update; the highlighted terms, the val
   assert.equal(last!.phase, 'forward');
   assert.equal(await activePhase(page), 'Vorwärtslauf');
   assert.deepEqual(await activeTerms(page), ['A1', 'A2', 'J', 'L', 'Z1', 'Z2']);
+  // W[1] (selected) is not updated yet in this epoch.
+  assert.match((await page.textContent('.detail .stale'))!, /noch nicht aktualisiert/);
   assert.match((await page.textContent('header .status'))!, /Epoche 1 · Kosten [\d.]+ · Vorwärtslauf$/);
 
   await step();
