@@ -125,6 +125,14 @@ export function lineChart(title: string, opts: { log?: boolean; fixed?: [number,
       }
       flush();
       ctx.stroke();
+      // A single epoch is a point, not a line.
+      const v = s.values[0];
+      if (n === 1 && v !== null && v !== undefined && Number.isFinite(v) && !(opts.log && v <= 0)) {
+        ctx.fillStyle = s.color;
+        ctx.beginPath();
+        ctx.arc(xOf(epochs[0]!), yOf(v, lo, hi), 3, 0, Math.PI * 2);
+        ctx.fill();
+      }
     }
     if (hoverIndex !== null && hoverIndex < n) {
       const x = xOf(epochs[hoverIndex]!);
