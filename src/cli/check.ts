@@ -55,11 +55,16 @@ function fmtRel(x: number): string {
   return x.toExponential(1);
 }
 
+/** numpy's way: `(3,)` for one dimension, `(3, 1)` for two. */
+function tuple(shape: number[]): string {
+  return shape.length === 1 ? `(${shape[0]},)` : `(${shape.join(', ')})`;
+}
+
 function summary(g: GradientResult): string {
   if (g.status === 'ok') return `${g.name} ok (rel. difference ${g.relDifference === null ? '–' : fmtRel(g.relDifference)})`;
   const parts: string[] = [];
   if (g.status === 'value' && g.relDifference !== null) parts.push(`rel. difference ${fmtRel(g.relDifference)}`);
-  if (g.status === 'shape' && g.shape) parts.push(`shape (${g.shape.join(', ')}), expected ${g.symbolicShape} = (${g.expectedShape.join(', ')})`);
+  if (g.status === 'shape' && g.shape) parts.push(`shape ${tuple(g.shape)}, expected ${g.symbolicShape} = ${tuple(g.expectedShape)}`);
   if (g.line !== null) parts.push(`line ${g.line}`);
   if (g.hint) parts.push(g.hint);
   const label = { value: 'WRONG', shape: 'WRONG SHAPE', missing: 'MISSING', error: 'NOT CHECKED', ok: 'ok' }[g.status];

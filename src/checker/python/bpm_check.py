@@ -15,6 +15,9 @@ M = 7
 TWO_LAYER_DIMS = [4, 3, 1]
 L_LAYER_DIMS = [4, 5, 3, 1]
 KINK_MARGIN = 1e-3
+# Parsing and loading take about 1 s per million characters on a busy machine: far beyond any real
+# exercise file, well within the default time limit.
+MAX_CHARS = 1_000_000
 
 NAMES = {
     'forward2': ['forward_propagation', 'forward_prop', 'forward_pass', 'forwardprop', 'forward_propagate',
@@ -161,6 +164,16 @@ class Checker:
 
     # -- entry
     def run(self):
+        if len(self.text) > MAX_CHARS:
+            lines = self.text.count('\n') + 1
+            self.result['reports'].append({
+                'line': 1, 'column': 1, 'endColumn': 2, 'severity': 'error', 'code': 'file-too-large',
+                'message': f'the file has {len(self.text) / 1e6:.1f} million characters ({lines} lines); the checker reads '
+                           f'files of up to {MAX_CHARS // 1000000} million (parsing more would not finish within the time '
+                           f'limit): put the forward and backward pass in a file of their own — nothing was checked',
+                'related': []})
+            return self.result
+        self.progress('parsing the file')
         try:
             tree = ast.parse(self.text, filename=self.file)
         except SyntaxError as e:
@@ -287,9 +300,10 @@ class Checker:
              'symbolicShape': self.dims.sym(s, n) if s is not None else None}
             for n, l, f, s in self.trace_bindings]
 
-    def _traced(self, fn, values, role, dims, primary):
+    def _traced(self, fn, values, role, dims, primary, note=None):
         """Runs fn under the tracer. Returns (value, tracer); a failure is reported and raises Abort,
-        unless not primary, where it returns (exception info, tracer) for the caller to judge."""
+        unless not primary, where it returns (exception info, tracer) for the caller to judge.
+        `note` ((message, related line)) is added to an exception's report: what may have caused it."""
         args, kwargs, missing = bind(fn, values)
         if missing:
             if not primary:
@@ -309,6 +323,9 @@ class Checker:
             if isinstance(e, KeyboardInterrupt):
                 raise
             info = self._exception(e, fn, role, dims)
+            if note is not None and info['code'] == 'exception':
+                info['message'] += f' — {note[0]}'
+                info['related'].append((note[1], f'`{self.fn["forward"].__name__}` returns here'))
             if primary:
                 self._record_trace(tracer)
                 self.reports.add(info['line'], 'error', info['code'], info['message'], info['related'], node=info['node'])
@@ -352,6 +369,10 @@ class Checker:
         elif isinstance(e, MemoryError):
             code = 'memory'
             msg = f'`{func}` ran out of memory (the check is limited to about 2 GB)'
+        elif isinstance(e, bpm_load.Forbidden):
+            code = 'forbidden'
+            msg = (f'`{func}` {e.what}: a check blocks file writes and programs, so that it cannot change anything '
+                   f'on disk; keep saving, logging and shell commands out of the checked functions')
         elif isinstance(e, bpm_load.NotLoaded):
             code = 'not-loaded'
             msg = str(e)
@@ -500,7 +521,8 @@ class Checker:
             for k, v in cache.items():
                 if isinstance(k, str):
                     bvalues.setdefault(k, v)
-        res, btrace = self._traced(bwd, bvalues, 'backward', dims, primary)
+        res, btrace = self._traced(bwd, bvalues, 'backward', dims, primary,
+                                   note=self._cache_note(out, cache, ftrace, layer_dims))
         run = {'dims': dims, 'params': params, 'X': X, 'Y': Y, 'AL': AL, 'numerical': numerical,
                'expected': expected, 'trace': btrace, 'ftrace': ftrace, 'layer_dims': layer_dims, 'failed': None}
         if isinstance(res, _Failed):
@@ -567,6 +589,23 @@ class Checker:
                                          f'{key} from `{fn.__name__}` has shape {dims.both(shape_of(v) or ())} but the '
                                          f'notes\' {key} is {dims.both(shape, key)}; the check uses the notes\' shape')
         return out
+
+    def _cache_note(self, out, cache, ftrace, layer_dims):
+        """When the forward did not return `(AL, cache)`: what the backward got as `cache` instead,
+        for the report of an exception it causes there. None when the output had that form."""
+        a = f'A{len(layer_dims) - 1}'
+        fwd = self.fn['forward'].__name__
+        if isinstance(out, np.ndarray):
+            text = (f'`{fwd}` returns only {a}, no cache, so the backward got `cache` = None; '
+                    f'return `{a}, cache` as in the notes')
+        elif isinstance(out, (tuple, list)) and len(out) > 2:
+            text = (f'`{fwd}` returns {len(out)} values, not `({a}, cache)`: the checker took the (n_y, m) array as {a} '
+                    f'and gave the backward the other {len(out) - 1} together, as one tuple, as `cache`')
+        else:
+            return None
+        line = ftrace.returns.get(id(out), (self._func_line(self.fn['forward']), None))[0] if ftrace else \
+            self._func_line(self.fn['forward'])
+        return text, line
 
     def _bad_output(self, AL, out, layer_dims, dims, primary):
         fwd = self.fn['forward']

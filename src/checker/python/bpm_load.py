@@ -2,6 +2,7 @@
 assignments only. Students often train for minutes at module level; none of that runs here."""
 import ast
 import builtins
+import os
 import sys
 import types
 
@@ -126,9 +127,49 @@ class _Missing:
         self._fail()
 
 
+class Forbidden(PermissionError):
+    """The checked code tried to write a file or start a program; a PermissionError, so that
+    libraries that tolerate an unwritable cache go on."""
+
+    def __init__(self, what):
+        super().__init__(what)
+        self.what = what
+
+
+_WRITE_FLAGS = os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_TRUNC | os.O_APPEND
+# Audit events that change files or start or signal processes (`open` is judged by its mode).
+_FORBIDDEN_EVENTS = {
+    'os.remove': 'deletes', 'os.rename': 'renames', 'os.rmdir': 'deletes', 'os.mkdir': 'creates the folder',
+    'os.truncate': 'truncates', 'os.chmod': 'changes the mode of', 'os.chown': 'changes the owner of',
+    'os.link': 'links', 'os.symlink': 'links', 'os.utime': 'touches', 'shutil.rmtree': 'deletes',
+    'os.system': None, 'subprocess.Popen': None, 'os.exec': None, 'os.posix_spawn': None, 'os.spawn': None,
+    'os.fork': None, 'os.kill': None, 'os.killpg': None,
+}
+
+
+def _audit(event, args):
+    if event == 'open':
+        path, mode, flags = (tuple(args) + (None, None, None))[:3]
+        if isinstance(path, int):  # an already open descriptor (the check's own result pipe)
+            return
+        writes = (isinstance(mode, str) and any(c in mode for c in 'wax+')) or \
+            (mode is None and isinstance(flags, int) and flags & _WRITE_FLAGS)
+        if writes:
+            raise Forbidden(f'writes to the file `{os.fsdecode(path) if isinstance(path, (str, bytes)) else path}`')
+        return
+    if event in _FORBIDDEN_EVENTS:
+        verb = _FORBIDDEN_EVENTS[event]
+        if verb is None:
+            raise Forbidden(f'starts or signals a process (`{event}`)')
+        target = args[0] if args else ''
+        raise Forbidden(f'{verb} `{os.fsdecode(target) if isinstance(target, (str, bytes)) else target}`')
+
+
 def install_sandbox(harness_dir):
-    """Process-wide changes for a check child: plotting stubs, no input(), no local imports."""
+    """Process-wide changes for a check child: plotting stubs, no input(), no local imports, no file
+    writes and no programs started (an audit hook: the user's code must not touch the workspace)."""
     sys.meta_path.insert(0, _PlotFinder())
+    sys.addaudithook(_audit)
 
     def no_input(*args, **kwargs):
         raise InputCalled()
@@ -160,8 +201,9 @@ def load(tree, mark):
                 bound = alias.asname or alias.name.split('.')[0]
                 what = f"{mod}.{alias.name}" if mod else alias.name
                 if local:
-                    reason = (f"module `{e.name}` is not installed for this Python, and the checker reads only "
-                              f"the checked file (copy what the functions need into it)")
+                    reason = (f"module `{e.name}` is not installed for this Python (install it there, or use numpy "
+                              f"instead; if it is a file of your own, the checker reads only the checked file: copy "
+                              f"what the functions need into it)")
                 else:
                     reason = f"importing it failed ({type(e).__name__}: {e})"
                 ns[bound] = _Missing(what, stmt.lineno, reason)
