@@ -143,7 +143,7 @@ export interface DataErrorInfo {
 
 /** Where the training data comes from; the worker loads it so the extension host never parses. */
 export type DataSource =
-  | { kind: 'file'; path: string; text?: string; label: string | number | null }
+  | { kind: 'file'; path: string; text?: string; label: string | number | null; /** columns left out (by name or 1-based number) */ ignore?: string[] }
   | { kind: 'sample'; name: string };
 
 // ---------------------------------------------------------------- host → webview

@@ -4,11 +4,11 @@ import { gatherColumns } from '../core/matrix';
 import { initParameters, layerDimsOf, layerDimsOfParameters } from '../core/network';
 import { createRng, shuffledIndices } from '../core/rng';
 import { prepareData } from '../data/prepare';
-import { loadSource, parseSourceArgument } from '../data/source';
-import { type CommandSpec, type ParsedArgs, UsageError, hiddenOption, intOption, numberOption } from './args';
+import { loadSource } from '../data/source';
+import { type CommandSpec, type ParsedArgs, hiddenOption, intOption, numberOption } from './args';
 import { type CliContext, type Command, EXIT } from './command';
 import { table } from './format';
-import { DATA_ARGUMENT, LABEL_OPTION } from './train';
+import { DATA_ARGUMENT, IGNORE_OPTION, LABEL_OPTION, dataSourceOf } from './train';
 
 /** The notes' bar for a correct backward run. */
 export const GRADCHECK_THRESHOLD = 1e-7;
@@ -21,6 +21,7 @@ export const GRADCHECK_SPEC: CommandSpec = {
   positionals: [DATA_ARGUMENT],
   options: {
     label: LABEL_OPTION,
+    ignore: IGNORE_OPTION,
     hidden: { value: 'N[,N…]', help: `hidden layer sizes (default ${DEFAULT_HYPER.hidden.join(',')})` },
     seed: { value: 'S', help: `seed of the initial weights and of the examples drawn (default ${DEFAULT_HYPER.seed})` },
     examples: { value: 'N', help: `check on at most N examples drawn at random (default ${DEFAULT_EXAMPLES}): every parameter costs two forward runs` },
@@ -32,11 +33,7 @@ export const GRADCHECK_SPEC: CommandSpec = {
 };
 
 async function runGradcheck(args: ParsedArgs, ctx: CliContext): Promise<number> {
-  const label = args.values.get('label') ?? null;
-  const source = parseSourceArgument(args.positionals[0], label);
-  if (source.kind === 'sample' && label !== null) {
-    throw new UsageError(`--label applies to CSV files; the built-in dataset sample:${source.name} has its label already.`);
-  }
+  const source = dataSourceOf(args);
   const hidden = hiddenOption(args, DEFAULT_HYPER.hidden);
   const seed = intOption(args, 'seed', DEFAULT_HYPER.seed, 0, 2 ** 32 - 1);
   const maxExamples = intOption(args, 'examples', DEFAULT_EXAMPLES, 1);

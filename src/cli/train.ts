@@ -4,6 +4,7 @@ import { type ModelFile, ModelError, createModelFile } from '../core/model';
 import { type Parameters, initParameters, layerDimsOf, layerDimsOfParameters } from '../core/network';
 import { train } from '../core/train';
 import type { Dataset } from '../data/csv';
+import { listForMessage } from '../data/errors';
 import { type PreparedData, prepareData, validationCount } from '../data/prepare';
 import { SAMPLE_NAMES } from '../data/samples';
 import { loadSource, parseSourceArgument } from '../data/source';
@@ -26,6 +27,28 @@ export const LABEL_OPTION = {
   help: 'the label column, by name or number (1 = first column); default: the last column. It must hold exactly two values; other values than 0/1 are mapped and the mapping printed',
 };
 
+export const IGNORE_OPTION = {
+  value: 'COL[,COL…]',
+  help: 'columns to leave out of the features, by name or number, e.g. an id column (default: none)',
+};
+
+/** The data argument with --label and --ignore, which apply to files only. */
+export function dataSourceOf(args: ParsedArgs): DataSource {
+  const label = args.values.get('label') ?? null;
+  const ignoreText = args.values.get('ignore');
+  const ignore = ignoreText === undefined ? [] : ignoreText.split(',').map((c) => c.trim());
+  if (ignore.some((c) => c === '')) {
+    throw new UsageError(`--ignore must list column names or numbers separated by commas, e.g. --ignore id or --ignore 1,3; got ${JSON.stringify(ignoreText)}.`);
+  }
+  const source = parseSourceArgument(args.positionals[0], label, ignore);
+  for (const [option, given, what] of [['--label', label !== null, 'label'], ['--ignore', ignore.length > 0, 'features']] as const) {
+    if (source.kind === 'sample' && given) {
+      throw new UsageError(`${option} applies to CSV files; the built-in dataset sample:${source.name} has its ${what} already.`);
+    }
+  }
+  return source;
+}
+
 export const TRAIN_SPEC: CommandSpec = {
   name: 'train',
   summary:
@@ -33,6 +56,7 @@ export const TRAIN_SPEC: CommandSpec = {
   positionals: [DATA_ARGUMENT],
   options: {
     label: LABEL_OPTION,
+    ignore: IGNORE_OPTION,
     hidden: { value: 'N[,N…]', help: `hidden layer sizes: 4 is the notes' two-layer network with 4 hidden units, 16,8 two hidden layers (default ${DEFAULT_HYPER.hidden.join(',')})` },
     lr: { value: 'R', help: `learning rate α (default ${DEFAULT_HYPER.learningRate})` },
     epochs: { value: 'N', help: `number of epochs (default ${DEFAULT_HYPER.epochs}); 0 only evaluates the starting parameters` },
@@ -60,11 +84,7 @@ export interface TrainRequest {
 }
 
 export function trainRequestOf(args: ParsedArgs): TrainRequest {
-  const label = args.values.get('label') ?? null;
-  const source = parseSourceArgument(args.positionals[0], label);
-  if (source.kind === 'sample' && label !== null) {
-    throw new UsageError(`--label applies to CSV files; the built-in dataset sample:${source.name} has its label already.`);
-  }
+  const source = dataSourceOf(args);
   const initPath = args.values.get('init') ?? null;
   if (initPath !== null && args.values.has('hidden')) {
     throw new UsageError('--hidden cannot be combined with --init: the network\'s layers come from the model file.');
@@ -111,18 +131,29 @@ function sameLabels(a: { '0': string; '1': string }, b: { '0': string; '1': stri
   return a['0'] === b['0'] && a['1'] === b['1'];
 }
 
+/** The value of --ignore that leaves out these columns, quoted for a shell where needed. */
+function ignoreArgument(columns: readonly string[]): string {
+  return columns.map((n) => (/^[\w.-]+$/.test(n) ? n : JSON.stringify(n))).join(',');
+}
+
 /** Checks that a model file fits the data it continues on; ModelError naming both otherwise. */
 function checkModelFits(path: string, model: ModelFile, ds: Dataset): void {
   const nx = ds.X.rows;
+  const names = (list: readonly string[]) => listForMessage(list, 20);
+  // The model's features among more columns: the usual cause is a column left out with --ignore.
+  const extra = ds.featureNames.filter((n) => !model.featureNames.includes(n));
+  const hint = nx > model.featureNames.length && model.featureNames.every((n) => ds.featureNames.includes(n))
+    ? ` Leave out the other ${extra.length === 1 ? 'column' : 'columns'} with --ignore ${ignoreArgument(extra)}.`
+    : '';
   if (model.featureNames.length !== nx) {
     throw new ModelError(
-      `${path} was trained on ${model.featureNames.length} features (${model.featureNames.join(', ')}), but ${ds.name} has ${nx} (${ds.featureNames.join(', ')}).`,
+      `${path} was trained on ${model.featureNames.length} features (${names(model.featureNames)}), but ${ds.name} has ${nx} (${names(ds.featureNames)}).${hint}`,
     );
   }
   const generic = ds.featureNames.every((n, i) => n === `col${i + 1}`);
   if (!generic && ds.featureNames.some((n, i) => n !== model.featureNames[i])) {
     throw new ModelError(
-      `${path} was trained on the features ${model.featureNames.join(', ')}, but ${ds.name} has ${ds.featureNames.join(', ')}. The columns must be the same, in the same order.`,
+      `${path} was trained on the features ${names(model.featureNames)}, but ${ds.name} has ${names(ds.featureNames)}. The columns must be the same, in the same order.`,
     );
   }
   if (!sameLabels(model.labels, ds.labels)) {
@@ -227,15 +258,25 @@ export async function runTraining(req: TrainRequest, ctx: CliContext, hooks: Tra
   };
 }
 
-function describeRun(info: RunInfo, dataset: Dataset, startEpoch: number, initPath: string | null): string {
+/** Feature names that usually number the rows rather than measure anything. */
+const ID_NAME = /^(id|index)$|[ _-]id$/i;
+
+function describeRun(info: RunInfo, dataset: Dataset, startEpoch: number, req: TrainRequest): string {
   const h = info.hyper;
   const lines: string[] = [];
-  lines.push(`Data     ${info.datasetName}: ${info.m} examples, ${info.featureNames.length} features, label ${JSON.stringify(info.labelName)}`);
+  const ignored = req.source.kind === 'file' ? (req.source.ignore ?? []) : [];
+  const leftOut = ignored.length > 0 ? `; left out ${ignored.map((c) => JSON.stringify(c)).join(', ')}` : '';
+  lines.push(`Data     ${info.datasetName}: ${info.m} examples, ${info.featureNames.length} features, label ${JSON.stringify(info.labelName)}${leftOut}`);
+  const ids = info.featureNames.filter((name) => ID_NAME.test(name));
+  if (ids.length > 0 && req.initPath === null) {
+    const names = ids.map((n) => JSON.stringify(n)).join(', ');
+    lines.push(`Note     ${names} ${ids.length === 1 ? 'looks like an identifier and is used as a feature' : 'look like identifiers and are used as features'}; leave ${ids.length === 1 ? 'it' : 'them'} out with --ignore ${ignoreArgument(ids)}`);
+  }
   if (dataset.labelMapped) lines.push(`Labels   ${JSON.stringify(info.labels['0'])} → 0, ${JSON.stringify(info.labels['1'])} → 1`);
   const split = info.mValidation > 0 ? `${info.m - info.mValidation} for training, ${info.mValidation} for validation (seed ${h.seed})` : `all ${info.m} for training, none for validation`;
   lines.push(`Split    ${split}; ${h.standardize ? 'features standardised with the training split\'s mean and std' : 'raw feature values'}`);
   const batch = h.batchSize === null || h.batchSize >= info.m - info.mValidation ? 'full-batch gradient descent' : `mini-batches of ${h.batchSize}`;
-  const start = initPath !== null ? `, starting from ${initPath} (after epoch ${startEpoch})` : '';
+  const start = req.initPath !== null ? `, starting from ${req.initPath} (after epoch ${startEpoch})` : '';
   lines.push(`Network  [${info.layerDims.join(', ')}], ReLU hidden layers, sigmoid output; ${h.epochs} epochs of ${batch}, α = ${h.learningRate}${start}`);
   return `${lines.join('\n')}\n\n`;
 }
@@ -261,7 +302,7 @@ async function runTrainCommand(args: ParsedArgs, ctx: CliContext): Promise<numbe
     run = await runTraining(req, ctx, {
       onStart: (info, dataset, first) => {
         if (req.json) lines = new EpochLines(ctx.stdout, first, info.hyper.epochs);
-        else ctx.stdout.write(describeRun(info, dataset, first, req.initPath));
+        else ctx.stdout.write(describeRun(info, dataset, first, req));
         if (tty && info.hyper.epochs > 0) bar = new ProgressBar(ctx.stderr, first, first + info.hyper.epochs);
       },
       onEpoch: (p) => {

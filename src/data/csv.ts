@@ -398,16 +398,18 @@ function scanTable(text: string, fileName: string, sniff: TableSniff, featureRow
  * Parses a CSV/TSV text into a binary classification dataset: every column but the label is a
  * feature. Throws DataError with the file, line and column of the first problem.
  */
-export function parseDataset(text: string, options: { fileName: string; label?: LabelChoice }): Dataset {
+export function parseDataset(text: string, options: { fileName: string; label?: LabelChoice; ignore?: readonly string[] }): Dataset {
   const fileName = options.fileName;
   const sniff = sniffTable(text, fileName);
   const { columns } = sniff;
   const labelCol = resolveLabel(columns, options.label, fileName);
   const labelName = columns[labelCol]!;
+  const ignored = ignoredColumns(columns, options.ignore ?? [], labelCol, fileName);
   const featureRow = new Int32Array(columns.length);
-  for (let j = 0, r = 0; j < columns.length; j++) featureRow[j] = j === labelCol ? LABEL : r++;
+  let nx = 0;
+  for (let j = 0; j < columns.length; j++) featureRow[j] = j === labelCol ? LABEL : ignored.has(j) ? IGNORED : nx++;
 
-  const { X, codes, distinctList, overflow } = scanTable(text, fileName, sniff, featureRow, columns.length - 1, labelName);
+  const { X, codes, distinctList, overflow } = scanTable(text, fileName, sniff, featureRow, nx, labelName);
   const m = X.cols;
   const { map, zero, one } = labelMapping(distinctList, overflow, {
     fileName,
@@ -423,11 +425,26 @@ export function parseDataset(text: string, options: { fileName: string; label?: 
     name: basename(fileName),
     X,
     Y: { rows: 1, cols: m, data: y },
-    featureNames: columns.filter((_, j) => j !== labelCol),
+    featureNames: columns.filter((_, j) => featureRow[j]! >= 0),
     labelName,
     labels: { '0': zero, '1': one },
     labelMapped: !(zero === '0' && one === '1'),
   };
+}
+
+/** The 0-based columns to leave out (an id, a date …), by name or 1-based number; never the label or every feature. */
+function ignoredColumns(columns: readonly string[], ignore: readonly string[], labelCol: number, fileName: string): Set<number> {
+  const ignored = new Set(ignore.map((c) => resolveLabel(columns, c, fileName)));
+  if (ignored.has(labelCol)) {
+    throw new DataError(
+      `${fileName}: ${JSON.stringify(columns[labelCol])} (column ${labelCol + 1}) is the label column; it cannot also be left out.`,
+      { file: fileName, column: labelCol + 1 },
+    );
+  }
+  if (ignored.size >= columns.length - 1) {
+    throw new DataError(`${fileName}: leaving out ${listForMessage(ignore, 20)} leaves no feature column besides the label.`, { file: fileName });
+  }
+  return ignored;
 }
 
 export interface FeatureTable {
@@ -545,8 +562,8 @@ const MAX_FILE_BYTES = 512 * 1024 * 1024 - 64;
  * Reads and parses a CSV/TSV file. Everything that can go wrong, including a missing or
  * unreadable file, a directory, a binary or UTF-16 file, is a DataError.
  */
-export async function loadDatasetFile(path: string, options: { label?: LabelChoice }): Promise<Dataset> {
-  return parseDataset(await readTextFile(path), { fileName: path, label: options.label });
+export async function loadDatasetFile(path: string, options: { label?: LabelChoice; ignore?: readonly string[] }): Promise<Dataset> {
+  return parseDataset(await readTextFile(path), { fileName: path, label: options.label, ignore: options.ignore });
 }
 
 /** A UTF-8 text file's content, for data and model files alike; DataError when unusable. */

@@ -6,13 +6,14 @@ import { loadSample } from './samples';
 export async function loadSource(source: DataSource): Promise<Dataset> {
   if (source.kind === 'sample') return loadSample(source.name);
   // An editor may pass the text of an unsaved document along with its path.
-  if (source.text !== undefined) return parseDataset(source.text, { fileName: source.path, label: source.label });
-  return loadDatasetFile(source.path, { label: source.label });
+  const options = { label: source.label, ignore: source.ignore };
+  if (source.text !== undefined) return parseDataset(source.text, { fileName: source.path, ...options });
+  return loadDatasetFile(source.path, options);
 }
 
 /** `sample:NAME` names a built-in dataset; anything else is a file path. */
-export function parseSourceArgument(arg: string | undefined, label: string | number | null): DataSource {
+export function parseSourceArgument(arg: string | undefined, label: string | number | null, ignore: string[] = []): DataSource {
   if (arg === undefined) return { kind: 'sample', name: 'flower' };
   if (arg.startsWith('sample:')) return { kind: 'sample', name: arg.slice('sample:'.length) };
-  return { kind: 'file', path: arg, label };
+  return ignore.length > 0 ? { kind: 'file', path: arg, label, ignore } : { kind: 'file', path: arg, label };
 }

@@ -132,7 +132,7 @@ test('a model file that does not fit the data, and a data file that does not fit
   assert.equal(wrongInit.code, 2);
   assert.equal(
     wrongInit.stderr,
-    `backprop-map: ${modelFile} was trained on the features x1, x2, but tumours.csv has radius, texture. The columns must be the same, in the same order.\n`,
+    `backprop-map: ${modelFile} was trained on the features "x1" and "x2", but tumours.csv has "radius" and "texture". The columns must be the same, in the same order.\n`,
   );
   const wrongPredict = cli(['predict', modelFile, dataFile]);
   assert.equal(wrongPredict.code, 2);
