@@ -6,6 +6,7 @@ import type { CheckResult } from '../checker/types';
 import { CheckerService } from './checkerService';
 import { BackpropMapPanel } from './panel';
 import { registerPythonFeatures } from './pythonFeatures';
+import { inert } from './runFiles';
 import { Training, type TrainArgs } from './training';
 
 export function activate(context: vscode.ExtensionContext): void {
@@ -56,14 +57,14 @@ async function checkCurrentFile(checker: CheckerService, uri?: vscode.Uri): Prom
   const wrong = result.gradients.filter((g) => g.status !== 'ok').map((g) => g.name);
   const errors = result.reports.filter((r) => r.severity === 'error');
   if (result.functions.length === 0) {
-    void vscode.window.showInformationMessage(`No backward pass to check in ${name}. ${result.reports[0]?.message ?? ''}`.trim());
+    void vscode.window.showInformationMessage(inert(`No backward pass to check in ${name}. ${result.reports[0]?.message ?? ''}`.trim()));
   } else if (wrong.length > 0 || errors.length > 0) {
     const what = wrong.length > 0 ? `${wrong.join(', ')} wrong` : `${errors.length} problem(s)`;
-    void vscode.window.showWarningMessage(`✗ ${name}: ${what}. The Problems panel shows where and why.`, 'Show Problems').then((a) => {
+    void vscode.window.showWarningMessage(inert(`✗ ${name}: ${what}. The Problems panel shows where and why.`), 'Show Problems').then((a) => {
       if (a) void vscode.commands.executeCommand('workbench.actions.view.problems');
     });
   } else {
-    void vscode.window.showInformationMessage(`✓ ${name}: all gradients match the numerical gradients.`);
+    void vscode.window.showInformationMessage(inert(`✓ ${name}: all gradients match the numerical gradients.`));
   }
   return result;
 }

@@ -55,6 +55,15 @@ export function fieldOffset(line: string, delimiter: string, column: number): nu
   return line.length;
 }
 
+/**
+ * Text from user files made inert where the editor would interpret it: notifications turn
+ * `[label](command:…)` into a link that runs a command, quick picks turn `$(name)` into an icon.
+ * A zero-width space breaks both patterns without changing what is read.
+ */
+export function inert(text: string): string {
+  return text.replace(/\]\(/g, ']\u200b(').replace(/\$\(/g, '$\u200b(');
+}
+
 /** "12.3 %" */
 export function percent(x: number): string {
   return `${(100 * x).toFixed(1)} %`;

@@ -11,7 +11,7 @@ import type {
   Boundary, DataErrorInfo, DataSource, EpochPoint, FromPanel, FromWorker, GradCheckResult, Hyper, MapSnapshot, RunInfo, RunMode, RunResult, ToPanel, ToWorker,
 } from '../protocol';
 import { BackpropMapPanel } from './panel';
-import { fieldOffset, historyCsv, historyJson, pngFromDataUrl, summary } from './runFiles';
+import { fieldOffset, historyCsv, historyJson, inert, pngFromDataUrl, summary } from './runFiles';
 import { hyperFromSettings } from './settings';
 import { chooseData, chooseLabel, dataSource, editHyper, tableText, type DataChoice } from './trainingInputs';
 
@@ -93,7 +93,7 @@ export class Training implements vscode.Disposable {
       } catch (e) {
         if (e instanceof DataError) return this.dataError({ ...e.toInfo(), file: choice.uri.fsPath }, choice.uri);
         const message = `Cannot read ${dataName}: ${e instanceof Error ? e.message : String(e)}`;
-        void vscode.window.showErrorMessage(message);
+        void vscode.window.showErrorMessage(inert(message));
         return { kind: 'failed', message };
       }
       if (typeof args?.label === 'string') {
@@ -282,7 +282,7 @@ export class Training implements vscode.Disposable {
             this.log.error(`training on ${dataName}: ${m.message}`);
             this.panel()?.post(m);
             if (!settled) {
-              void vscode.window.showErrorMessage(`Training on ${dataName} failed: ${m.message}`);
+              void vscode.window.showErrorMessage(inert(`Training on ${dataName} failed: ${m.message}`));
               this.endWorker(worker);
               settle({ kind: 'failed', message: m.message });
             }
@@ -291,7 +291,7 @@ export class Training implements vscode.Disposable {
       });
       worker.on('error', (e) => {
         this.log.error(`training worker: ${e.stack ?? e.message}`);
-        if (!settled) void vscode.window.showErrorMessage(`Training on ${dataName} failed: ${e.message}`);
+        if (!settled) void vscode.window.showErrorMessage(inert(`Training on ${dataName} failed: ${e.message}`));
         this.endWorker(worker);
         settle({ kind: 'failed', message: e.message });
       });
@@ -309,7 +309,7 @@ export class Training implements vscode.Disposable {
   }
 
   private announce(dataName: string, result: RunResult): void {
-    const text = summary(dataName, result);
+    const text = inert(summary(dataName, result));
     const show = result.reason === 'diverged' ? vscode.window.showWarningMessage : vscode.window.showInformationMessage;
     void show(text, 'Save Model…', 'Show Backprop Map').then((action) => {
       if (action === 'Save Model…') void this.saveModel();
@@ -321,7 +321,7 @@ export class Training implements vscode.Disposable {
   private dataError(error: DataErrorInfo, uri: vscode.Uri | undefined): TrainOutcome {
     this.log.warn(`data error: ${error.message}`);
     const actions = uri ? ['Open File'] : [];
-    void vscode.window.showErrorMessage(error.message, ...actions).then(async (action) => {
+    void vscode.window.showErrorMessage(inert(error.message), ...actions).then(async (action) => {
       if (action === 'Open File' && uri) await revealDataError(uri, error);
     });
     return { kind: 'dataError', error };

@@ -5,6 +5,7 @@ import * as vscode from 'vscode';
 import type { TableSniff } from '../data/csv';
 import { SAMPLE_DESCRIPTIONS, SAMPLE_NAMES } from '../data/samples';
 import type { DataSource, Hyper } from '../protocol';
+import { inert } from './runFiles';
 
 /** A table file to train on, with its text when it comes from an (possibly unsaved) editor. */
 export type DataChoice = { kind: 'file'; uri: vscode.Uri; text?: string } | { kind: 'sample'; name: string };
@@ -25,7 +26,7 @@ export async function chooseData(): Promise<DataChoice | undefined> {
   if (files.length > 0) {
     items.push({ label: 'Workspace', kind: vscode.QuickPickItemKind.Separator });
     for (const uri of files) {
-      items.push({ label: `$(file) ${path.basename(uri.fsPath)}`, description: vscode.workspace.asRelativePath(uri, true), choice: { kind: 'file', uri } });
+      items.push({ label: `$(file) ${inert(path.basename(uri.fsPath))}`, description: inert(vscode.workspace.asRelativePath(uri, true)), choice: { kind: 'file', uri } });
     }
   }
   items.push({ label: 'Built-in datasets', kind: vscode.QuickPickItemKind.Separator });
@@ -56,12 +57,12 @@ export async function chooseLabel(sniff: TableSniff, fileName: string): Promise<
   type Item = vscode.QuickPickItem & { index: number };
   const order = [sniff.suggestedLabel, ...sniff.columns.map((_, i) => i).filter((i) => i !== sniff.suggestedLabel)];
   const items: Item[] = order.map((i) => ({
-    label: sniff.columns[i]!,
+    label: inert(sniff.columns[i]!),
     description: i === sniff.suggestedLabel ? `column ${i + 1} · likely the label` : `column ${i + 1}`,
     index: i,
   }));
   const picked = await vscode.window.showQuickPick(items, {
-    title: `Train DNN: which column of ${fileName} is the label?`,
+    title: `Train DNN: which column of ${inert(fileName)} is the label?`,
     placeHolder: 'The column with the two classes to predict; all other columns are the features',
   });
   return picked?.index;
@@ -158,7 +159,7 @@ export async function editHyper(initial: Hyper, dataName: string): Promise<Hyper
   let hyper = { ...initial };
   type Item = vscode.QuickPickItem & { field?: Field };
   for (;;) {
-    const start: Item = { label: '$(play) Start training', description: dataName };
+    const start: Item = { label: '$(play) Start training', description: inert(dataName) };
     const items: Item[] = [
       start,
       { label: 'Hyper-parameters (from the settings; choose one to change it for this run)', kind: vscode.QuickPickItemKind.Separator },

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { EpochPoint, RunInfo, RunResult } from '../../src/protocol';
-import { fieldOffset, historyCsv, historyJson, pngFromDataUrl, summary } from '../../src/extension/runFiles';
+import { fieldOffset, historyCsv, historyJson, inert, pngFromDataUrl, summary } from '../../src/extension/runFiles';
 
 const points: EpochPoint[] = [
   { epoch: 1, cost: 0.69, validationCost: 0.7, accuracy: 0.5, validationAccuracy: 0.25, gradNorms: [0.1, 0.2] },
@@ -49,4 +49,13 @@ test('the summary states the accuracies as percentages and the reason', () => {
   assert.equal(summary('tumours.csv', done), 'Training on tumours.csv finished after 2000 epochs: training accuracy 97.1 %, validation accuracy 95.0 % (cost 0.1235).');
   assert.match(summary('x', { ...done, reason: 'cancelled', epochs: 17, validation: null }), /^Training on x stopped after 17 epochs: training accuracy 97\.1 % \(/);
   assert.match(summary('x', { ...done, reason: 'diverged', message: 'Lower the learning rate.' }), /diverged after 2000 epochs\. Lower the learning rate\.$/);
+});
+
+test('text from files cannot become a command link or an icon', () => {
+  const header = 'x [run](command:workbench.action.terminal.new) $(alert) y';
+  const out = inert(header);
+  assert.doesNotMatch(out, /\]\(/);
+  assert.doesNotMatch(out, /\$\(/);
+  // Only zero-width spaces were added: it reads the same.
+  assert.equal(out.replace(/\u200b/g, ''), header);
 });
