@@ -322,7 +322,7 @@ class Checker:
         except BaseException as e:  # noqa: BLE001 — the user's code may raise anything
             if isinstance(e, KeyboardInterrupt):
                 raise
-            info = self._exception(e, fn, role, dims)
+            info = self._exception(e, fn, role, dims, tracer)
             if note is not None and info['code'] == 'exception':
                 info['message'] += f' — {note[0]}'
                 info['related'].append((note[1], f'`{self.fn["forward"].__name__}` returns here'))
@@ -341,7 +341,7 @@ class Checker:
             self.called[k] = self.called.get(k, 0) + n
 
     # -- exceptions
-    def _exception(self, e, fn, role, dims):
+    def _exception(self, e, fn, role, dims, tracer=None):
         frames = []
         tb = e.__traceback__
         while tb is not None:
@@ -386,10 +386,30 @@ class Checker:
             detail = None
             if frame is not None:
                 detail, node, shapes = self._operand_detail(e, frame, line, dims)
+                if node is not None and tracer is not None:
+                    detail += self._misshapen_operand(node, frame, line, dims, tracer, related)
             text = detail or (str(e).strip().splitlines() or [''])[0]
             msg = f'{name} in `{func}`' + (f': {text}' if text else '')
         return {'line': line, 'code': code, 'message': msg, 'related': related, 'node': node, 'func': func,
                 'shapes': shapes if node is not None else None}
+
+    def _misshapen_operand(self, node, frame, line, dims, tracer, related):
+        """For a failing product: an operand named as in the notes (dZ1, A1, …) whose shape is not
+        the one its name implies was spoiled earlier; say where it got its shape."""
+        for sub in ast.walk(node):
+            if not isinstance(sub, ast.Name):
+                continue
+            named = dims._named(sub.id)
+            v = frame.f_locals.get(sub.id)
+            if named is None or not isinstance(v, np.ndarray) or tuple(v.shape) == named[0]:
+                continue
+            w = tracer.last_write(v)
+            if w is None or w[0] == line:
+                continue
+            related.append((w[0], f'{sub.id} gets the shape {dims.both(v.shape)} here'))
+            return (f'; `{sub.id}` should be ({", ".join(named[1])}) = {fmt_shape(named[0])}, but it got the shape '
+                    f'{dims.both(v.shape)} at line {w[0]}')
+        return ''
 
     def _operand_detail(self, e, frame, line, dims):
         """For a shape error, the failing product or broadcast with its operands' shapes."""
@@ -800,6 +820,14 @@ class Checker:
                 ev['code'] = 'missing-sum'
                 ev['hint'] = f'{key} keeps one column per example: the sum over the m examples is missing (np.sum(…, axis=1, keepdims=True))'
                 return
+        no_axis = [n for n in sums if _axis_arg(n) is None and not any(k.arg == 'axis' for k in n.keywords)]
+        if g.ndim == 0 and len(no_axis) == 1:
+            ev['code'] = 'missing-axis'
+            ev['hint'] = (f'`{self.src.segment(no_axis[0])}` has no axis, so it adds over the units as well as the '
+                          f'examples and gives one number: sum over axis=1 (the m examples) with keepdims=True')
+            return
+        if self._product_hint(ev, value, g, exp, snap, glb, dims):
+            return
         for node in (ast.walk(value) if value is not None else ()):
             if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mult):
                 a, b = safe_eval(node.left, glb, snap), safe_eval(node.right, glb, snap)
@@ -827,6 +855,39 @@ class Checker:
                     ev['hint'] = (f'`{self.src.segment(node)}` is an elementwise product, broadcast to {dims.sym(out)}; '
                                   f'a matrix product was meant: {suggestion}')
                     return
+
+    def _product_hint(self, ev, value, g, exp, snap, glb, dims):
+        """dW_l of a wrong shape made by a matrix product: which factor has the wrong shape, in the
+        notes' terms (dW_l = 1/m · dZ_l · A_(l-1)ᵀ is (n_l, m) · (m, n_(l-1)))."""
+        if value is None or len(exp) != 2 or not ev['pkey'].startswith('W'):
+            return False
+        for node in ast.walk(value):
+            pair = None
+            if isinstance(node, ast.BinOp) and isinstance(node.op, ast.MatMult):
+                pair = (node.left, node.right)
+            elif isinstance(node, ast.Call) and len(node.args) == 2 and \
+                    (_dotted_name(node.func) or '').split('.')[-1] in ('dot', 'matmul'):
+                pair = tuple(node.args)
+            if pair is None:
+                continue
+            a, b = (safe_eval(x, glb, snap) for x in pair)
+            if not (isinstance(a, np.ndarray) and isinstance(b, np.ndarray) and a.ndim == b.ndim == 2):
+                continue
+            if (a.shape[0], b.shape[1]) != g.shape:
+                continue
+            l = int(ev['pkey'][1:])
+            want_a, want_b = (exp[0], M), (M, exp[1])
+            ta, tb = self.src.segment(pair[0]), self.src.segment(pair[1])
+            bad = [(t, v, w) for t, v, w in ((ta, a, want_a), (tb, b, want_b)) if v.shape != w]
+            if not bad:
+                return False
+            prev = 'X' if l == 1 else f'A{l - 1}'
+            wrong = '; '.join(f'`{t}` is {dims.both(v.shape, t)} where {dims.both(w)} was needed' for t, v, w in bad)
+            ev['code'] = 'wrong-factor'
+            ev['hint'] = (f'{ev["key"]} = 1/m · dZ{l} · {prev}ᵀ multiplies {dims.both(want_a)} by {dims.both(want_b)}; '
+                          f'here {wrong}')
+            return True
+        return False
 
     # -- quick fixes (only where certain)
     def _pos(self, line, byte_col):
@@ -1044,7 +1105,9 @@ class Checker:
         if ev['code'] == 'gradient-type':
             return ev['hint']
         if ev['status'] == 'shape':
-            msg = f'{key} has shape {dims.both(ev["shape"], key if tuple(ev["shape"]) == exp else None)} but {pkey} is {dims.both(exp, pkey)}'
+            has = ('is a single number (shape ())' if tuple(ev['shape']) == () else
+                   f'has shape {dims.both(ev["shape"], key if tuple(ev["shape"]) == exp else None)}')
+            msg = f'{key} {has} but {pkey} is {dims.both(exp, pkey)}'
             return msg + (f' — {ev["hint"]}' if ev['hint'] else '')
         g = ev['value'].reshape(exp)
         num = numerical[pkey]
