@@ -21,14 +21,24 @@ export function table(rows: string[][]): string {
   return rows.map((r) => r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join('  ').trimEnd()).join('\n');
 }
 
-/** The metrics of training and validation data, with their confusion matrices. */
+/**
+ * The metrics of training and validation data, with their confusion matrices. A precision with
+ * no positive prediction, or a recall with no positive example, has nothing to count: it is shown
+ * as "–" (and F1 with it) rather than as a 0 that would read as a failure.
+ */
 export function metricsReport(train: Metrics, validation: Metrics | null): string {
   const sets: [string, Metrics][] = [['training', train]];
   if (validation !== null) sets.push(['validation', validation]);
   const rows = [['', 'cost', 'accuracy', 'precision', 'recall', 'F1', 'TP', 'FP', 'TN', 'FN']];
+  let undefinedShown = false;
   for (const [name, m] of sets) {
     const c = m.confusion;
-    rows.push([name, fmt(m.cost), fmt(m.accuracy), fmt(m.precision), fmt(m.recall), fmt(m.f1), String(c.tp), String(c.fp), String(c.tn), String(c.fn)]);
+    const precision = c.tp + c.fp > 0 ? fmt(m.precision) : '–';
+    const recall = c.tp + c.fn > 0 ? fmt(m.recall) : '–';
+    const f1 = precision === '–' || recall === '–' ? '–' : fmt(m.f1);
+    undefinedShown ||= f1 === '–';
+    rows.push([name, fmt(m.cost), fmt(m.accuracy), precision, recall, f1, String(c.tp), String(c.fp), String(c.tn), String(c.fn)]);
   }
-  return `${table(rows)}\n`;
+  const note = undefinedShown ? '\n– : nothing to count (no example predicted as class 1, or none labelled 1)' : '';
+  return `${table(rows)}${note}\n`;
 }
