@@ -704,6 +704,7 @@ class Checker:
         dict_write = tracer.first_write(grads)
         dict_line = dict_write[0] if dict_write else tracer.returns.get(id(grads), (self._func_line(bwd),))[0]
         lower = {k.lower(): k for k in grads if isinstance(k, str)}
+        self._grad_keys = [k for k in grads if isinstance(k, str)]
         evals = {}
         for pkey in run['expected']:
             key = 'd' + pkey
@@ -826,6 +827,8 @@ class Checker:
             ev['hint'] = (f'`{self.src.segment(no_axis[0])}` has no axis, so it adds over the units as well as the '
                           f'examples and gives one number: sum over axis=1 (the m examples) with keepdims=True')
             return
+        if self._other_layer_hint(ev, g, dims):
+            return
         if self._product_hint(ev, value, g, exp, snap, glb, dims):
             return
         for node in (ast.walk(value) if value is not None else ()):
@@ -855,6 +858,24 @@ class Checker:
                     ev['hint'] = (f'`{self.src.segment(node)}` is an elementwise product, broadcast to {dims.sym(out)}; '
                                   f'a matrix product was meant: {suggestion}')
                     return
+
+    def _other_layer_hint(self, ev, g, dims):
+        """A gradient with exactly the shape of another layer's parameter (every dim is distinct, so
+        this is no coincidence): the layer number of its key or of its cache is off."""
+        kind = ev['pkey'][0]
+        l = int(ev['pkey'][1:])
+        other = [k for k in range(1, dims.L + 1) if k != l and dims.param_shape(f'{kind}{k}') == tuple(g.shape)]
+        if len(other) != 1:
+            return False
+        k = other[0]
+        expected = {f'd{p}{n}' for p in 'Wb' for n in range(1, dims.L + 1)}
+        stray = [x for x in self._grad_keys if re.fullmatch(r'd[Wb]\d+', x) and x not in expected]
+        ev['code'] = 'wrong-layer'
+        ev['hint'] = (f'{ev["key"]} has the shape of {kind}{k}, {dims.both(g.shape, f"{kind}{k}")}: it holds the gradient '
+                      f'of layer {k}, so the layer number of its key (or of the cache it was computed from) is off'
+                      + (f'; the gradients also have {_join(chr(34) + x + chr(34) for x in stray)}, which no parameter has'
+                         if stray else ''))
+        return True
 
     def _product_hint(self, ev, value, g, exp, snap, glb, dims):
         """dW_l of a wrong shape made by a matrix product: which factor has the wrong shape, in the
