@@ -88,6 +88,18 @@ export async function startCodeServer({ stateDir, env = {}, timeoutMs = 60_000, 
   child.stderr.on('data', collect);
   const exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
   let stopped = false;
+  // Should this process end without stopping the server (an interrupt, a crash), the server's
+  // whole process group goes with it.
+  const killGroup = () => {
+    try { process.kill(-(/** @type {number} */ (child.pid)), 'SIGKILL'); } catch { /* already gone */ }
+  };
+  const onSignal = (signal) => {
+    killGroup();
+    process.exit(signal === 'SIGINT' ? 130 : 143);
+  };
+  process.once('exit', killGroup);
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
 
   const server = {
     port,
@@ -99,6 +111,9 @@ export async function startCodeServer({ stateDir, env = {}, timeoutMs = 60_000, 
     async stop(graceMs = 5000) {
       if (stopped) return;
       stopped = true;
+      process.off('exit', killGroup);
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
       const signalGroup = (sig) => {
         try { process.kill(-server.pgid, sig); } catch { /* already gone */ }
       };
