@@ -8,6 +8,7 @@ import { loadSource } from '../data/source';
 import { type CommandSpec, type ParsedArgs, hiddenOption, intOption, numberOption } from './args';
 import { type CliContext, type Command, EXIT } from './command';
 import { table } from './format';
+import { showLoading } from './progress';
 import { DATA_ARGUMENT, IGNORE_OPTION, LABEL_OPTION, dataSourceOf } from './train';
 
 /** The notes' bar for a correct backward run. */
@@ -40,7 +41,8 @@ async function runGradcheck(args: ParsedArgs, ctx: CliContext): Promise<number> 
   const epsilon = numberOption(args, 'epsilon', 1e-7, (x) => x > 0 && x < 1, 'a small positive number such as 1e-7');
   const json = args.flags.has('json');
 
-  const dataset = await loadSource(source);
+  const loaded = !json && ctx.stderr.isTTY === true && source.kind === 'file' ? showLoading(ctx.stderr, source.path) : () => undefined;
+  const dataset = await loadSource(source).finally(loaded);
   const { X: allX, Y: allY } = prepareData(dataset, { validationSplit: 0, seed, standardize: !args.flags.has('no-standardize') }).train;
   const m = allX.cols;
   let X = allX;

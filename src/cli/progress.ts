@@ -56,6 +56,19 @@ export class ProgressBar {
 }
 
 /**
+ * "Loading FILE …" on a terminal while a data file is read and parsed (seconds for a large one);
+ * the returned function clears the line, and does nothing when called again.
+ */
+export function showLoading(stream: NodeJS.WritableStream, file: string): () => void {
+  stream.write(`Loading ${file} …`);
+  let shown = true;
+  return () => {
+    if (shown) stream.write('\r\x1b[2K');
+    shown = false;
+  };
+}
+
+/**
  * `--json` epoch lines: every epoch for runs up to 1000 epochs, else every k-th epoch so that
  * about 1000 lines are written; the first and the last epoch of the run are always written.
  */

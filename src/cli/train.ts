@@ -14,7 +14,7 @@ import { type CliContext, type Command, EXIT } from './command';
 import { checkOutputPath, readModelFile, writeTextFile } from './files';
 import { fmt, metricsReport } from './format';
 import { reportHtml, reportMessages } from './report';
-import { EpochLines, ProgressBar } from './progress';
+import { EpochLines, ProgressBar, showLoading } from './progress';
 
 export const DATA_ARGUMENT = {
   name: 'FILE.csv | sample:NAME',
@@ -296,11 +296,13 @@ async function runTrainCommand(args: ParsedArgs, ctx: CliContext): Promise<numbe
   };
   ctx.interrupt.addEventListener('abort', onAbort, { once: true });
   const release = ctx.holdInterrupts?.() ?? (() => undefined);
+  const loaded = tty && req.source.kind === 'file' ? showLoading(ctx.stderr, req.source.path) : () => undefined;
 
   let run: TrainRun;
   try {
     run = await runTraining(req, ctx, {
       onStart: (info, dataset, first) => {
+        loaded();
         if (req.json) lines = new EpochLines(ctx.stdout, first, info.hyper.epochs);
         else ctx.stdout.write(describeRun(info, dataset, first, req));
         if (tty && info.hyper.epochs > 0) bar = new ProgressBar(ctx.stderr, first, first + info.hyper.epochs);
@@ -312,6 +314,7 @@ async function runTrainCommand(args: ParsedArgs, ctx: CliContext): Promise<numbe
       },
     });
   } finally {
+    loaded();
     release();
     ctx.interrupt.removeEventListener('abort', onAbort);
     (bar as ProgressBar | null)?.finish();
