@@ -49,8 +49,10 @@ export function processTiles(
     const z0 = (i32[aAt + L - 1]! + laneOff) / E, d0 = (i32[dzAt + L - 1]! + laneOff) / E;
     for (let j = 0; j < count; j++) {
       const z = mem[z0 + j]!, yj = mem[y + j]!;
-      const a = 1 / (1 + Math.exp(-z));
-      const loss = Math.max(z, 0) - z * yj + Math.log1p(Math.exp(-Math.abs(z)));
+      // e^−z and e^−|z| are one exponential when z ≥ 0.
+      const eNeg = Math.exp(-z);
+      const a = 1 / (1 + eNeg);
+      const loss = Math.max(z, 0) - z * yj + Math.log1p(z >= 0 ? eNeg : Math.exp(z));
       const t = sum + loss;
       lost += Math.abs(sum) >= Math.abs(loss) ? sum - t + loss : loss - t + sum;
       sum = t;
