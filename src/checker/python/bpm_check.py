@@ -529,6 +529,8 @@ class Checker:
             bad = self._bad_output(AL, out, layer_dims, dims, primary)
             if bad:
                 return None
+            if self._low_precision(AL, out, ftrace, primary):
+                return None
             AL = np.asarray(AL, dtype=np.float64).reshape(layer_dims[-1], M)
             numerical, kink = self._numerical(fwd, params, X, Y, layer_dims, expected, dims, primary)
             if numerical is None:
@@ -626,6 +628,26 @@ class Checker:
         line = ftrace.returns.get(id(out), (self._func_line(self.fn['forward']), None))[0] if ftrace else \
             self._func_line(self.fn['forward'])
         return text, line
+
+    def _low_precision(self, AL, out, ftrace, primary):
+        """A forward in float32 (or float16): its rounding, divided by the step 1e-6, swamps the numerical
+        gradient, so the values cannot be checked; say so instead of blaming the backward."""
+        dtype = getattr(AL, 'dtype', None)
+        if dtype is None or dtype.kind != 'f' or dtype.itemsize >= 8:
+            return False
+        if primary:
+            fwd = self.fn['forward']
+            line = ftrace.returns.get(id(out), (self._func_line(fwd),))[0] if ftrace else self._func_line(fwd)
+            for writes in (ftrace.writes.values() if ftrace else ()):
+                v = writes[0][3].get(writes[0][2])
+                if isinstance(v, np.ndarray) and v.dtype.kind == 'f' and v.dtype.itemsize < 8:
+                    line = writes[0][0]
+                    break
+            self.reports.add(line, 'error', 'low-precision',
+                             f'`{fwd.__name__}` computes in {dtype.name} from this line on: central differences with the step '
+                             f'{EPS:g} need float64, in {dtype.name} they are rounding noise, so no gradient value can be '
+                             f'checked; compute in float64 (the default), at least while checking')
+        return True
 
     def _bad_output(self, AL, out, layer_dims, dims, primary):
         fwd = self.fn['forward']
@@ -747,7 +769,7 @@ class Checker:
             ev['rel'] = rel
             if not np.isfinite(rel) or rel > TOLERANCE:
                 ev['status'] = 'value'
-                self._diagnose_value(ev, g, num)
+                self._diagnose_value(ev, g, num, run['params'])
         return evals
 
     def _stmt_of(self, ev):
@@ -757,7 +779,23 @@ class Checker:
         stmt = self.src.stmt_at(w[0])
         return stmt if isinstance(stmt, (ast.Assign, ast.AugAssign, ast.AnnAssign, ast.Return)) else None
 
-    def _diagnose_value(self, ev, g, num):
+    def _diagnose_regularisation(self, ev, g, num, params):
+        """dW = numerical + λ/m · W: an L2 term, which the plain cross-entropy of the notes has not."""
+        W = params.get(ev['pkey']) if params else None
+        if not isinstance(W, np.ndarray) or W.shape != g.shape or not ev['pkey'].startswith('W'):
+            return
+        diff = g - num
+        ww = float(np.sum(W * W))
+        if ww == 0:
+            return
+        k = float(np.sum(diff * W) / ww)
+        if k > 0 and np.linalg.norm(diff - k * W) <= 1e-6 * np.linalg.norm(diff):
+            ev['code'] = 'l2-term'
+            ev['hint'] = (f'{ev["key"]} is the numerical gradient plus {k * M:.3g}/m · {ev["pkey"]}: an L2 regularisation '
+                          f'term (λ = {k * M:.3g}); the reference is the notes\' cross-entropy without regularisation, so '
+                          f'check with λ = 0')
+
+    def _diagnose_value(self, ev, g, num, params=None):
         nn = float(np.sum(num * num))
         ev['code'] = 'gradient-value'
         if nn == 0:
@@ -765,6 +803,7 @@ class Checker:
         c = float(np.sum(g * num) / nn)
         resid = np.linalg.norm(g - c * num) / max(np.linalg.norm(g), 1e-300)
         if resid > 1e-5:
+            self._diagnose_regularisation(ev, g, num, params)
             return
         ev['c'] = c
         for target, code, text in ((M, 'missing-1-over-m', f'{ev["key"]} is m = {M} times the numerical gradient: the 1/m is missing'),
