@@ -2,6 +2,7 @@ import { DEFAULT_HYPER } from '../core/defaults';
 import { computeMetrics } from '../core/metrics';
 import { type ModelFile, ModelError, createModelFile } from '../core/model';
 import { type Parameters, initParameters, layerDimsOf, layerDimsOfParameters } from '../core/network';
+import type { Matrix } from '../core/matrix';
 import { train } from '../core/train';
 import type { Dataset } from '../data/csv';
 import { listForMessage } from '../data/errors';
@@ -123,7 +124,7 @@ export interface TrainRun {
 
 export interface TrainHooks {
   /** After loading, before the first epoch; `startEpoch` > 0 when continuing a model file's run. */
-  onStart?(info: RunInfo, dataset: Dataset, startEpoch: number): void;
+  onStart?(info: RunInfo, dataset: Dataset, startEpoch: number, prepared: PreparedData): void;
   onEpoch?(point: EpochPoint): void;
 }
 
@@ -199,7 +200,7 @@ export async function runTraining(req: TrainRequest, ctx: CliContext, hooks: Tra
     mValidation: validationCount(dataset.X.cols, hyper.validationSplit),
     hyper,
   };
-  hooks.onStart?.(info, dataset, startEpoch);
+  hooks.onStart?.(info, dataset, startEpoch, prepared);
 
   const { X, Y } = prepared.train;
   const costs: number[] = [];
@@ -261,7 +262,7 @@ export async function runTraining(req: TrainRequest, ctx: CliContext, hooks: Tra
 /** Feature names that usually number the rows rather than measure anything. */
 const ID_NAME = /^(id|index)$|[ _-]id$/i;
 
-function describeRun(info: RunInfo, dataset: Dataset, startEpoch: number, req: TrainRequest): string {
+function describeRun(info: RunInfo, dataset: Dataset, startEpoch: number, req: TrainRequest, trainY: Matrix): string {
   const h = info.hyper;
   const lines: string[] = [];
   const ignored = req.source.kind === 'file' ? (req.source.ignore ?? []) : [];
@@ -275,6 +276,14 @@ function describeRun(info: RunInfo, dataset: Dataset, startEpoch: number, req: T
   if (dataset.labelMapped) lines.push(`Labels   ${JSON.stringify(info.labels['0'])} → 0, ${JSON.stringify(info.labels['1'])} → 1`);
   const split = info.mValidation > 0 ? `${info.m - info.mValidation} for training, ${info.mValidation} for validation (seed ${h.seed})` : `all ${info.m} for training, none for validation`;
   lines.push(`Split    ${split}; ${h.standardize ? 'features standardised with the training split\'s mean and std' : 'raw feature values'}`);
+  const ones = trainY.data.reduce((n, y) => n + y, 0);
+  if (ones === 0 || ones === trainY.cols) {
+    const only = ones === 0 ? 0 : 1;
+    lines.push(
+      `Note     ${trainY.cols === 1 ? 'the only training example is' : `all ${trainY.cols} training examples are`} of class ${only} (${JSON.stringify(info.labels[only])}): there is nothing to learn ` +
+        'the other class from; keep fewer examples apart with --val, or use more data',
+    );
+  }
   const batch = h.batchSize === null || h.batchSize >= info.m - info.mValidation ? 'full-batch gradient descent' : `mini-batches of ${h.batchSize}`;
   const start = req.initPath !== null ? `, starting from ${req.initPath} (after epoch ${startEpoch})` : '';
   lines.push(`Network  [${info.layerDims.join(', ')}], ReLU hidden layers, sigmoid output; ${h.epochs} epochs of ${batch}, α = ${h.learningRate}${start}`);
@@ -301,10 +310,10 @@ async function runTrainCommand(args: ParsedArgs, ctx: CliContext): Promise<numbe
   let run: TrainRun;
   try {
     run = await runTraining(req, ctx, {
-      onStart: (info, dataset, first) => {
+      onStart: (info, dataset, first, prepared) => {
         loaded();
         if (req.json) lines = new EpochLines(ctx.stdout, first, info.hyper.epochs);
-        else ctx.stdout.write(describeRun(info, dataset, first, req));
+        else ctx.stdout.write(describeRun(info, dataset, first, req, prepared.train.Y));
         if (tty && info.hyper.epochs > 0) bar = new ProgressBar(ctx.stderr, first, first + info.hyper.epochs);
       },
       onEpoch: (p) => {
