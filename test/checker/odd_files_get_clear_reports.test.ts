@@ -88,6 +88,15 @@ describe('odd files get clear reports', () => {
     assert.deepEqual(readdirSync(dir), ['notes.txt']);
   });
 
+  test('endless recursion: one report at the call that recurses, the repeated calls counted, not listed', async () => {
+    const text = correct.replace('    A1 = np.maximum(0, Z1)\n', '    forward_propagation(X, parameters)\n    A1 = np.maximum(0, Z1)\n');
+    const r = await runner.check(text, 'recursion.py');
+    const call = lineOf(text, '    forward_propagation(X, parameters)');
+    assert.deepEqual(r.reports.map((x) => [x.code, x.line]), [['recursion', call]]);
+    assert.equal(r.reports[0]!.related.length, 1);
+    assert.match(r.reports[0]!.related[0]!.message, /called from `forward_propagation` \(\d+ times\)/);
+  });
+
   test('starting a program is blocked and reported', async () => {
     const marker = join(dir, 'ran');
     const text = beforeReturn(`    import os\n    os.system("touch ${marker}")`);

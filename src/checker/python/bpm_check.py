@@ -353,11 +353,21 @@ class Checker:
             func = frame.f_code.co_name
         else:
             frame, line, func = None, self._func_line(fn), fn.__name__
-        related = [(l, f'called from `{f.f_code.co_name}`') for f, l in reversed(frames[:-1])]
+        if isinstance(e, RecursionError) and len(frames) > 2:
+            # The innermost frame has only just been entered (its def line); the call that recurses is
+            # the line its caller was on.
+            frame, line = frames[-2]
+            func = frame.f_code.co_name
+            frames = frames[:-1]
+        related = _call_chain(frames[:-1])
         node = shapes = None
         code = 'exception'
         name = type(e).__name__
-        if isinstance(e, CheckTimeout):
+        if isinstance(e, RecursionError):
+            code = 'recursion'
+            msg = (f'RecursionError in `{func}`: the calls never end ({len(frames)} deep in this file when Python '
+                   f'stopped them): a function calls itself, directly or through others, without a condition to stop')
+        elif isinstance(e, CheckTimeout):
             code = 'timeout'
             msg = f'did not finish within the time limit of {self.timeout_s:g} s (stopped here, in `{func}`)'
         elif isinstance(e, bpm_load.InputCalled):
@@ -1284,6 +1294,19 @@ class Checker:
                             return line
         w = tracer.last_write(out) if tracer else None
         return w[0] if w else self._func_line(fn)
+
+
+def _call_chain(frames):
+    """Related locations for the callers of the failing line, innermost first; repeated calls (a
+    recursion) are counted, not listed, and a long chain is cut."""
+    out = []
+    for f, l in reversed(frames):
+        text = f'called from `{f.f_code.co_name}`'
+        if out and out[-1][0] == l and out[-1][1] == text:
+            out[-1][2] += 1
+        else:
+            out.append([l, text, 1])
+    return [(l, text + (f' ({n} times)' if n > 1 else '')) for l, text, n in out[:8]]
 
 
 class _Failed:
