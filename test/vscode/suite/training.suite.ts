@@ -80,6 +80,21 @@ suite('Train DNN', () => {
     assert.ok(o.result.train.accuracy >= 0.85, `training accuracy ${o.result.train.accuracy}`);
   });
 
+  test('the hyper-parameters come from the settings', async () => {
+    const config = vscode.workspace.getConfiguration('backpropMap.training');
+    await config.update('epochs', 123, vscode.ConfigurationTarget.Workspace);
+    await config.update('hidden', [5], vscode.ConfigurationTarget.Workspace);
+    await config.update('validationSplit', 0.25, vscode.ConfigurationTarget.Workspace);
+    try {
+      const o = finished(await train({ data: 'sample:xor' }));
+      assert.equal(o.result.epochs, 123);
+      assert.deepEqual(o.info.layerDims, [2, 5, 1]);
+      assert.equal((o.info.hyper as { validationSplit?: number }).validationSplit, 0.25);
+    } finally {
+      for (const key of ['epochs', 'hidden', 'validationSplit']) await config.update(key, undefined, vscode.ConfigurationTarget.Workspace);
+    }
+  });
+
   test('Stop Training cancels a long run, which then reports how far it got', async () => {
     await closeAll();
     const run = train({ data: 'sample:moons', hyper: { epochs: 5_000_000 } });
