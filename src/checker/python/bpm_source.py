@@ -208,7 +208,8 @@ class Dims:
         return found.pop() if len(found) == 1 else None
 
     def both(self, shape, name=None):
-        return f'{self.sym(shape, name)} = {fmt_shape(shape)}'
+        sym, num = self.sym(shape, name), fmt_shape(shape)
+        return num if sym == num else f'{sym} = {num}'  # no name for a size: `(6, 14)`, not `(6, 14) = (6, 14)`
 
 
 def shape_of(v):
@@ -220,11 +221,12 @@ def shape_of(v):
 
 
 _SAFE_NODES = (ast.Name, ast.Load, ast.Attribute, ast.Subscript, ast.Constant, ast.BinOp, ast.UnaryOp,
-               ast.Add, ast.Sub, ast.Mult, ast.Div, ast.MatMult, ast.Pow, ast.USub, ast.UAdd, ast.Tuple, ast.Slice)
+               ast.Add, ast.Sub, ast.Mult, ast.Div, ast.MatMult, ast.Pow, ast.USub, ast.UAdd, ast.Tuple, ast.Slice,
+               ast.Compare, ast.Gt, ast.GtE, ast.Lt, ast.LtE)  # a ReLU mask `(Z1 > 0)` is an operand too
 
 
 def safe_eval(node, glb, loc):
-    """Evaluates names, `.T`, constant subscripts and arithmetic of them (never a call); None if not."""
+    """Evaluates names, `.T`, constant subscripts, arithmetic and comparisons of them (never a call); None if not."""
     for sub in ast.walk(node):
         if not isinstance(sub, _SAFE_NODES):
             return None
