@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { DEFAULT_HYPER } from '../core/defaults';
 import { computeMetrics } from '../core/metrics';
 import { type ModelFile, ModelError, createModelFile } from '../core/model';
@@ -66,7 +67,7 @@ export const TRAIN_SPEC: CommandSpec = {
     val: { value: 'F', help: `fraction of the examples kept apart for validation, 0 … <1 (default ${DEFAULT_HYPER.validationSplit})` },
     'no-standardize': { help: 'train on the raw feature values instead of standardising them with the training split\'s mean and standard deviation' },
     init: { value: 'MODEL.json', help: 'start from exactly the parameters (and scaling) of a model file, to continue training' },
-    save: { value: 'MODEL.json', help: 'write the trained model (architecture, parameters, feature names, label mapping, scaling) to this file; an existing file is replaced' },
+    save: { value: 'MODEL.json', help: 'write the trained model (architecture, parameters, feature names, label mapping, scaling) to this file; an existing file is replaced, but never the data file' },
     json: { help: 'write one JSON object per line instead of the progress bar and tables: epochs, then {"done": true, …}' },
     report: { value: 'RUN.html', help: 'write a self-contained HTML report of the run (the backprop map with the final matrices, the curves, the decision boundary, the results) that opens offline in any browser; an existing file is replaced' },
   },
@@ -292,8 +293,14 @@ function describeRun(info: RunInfo, dataset: Dataset, startEpoch: number, req: T
 
 async function runTrainCommand(args: ParsedArgs, ctx: CliContext): Promise<number> {
   const req = trainRequestOf(args);
-  if (req.savePath !== null) await checkOutputPath(req.savePath, '--save');
-  if (req.reportPath !== null) await checkOutputPath(req.reportPath, '--report');
+  // --save may replace the --init model (continuing a run); nothing else the run reads.
+  const data = req.source.kind === 'file' ? [{ path: req.source.path, what: 'the data file' }] : [];
+  const init = req.initPath === null ? [] : [{ path: req.initPath, what: 'the --init model file' }];
+  if (req.savePath !== null) await checkOutputPath(req.savePath, '--save', data);
+  if (req.reportPath !== null) await checkOutputPath(req.reportPath, '--report', [...data, ...init]);
+  if (req.savePath !== null && req.reportPath !== null && resolve(req.savePath) === resolve(req.reportPath)) {
+    throw new UsageError(`--save and --report name the same file, ${req.savePath}; the report would replace the model. Choose two file names.`);
+  }
   const points: EpochPoint[] = [];
   const tty = !req.json && ctx.stderr.isTTY === true;
   let bar: ProgressBar | null = null;
