@@ -71,6 +71,58 @@ function summary(g: GradientResult): string {
   return `${g.name} ${label}${parts.length ? ` (${parts.join('; ')})` : ''}`;
 }
 
+const CODING = /^[ \t\f]*#.*?coding[:=][ \t]*([-\w.]+)/;
+
+/**
+ * The file's text as Python reads it: UTF-8, or the encoding a PEP 263 `# -*- coding: … -*-` line
+ * in the first two lines names. Bytes that are not valid in it are an error naming their line, not
+ * replacement characters that would turn into a baffling syntax error.
+ */
+export function decodeSource(bytes: Uint8Array): { text: string } | { error: string } {
+  const head = new TextDecoder('latin1').decode(bytes.subarray(0, 400)).split(/\r?\n|\r/).slice(0, 2);
+  const declared = head.map((l) => CODING.exec(l)?.[1]).find((x) => x !== undefined);
+  let encoding = 'utf-8';
+  if (declared && !/^utf[-_]?8/i.test(declared)) {
+    // Python's spellings (latin-1, cp1252, iso8859_15) to the WHATWG labels TextDecoder knows.
+    const label = declared
+      .toLowerCase()
+      .replace(/_/g, '-')
+      .replace(/^latin-1$/, 'latin1')
+      .replace(/^cp(125\d)$/, 'windows-$1')
+      .replace(/^iso-?8859-(\d+)$/, 'iso-8859-$1');
+    try {
+      new TextDecoder(label);
+      encoding = label;
+    } catch {
+      return { error: `its coding line names "${declared}", an encoding this program does not know; save it as UTF-8` };
+    }
+  }
+  try {
+    return { text: new TextDecoder(encoding, { fatal: true }).decode(bytes) };
+  } catch {
+    const bad = firstInvalidUtf8(bytes);
+    const line = bad < 0 ? 1 : bytes.subarray(0, bad).filter((b) => b === 10).length + 1;
+    return { error: `it is not ${encoding === 'utf-8' ? 'UTF-8' : encoding} text (line ${line} has a byte that is not); save it as UTF-8, or name its encoding in a first-line comment such as "# -*- coding: latin-1 -*-"` };
+  }
+}
+
+/** Offset of the first byte that does not belong to a valid UTF-8 sequence, -1 if none. */
+function firstInvalidUtf8(bytes: Uint8Array): number {
+  // Bisection for the longest prefix that decodes (a sequence cut at its end still counts as valid).
+  let lo = 0;
+  let hi = bytes.length;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    try {
+      new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(0, mid), { stream: true });
+      lo = mid;
+    } catch {
+      hi = mid - 1;
+    }
+  }
+  return lo < bytes.length ? lo : -1;
+}
+
 /** Exit status of a finished check: 2 nothing to check, 1 anything wrong, else 0. */
 export function checkExitCode(r: CheckResult): number {
   if (r.reports.some((x) => x.code === 'nothing-to-check')) return EXIT.badInput;
@@ -83,7 +135,12 @@ export function checkExitCode(r: CheckResult): number {
 async function execute(args: Parsed, stdout: NodeJS.WritableStream, stderr: NodeJS.WritableStream): Promise<number> {
   let text: string;
   try {
-    text = readFileSync(args.file, 'utf8');
+    const decoded = decodeSource(readFileSync(args.file));
+    if ('error' in decoded) {
+      stderr.write(`backprop-map check: cannot read ${args.file}: ${decoded.error}\n`);
+      return EXIT.badInput;
+    }
+    text = decoded.text;
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : (e as Error).message;

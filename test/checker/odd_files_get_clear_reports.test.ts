@@ -37,6 +37,10 @@ describe('odd files get clear reports', () => {
     assertAllOk(await runner.check(correct.replace(/ {4}/g, '\t'), 'tabs.py'), lines);
   });
 
+  test('a UTF-8 byte-order mark (as Windows editors write it) is not a syntax error', async () => {
+    assertAllOk(await runner.check('\ufeff' + correct, 'bom.py'), lines);
+  });
+
   test('non-ASCII identifiers and comments are fine', async () => {
     const text = '# Übung: Rückwärtslauf\n' + correct.replace(/dZ1/g, 'δZ1').replace(/dA1/g, 'δA1');
     assertAllOk(await runner.check(text, 'unicode.py'), { dW1: 44, db1: 45, dW2: 40, db2: 41 });

@@ -1387,4 +1387,6 @@ def _finite(v):
 
 def check(text, file_name, functions=None, timeout_s=10.0, progress=lambda phase, line=None: None):
     """Checks one file's text; returns a JSON-compatible CheckResult (without durationMs)."""
+    # A byte-order mark (Windows editors write one) is not part of the source; editors do not count it.
+    text = text[1:] if text.startswith('\ufeff') else text
     return _finite(Checker(text, file_name, functions, timeout_s, progress).run())
