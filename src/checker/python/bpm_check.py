@@ -174,8 +174,15 @@ class Checker:
                 'related': []})
             return self.result
         self.progress('parsing the file')
+        magics = []
         try:
-            tree = ast.parse(self.text, filename=self.file)
+            try:
+                tree = ast.parse(self.text, filename=self.file)
+            except SyntaxError:
+                magics, text = _blank_magics(self.text)
+                if not magics:
+                    raise
+                tree = ast.parse(text, filename=self.file)
         except SyntaxError as e:
             line = e.lineno or 1
             col = max(1, e.offset or 1)
@@ -191,6 +198,10 @@ class Checker:
         self.src = Source(self.text, tree)
         self.reports = Reports(self.src)
         self.result['reports'] = self.reports.items
+        for line, what in magics:
+            self.reports.add(line, 'warning', 'ipython-syntax',
+                             f'`{what}` is Jupyter/IPython syntax, not Python (`python` stops here with a syntax '
+                             f'error); the check skipped the line — delete it or make it a comment')
         try:
             self._check(tree)
         except Abort:
@@ -1294,6 +1305,21 @@ class Checker:
                             return line
         w = tracer.last_write(out) if tracer else None
         return w[0] if w else self._func_line(fn)
+
+
+_MAGIC = re.compile(r'^[ \t]*([%!][^\r\n]*)', re.M)
+
+
+def _blank_magics(text):
+    """Notebook exports keep `%matplotlib inline` and `!pip install …` lines, which are not Python:
+    their lines, and the text with them blanked (spaces, so every position stays), else ([], text)."""
+    found = []
+
+    def blank(mt):
+        found.append((text.count('\n', 0, mt.start()) + 1, mt.group(1).strip()[:60]))
+        return ' ' * len(mt.group(0))
+
+    return (found, _MAGIC.sub(blank, text)) if _MAGIC.search(text) else ([], text)
 
 
 def _call_chain(frames):
