@@ -438,6 +438,10 @@ class Checker:
         if stmt is None or not isinstance(e, ValueError):
             return None, None, None
         glb, loc = frame.f_globals, frame.f_locals
+        # numpy names both shapes of a failed broadcast: one known operand then tells the other's.
+        told = [tuple(int(x) for x in re.findall(r'\d+', t)) for t in
+                re.findall(r'\(([\d,\s]*)\)', str(e).split('shapes', 1)[1])] if 'broadcast' in str(e) and 'shapes' in str(e) else []
+        partial = []
         for node in ast.walk(stmt):
             pair, kind = None, None
             if isinstance(node, ast.Call) and len(node.args) == 2 and not node.keywords:
@@ -454,6 +458,11 @@ class Checker:
             if pair is None:
                 continue
             a, b = (safe_eval(x, glb, loc) for x in pair)
+            if kind == 'elementwise' and len(told) == 2 and isinstance(a, np.ndarray) != isinstance(b, np.ndarray):
+                known = a if isinstance(a, np.ndarray) else b
+                if known.shape in told and told[0] != told[1]:
+                    other = told[1] if known.shape == told[0] else told[0]
+                    partial.append((node, pair, (known.shape, other) if known is a else (other, known.shape)))
             if not isinstance(a, np.ndarray) or not isinstance(b, np.ndarray):
                 continue
             if kind == 'product':
@@ -471,6 +480,11 @@ class Checker:
             ta, tb = self.src.segment(pair[0]), self.src.segment(pair[1])
             return (f'`{self.src.segment(node)}`: shapes {fmt_shape(a.shape)} and {fmt_shape(b.shape)} {what} — '
                     f'`{ta}` is {dims.sym(a.shape, ta)}, `{tb}` is {dims.sym(b.shape, tb)}'), node, (a.shape, b.shape)
+        if len(partial) == 1:
+            node, pair, (sa, sb) = partial[0]
+            ta, tb = self.src.segment(pair[0]), self.src.segment(pair[1])
+            return (f'`{self.src.segment(node)}`: shapes {fmt_shape(sa)} and {fmt_shape(sb)} cannot be broadcast together — '
+                    f'`{ta}` is {dims.sym(sa, ta)}, `{tb}` is {dims.sym(sb, tb)}'), node, (sa, sb)
         return None, None, None
 
     # -- one run of forward, numerical gradient, backward
