@@ -49,7 +49,7 @@ const builds = [
   { ...node, entryPoints: [at('src/worker/trainWorker.ts')], outfile: at('dist/trainWorker.js') },
   // The backprop-map panel, a browser bundle (also inlined into the CLI's HTML report).
   { bundle: true, platform: 'browser', format: 'iife', target: 'es2022', entryPoints: [at('src/webview/main.ts')], outfile: at('dist/webview/webview.js'), logLevel: 'warning', loader: { '.css': 'text' } },
-].filter((b) => b.entryPoints.every((e) => existsSync(e)));
+];
 
 // The benchmark (`npm run bench`): bench/*.ts → out/bench/*.js.
 const benchEntries = existsSync(at('bench')) ? readdirSync(at('bench')).filter((f) => f.endsWith('.ts')).map((f) => at(`bench/${f}`)) : [];
@@ -64,10 +64,25 @@ function listTests(dir) {
   });
 }
 
+// Compiled tests whose source is gone are removed one by one; `out/` itself is never wiped, so a
+// test run going on in another terminal keeps its files.
+function pruneStaleTests(tests) {
+  const wanted = new Set(tests.map((t) => relative(at('test'), t).replace(/\.ts$/, '.js')));
+  const walk = (dir) => {
+    if (!existsSync(dir)) return;
+    for (const name of readdirSync(dir)) {
+      const p = join(dir, name);
+      if (statSync(p).isDirectory()) walk(p);
+      else if (!wanted.has(relative(at('out/test'), p))) rmSync(p);
+    }
+  };
+  walk(at('out/test'));
+}
+
 if (withTests) {
   const tests = listTests(at('test'));
   if (tests.length) {
-    rmSync(at('out'), { recursive: true, force: true });
+    pruneStaleTests(tests);
     builds.push({ ...node, sourcemap: 'inline', entryPoints: tests, outdir: at('out/test'), outbase: at('test'), external: ['vscode', 'playwright-core', 'mocha'] });
   }
 }

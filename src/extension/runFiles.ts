@@ -1,33 +1,6 @@
-// Pure helpers for the files a run produces and for locating data errors in a table's text
-// (no `vscode` import, so node:test can check them directly).
-import type { EpochPoint, RunInfo, RunResult } from '../protocol';
-
-function csvCell(v: string | number | null): string {
-  if (v === null) return '';
-  const s = String(v);
-  // Column names come from user files: quote anything that would break the CSV, and defuse
-  // formula prefixes so a spreadsheet does not execute them.
-  const safe = /^[=+\-@\t\r]/.test(s) && typeof v === 'string' ? `'${s}` : s;
-  return /[",\n\r]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
-}
-
-/** The run's history as CSV: one row per recorded epoch, one gradient-norm column per layer. */
-export function historyCsv(points: readonly EpochPoint[], layers: number): string {
-  const header = ['epoch', 'cost', 'validation_cost', 'accuracy', 'validation_accuracy'];
-  for (let l = 1; l <= layers; l++) header.push(`norm_dW${l}`);
-  const rows = [header.join(',')];
-  for (const p of points) {
-    const cells: (number | null)[] = [p.epoch, p.cost, p.validationCost, p.accuracy, p.validationAccuracy];
-    for (let l = 0; l < layers; l++) cells.push(p.gradNorms[l] ?? null);
-    rows.push(cells.map(csvCell).join(','));
-  }
-  return rows.join('\n') + '\n';
-}
-
-/** The run's history as JSON: what was trained, every recorded epoch, and the result. */
-export function historyJson(info: RunInfo, points: readonly EpochPoint[], result: RunResult | null): string {
-  return JSON.stringify({ format: 'backprop-map-history', version: 1, run: info, epochs: points, result }, null, 2) + '\n';
-}
+// Pure helpers for the extension's files and messages, and for locating data errors in a table's
+// text (no `vscode` import, so node:test can check them directly).
+import type { RunResult } from '../protocol';
 
 /** The bytes of a `data:image/png;base64,…` URL; null for anything else. */
 export function pngFromDataUrl(dataUrl: string): Uint8Array | null {

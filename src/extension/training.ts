@@ -11,7 +11,8 @@ import type {
   Boundary, DataErrorInfo, DataSource, EpochPoint, FromPanel, FromWorker, GradCheckResult, Hyper, MapSnapshot, RunInfo, RunMode, RunResult, ToPanel, ToWorker,
 } from '../protocol';
 import { BackpropMapPanel } from './panel';
-import { fieldOffset, historyCsv, historyJson, inert, pngFromDataUrl, summary } from './runFiles';
+import { historyCsv, historyJson } from '../data/history';
+import { fieldOffset, inert, pngFromDataUrl, summary } from './runFiles';
 import { hyperFromSettings } from './settings';
 import { chooseData, chooseLabel, dataSource, editHyper, tableText, type DataChoice } from './trainingInputs';
 

@@ -23,7 +23,7 @@ import type {
 import { boundaryView, lineChart, type BoundaryView, type LineChart } from './charts';
 import { readPalette, type Palette } from './colors';
 import { activate, append, clear, el, fmt } from './dom';
-import { historyCsv, historyJson } from '../extension/runFiles';
+import { historyCsv, historyJson } from '../data/history';
 import { renderHeatmap } from './heatmap';
 import { explainKey, translator, type Locale, type Translate } from './i18n';
 import { buildMap, quantityShape, quantityTex, refId, shapeTex, stackedUpdateTex, type MapTerm, type QuantityRef } from './tex';
