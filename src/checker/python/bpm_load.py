@@ -10,7 +10,9 @@ import types
 # math only, never data (np.random, file reading) nor anything that may run long.
 _CONST_CALLS = {'array', 'asarray', 'float64', 'float32', 'int64', 'int32', 'float', 'int', 'bool', 'str', 'sqrt',
                 'exp', 'log', 'log2', 'log10', 'finfo', 'iinfo', 'dtype', 'tuple', 'list', 'abs', 'round', 'min',
-                'max', 'pow'}
+                'max', 'pow',
+                # wrappers of functions: `sigmoid = np.vectorize(…)`, `act = partial(leaky_relu, alpha=0.01)`
+                'vectorize', 'partial'}
 _PLOTTING = ('matplotlib', 'seaborn', 'IPython', 'pylab')
 
 
@@ -36,16 +38,21 @@ def _dotted(node):
 def is_constant_expr(node):
     """True for values that cannot read data or run for long: literals, arithmetic, lambdas,
     names, and numpy/math calls that are not file I/O."""
-    if isinstance(node, ast.Lambda):
-        return True
-    for sub in ast.walk(node):
+    stack = [node]
+    while stack:  # ast.walk, but not into lambdas: their bodies run only when called
+        sub = stack.pop()
+        if isinstance(sub, ast.Lambda):
+            stack.extend(d for d in sub.args.defaults + sub.args.kw_defaults if d is not None)
+            continue
         if isinstance(sub, ast.Call):
             name = _dotted(sub.func)
-            if not name or name.split('.')[-1] not in _CONST_CALLS or name.split('.')[0] not in ('np', 'numpy', 'math', name):
+            if not name or name.split('.')[-1] not in _CONST_CALLS or \
+                    name.split('.')[0] not in ('np', 'numpy', 'math', 'functools', name):
                 return False
         elif isinstance(sub, (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp, ast.Await,
                               ast.Yield, ast.YieldFrom, ast.NamedExpr)):
             return False
+        stack.extend(ast.iter_child_nodes(sub))
     return True
 
 
