@@ -4,6 +4,13 @@
  * Everything here must survive structured cloning / JSON (no classes, no typed arrays).
  */
 
+export interface MatrixStats {
+  min: number;
+  max: number;
+  mean: number;
+  std: number;
+}
+
 /** A matrix on the wire: row-major numbers, shape (rows × cols). */
 export interface MatrixData {
   rows: number;
@@ -12,7 +19,7 @@ export interface MatrixData {
   /** Set when only the first `cols` of `totalCols` example columns were sent (large m). */
   totalCols?: number;
   /** Summary over the whole matrix (all columns, also the ones not sent). */
-  stats?: { min: number; max: number; mean: number; std: number };
+  stats?: MatrixStats;
 }
 
 export interface Hyper {

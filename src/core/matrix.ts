@@ -1,3 +1,5 @@
+import type { MatrixStats } from '../protocol';
+
 /**
  * A dense matrix in row-major order, the shape written as in the notes: (rows × cols).
  * Examples are columns: X is (n_x × m), so X.data[i * m + j] is feature i of example j.
@@ -153,4 +155,22 @@ export function gatherColumns(x: Matrix, indices: ArrayLike<number>, from: numbe
     for (let j = 0; j < width; j++) c.data[dst + j] = x.data[src + indices[from + j]];
   }
   return c;
+}
+
+/** Minimum, maximum, mean and (population) standard deviation of a matrix's numbers. */
+export function summaryStats(values: ArrayLike<number>): MatrixStats {
+  let min = Infinity;
+  let max = -Infinity;
+  let sum = 0;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i]!;
+    if (v < min) min = v;
+    if (v > max) max = v;
+    sum += v;
+  }
+  const n = values.length || 1;
+  const mean = sum / n;
+  let sq = 0;
+  for (let i = 0; i < values.length; i++) sq += (values[i]! - mean) ** 2;
+  return { min, max, mean, std: Math.sqrt(sq / n) };
 }

@@ -22,7 +22,7 @@ import type {
   StopReason,
 } from '../protocol';
 import { gradientCheck } from './gradcheck';
-import { type Matrix, frobeniusNorm, gatherColumns, zeros } from './matrix';
+import { type Matrix, frobeniusNorm, gatherColumns, summaryStats, zeros } from './matrix';
 import { computeMetrics, confusionOf, predictProbabilities } from './metrics';
 import {
   type ForwardCache,
@@ -69,18 +69,7 @@ export function matrixData(m: Matrix, maxCols = Infinity): MatrixData {
   const out: MatrixData = { rows: m.rows, cols, data };
   if (cols < m.cols) {
     out.totalCols = m.cols;
-    let min = Infinity;
-    let max = -Infinity;
-    let sum = 0;
-    for (const v of m.data) {
-      if (v < min) min = v;
-      if (v > max) max = v;
-      sum += v;
-    }
-    const mean = sum / m.data.length;
-    let sq = 0;
-    for (const v of m.data) sq += (v - mean) ** 2;
-    out.stats = { min, max, mean, std: Math.sqrt(sq / m.data.length) };
+    out.stats = summaryStats(m.data);
   }
   return out;
 }

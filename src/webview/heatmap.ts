@@ -2,33 +2,14 @@
  * A matrix as a heatmap: a table with the numbers written in the cells when it is small, a canvas
  * with a hover read-out and summary statistics when it is large.
  */
-import type { MatrixData } from '../protocol';
+import { summaryStats } from '../core/matrix';
+import type { MatrixData, MatrixStats } from '../protocol';
 import { css, diverging, textOn, type Palette } from './colors';
 import { el, fmt } from './dom';
 import type { Translate } from './i18n';
 
-export interface MatrixStats {
-  min: number;
-  max: number;
-  mean: number;
-  std: number;
-}
-
 export function statsOf(md: MatrixData): MatrixStats {
-  if (md.stats) return md.stats;
-  let min = Infinity;
-  let max = -Infinity;
-  let sum = 0;
-  for (const v of md.data) {
-    if (v < min) min = v;
-    if (v > max) max = v;
-    sum += v;
-  }
-  const n = md.data.length || 1;
-  const mean = sum / n;
-  let sq = 0;
-  for (const v of md.data) sq += (v - mean) ** 2;
-  return { min, max, mean, std: Math.sqrt(sq / n) };
+  return md.stats ?? summaryStats(md.data);
 }
 
 export interface HeatmapOptions {
