@@ -631,6 +631,17 @@ class Checker:
                                  f'`{fn.__name__}` should return a dict of parameters (`{{"W1": W1, "b1": b1, …}}`), '
                                  f'not {type(out).__name__}; the check goes on with the parameters the notes imply')
             return None
+        Ws = [(f'W{l}', (layer_dims[l], layer_dims[l - 1])) for l in range(1, len(layer_dims))]
+        if primary and all(shape_of(out.get(k)) == s[::-1] for k, s in Ws):
+            # Every W transposed: the other layout (examples in rows), which nothing here can check.
+            k, s = Ws[0]
+            w = tracer.last_write(out.get(k))
+            self.reports.add(w[0] if w else self._func_line(fn), 'error', 'examples-in-rows',
+                             f'`{fn.__name__}` makes {k} {dims.both(s[::-1])} and every W transposed like it: this file '
+                             f'puts the examples in rows (Z1 = X · W1 + b1). The checker follows the notes: examples in '
+                             f'columns, X is {dims.both((layer_dims[0], M), "X")}, {k} is {dims.both(s, k)}, '
+                             f'Z1 = W1 · X + b1; nothing was checked')
+            raise Abort()
         if primary:
             for l in range(1, len(layer_dims)):
                 for key, shape in ((f'W{l}', (layer_dims[l], layer_dims[l - 1])), (f'b{l}', (layer_dims[l], 1))):
