@@ -61,7 +61,9 @@ export interface RunInfo {
   labels: { '0': string; '1': string };
   /** [n_x, n_h1, …, n_y] */
   layerDims: number[];
+  /** Training examples: the m of the map's (n × m) matrices. */
   m: number;
+  /** Examples kept apart for validation. */
   mValidation: number;
   hyper: Hyper;
 }

@@ -7,7 +7,7 @@ import type { Matrix } from '../core/matrix';
 import { train } from '../core/train';
 import type { Dataset } from '../data/csv';
 import { listForMessage } from '../data/errors';
-import { type PreparedData, prepareData, validationCount } from '../data/prepare';
+import { type PreparedData, prepareData, runInfoOf } from '../data/prepare';
 import { SAMPLE_NAMES } from '../data/samples';
 import { loadSource, parseSourceArgument } from '../data/source';
 import type { DataSource, EpochPoint, Hyper, RunInfo, RunResult, StopReason } from '../protocol';
@@ -191,16 +191,7 @@ export async function runTraining(req: TrainRequest, ctx: CliContext, hooks: Tra
   });
   const params = init !== null ? init.params : initParameters(layerDimsOf(dataset.X.rows, hyper.hidden), hyper.seed);
   const startEpoch = init?.model.training?.epochs ?? 0;
-  const info: RunInfo = {
-    datasetName: dataset.name,
-    featureNames: dataset.featureNames,
-    labelName: dataset.labelName,
-    labels: dataset.labels,
-    layerDims: layerDimsOfParameters(params),
-    m: dataset.X.cols,
-    mValidation: validationCount(dataset.X.cols, hyper.validationSplit),
-    hyper,
-  };
+  const info = runInfoOf(dataset, prepared, layerDimsOfParameters(params), hyper);
   hooks.onStart?.(info, dataset, startEpoch, prepared);
 
   const { X, Y } = prepared.train;
@@ -268,14 +259,14 @@ function describeRun(info: RunInfo, dataset: Dataset, startEpoch: number, req: T
   const lines: string[] = [];
   const ignored = req.source.kind === 'file' ? (req.source.ignore ?? []) : [];
   const leftOut = ignored.length > 0 ? `; left out ${ignored.map((c) => JSON.stringify(c)).join(', ')}` : '';
-  lines.push(`Data     ${info.datasetName}: ${info.m} examples, ${info.featureNames.length} features, label ${JSON.stringify(info.labelName)}${leftOut}`);
+  lines.push(`Data     ${info.datasetName}: ${info.m + info.mValidation} examples, ${info.featureNames.length} features, label ${JSON.stringify(info.labelName)}${leftOut}`);
   const ids = info.featureNames.filter((name) => ID_NAME.test(name));
   if (ids.length > 0 && req.initPath === null) {
     const names = ids.map((n) => JSON.stringify(n)).join(', ');
     lines.push(`Note     ${names} ${ids.length === 1 ? 'looks like an identifier and is used as a feature' : 'look like identifiers and are used as features'}; leave ${ids.length === 1 ? 'it' : 'them'} out with --ignore ${ignoreArgument(ids)}`);
   }
   if (dataset.labelMapped) lines.push(`Labels   ${JSON.stringify(info.labels['0'])} → 0, ${JSON.stringify(info.labels['1'])} → 1`);
-  const split = info.mValidation > 0 ? `${info.m - info.mValidation} for training, ${info.mValidation} for validation (seed ${h.seed})` : `all ${info.m} for training, none for validation`;
+  const split = info.mValidation > 0 ? `${info.m} for training, ${info.mValidation} for validation (seed ${h.seed})` : `all ${info.m} for training, none for validation`;
   lines.push(`Split    ${split}; ${h.standardize ? 'features standardised with the training split\'s mean and std' : 'raw feature values'}`);
   const ones = trainY.data.reduce((n, y) => n + y, 0);
   if (ones === 0 || ones === trainY.cols) {
@@ -285,7 +276,7 @@ function describeRun(info: RunInfo, dataset: Dataset, startEpoch: number, req: T
         'the other class from; keep fewer examples apart with --val, or use more data',
     );
   }
-  const batch = h.batchSize === null || h.batchSize >= info.m - info.mValidation ? 'full-batch gradient descent' : `mini-batches of ${h.batchSize}`;
+  const batch = h.batchSize === null || h.batchSize >= info.m ? 'full-batch gradient descent' : `mini-batches of ${h.batchSize}`;
   const start = req.initPath !== null ? `, starting from ${req.initPath} (after epoch ${startEpoch})` : '';
   lines.push(`Network  [${info.layerDims.join(', ')}], ReLU hidden layers, sigmoid output; ${h.epochs} epochs of ${batch}, α = ${h.learningRate}${start}`);
   return `${lines.join('\n')}\n\n`;

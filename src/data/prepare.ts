@@ -1,6 +1,7 @@
 import { type Matrix, gatherColumns } from '../core/matrix';
 import type { Scaling } from '../core/model';
 import { createRng, shuffledIndices } from '../core/rng';
+import type { Hyper, RunInfo } from '../protocol';
 import type { Dataset } from './csv';
 
 export interface PreparedData {
@@ -108,4 +109,18 @@ export function applyScaling(X: Matrix, scaling: Scaling | null): Matrix {
     for (let j = i * m, end = (i + 1) * m; j < end; j++) out[j] = (X.data[j]! - mu) / sd;
   }
   return { rows: X.rows, cols: m, data: out };
+}
+
+/** What a run trains on, as the panel and the report show it; m counts the training examples (the map's m). */
+export function runInfoOf(ds: Dataset, prepared: PreparedData, layerDims: number[], hyper: Hyper): RunInfo {
+  return {
+    datasetName: ds.name,
+    featureNames: ds.featureNames,
+    labelName: ds.labelName,
+    labels: ds.labels,
+    layerDims,
+    m: prepared.train.X.cols,
+    mValidation: prepared.validation?.X.cols ?? 0,
+    hyper,
+  };
 }

@@ -8,9 +8,9 @@ import { cloneParameters, initParameters, layerDimsOf, type Parameters } from '.
 import { RunController, TrainingSession, type RunSetup } from '../core/session';
 import type { Dataset } from '../data/csv';
 import { DataError } from '../data/errors';
-import { prepareData } from '../data/prepare';
+import { prepareData, runInfoOf } from '../data/prepare';
 import { loadSource } from '../data/source';
-import type { FromWorker, Hyper, RunInfo, ToWorker } from '../protocol';
+import type { FromWorker, Hyper, ToWorker } from '../protocol';
 
 const port = parentPort;
 if (!port) throw new Error('trainWorker.js runs as a worker thread of the extension host');
@@ -49,16 +49,7 @@ function setupFor(seed: number): RunSetup {
   const params = continuing ? cloneParameters(init!.params) : initParameters(layerDimsOf(ds.X.rows, hidden), seed);
   const startEpoch = continuing ? (init!.model.training?.epochs ?? 0) : 0;
   const session = new TrainingSession({ X: prepared.train.X, Y: prepared.train.Y, validation: prepared.validation }, hyper, params, startEpoch);
-  const info: RunInfo = {
-    datasetName: ds.name,
-    featureNames: ds.featureNames,
-    labelName: ds.labelName,
-    labels: ds.labels,
-    layerDims: session.layerDims,
-    m: prepared.train.X.cols,
-    mValidation: prepared.validation?.X.cols ?? 0,
-    hyper: { ...hyper, hidden: session.layerDims.slice(1, -1) },
-  };
+  const info = runInfoOf(ds, prepared, session.layerDims, { ...hyper, hidden: session.layerDims.slice(1, -1) });
   return {
     session,
     info,

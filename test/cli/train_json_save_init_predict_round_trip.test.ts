@@ -47,7 +47,7 @@ test('--json: one object per epoch with epoch and cost, then the final {"done": 
   assert.equal(done['labelName'], 'diagnosis');
   assert.deepEqual(done['featureNames'], ['radius', 'texture']);
   assert.deepEqual(done['layerDims'], [2, 5, 1]);
-  assert.equal(done['m'], 40);
+  assert.equal(done['m'], 30); // training examples: 40 in the file, 10 kept apart
   assert.equal(done['mValidation'], 10);
   checkMetrics(done['train'] as Record<string, unknown>, 30);
   checkMetrics(done['validation'] as Record<string, unknown>, 10);

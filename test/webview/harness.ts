@@ -9,8 +9,8 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { initParameters, layerDimsOf } from '../../src/core/network';
 import { RunController, TrainingSession, type RunSetup } from '../../src/core/session';
 import type { Dataset } from '../../src/data/csv';
-import { prepareData } from '../../src/data/prepare';
-import type { FromPanel, FromWorker, Hyper, RunInfo, ToPanel } from '../../src/protocol';
+import { prepareData, runInfoOf } from '../../src/data/prepare';
+import type { FromPanel, FromWorker, Hyper, ToPanel } from '../../src/protocol';
 import { panelHtml } from '../../src/webview/html';
 
 export const root = join(__dirname, '..', '..', '..');
@@ -183,16 +183,7 @@ export function makeRun(ds: Dataset, hyper: Hyper = DEFAULT_TEST_HYPER): { contr
     const h = { ...hyper, seed };
     const p = prepareData(ds, { validationSplit: h.validationSplit, seed, standardize: h.standardize });
     const session = new TrainingSession({ X: p.train.X, Y: p.train.Y, validation: p.validation }, h, initParameters(layerDimsOf(ds.X.rows, h.hidden), seed));
-    const info: RunInfo = {
-      datasetName: ds.name,
-      featureNames: ds.featureNames,
-      labelName: ds.labelName,
-      labels: ds.labels,
-      layerDims: session.layerDims,
-      m: p.train.X.cols,
-      mValidation: p.validation?.X.cols ?? 0,
-      hyper: h,
-    };
+    const info = runInfoOf(ds, p, session.layerDims, h);
     return { session, info, model: () => null };
   };
   const controller = new RunController(
