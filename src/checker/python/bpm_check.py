@@ -815,7 +815,7 @@ class Checker:
             ev['rel'] = rel
             if not np.isfinite(rel) or rel > TOLERANCE:
                 ev['status'] = 'value'
-                self._diagnose_value(ev, g, num, run['params'])
+                self._diagnose_value(ev, g, num, run['params'], dims)
         return evals
 
     def _stmt_of(self, ev):
@@ -841,7 +841,7 @@ class Checker:
                           f'term (λ = {k * M:.3g}); the reference is the notes\' cross-entropy without regularisation, so '
                           f'check with λ = 0')
 
-    def _diagnose_value(self, ev, g, num, params=None):
+    def _diagnose_value(self, ev, g, num, params=None, dims=None):
         nn = float(np.sum(num * num))
         ev['code'] = 'gradient-value'
         if nn == 0:
@@ -862,6 +862,32 @@ class Checker:
                 if code == 'missing-1-over-m':
                     ev['fix'] = self._fix_one_over_m(ev)
                 return
+        # Divided by a layer size instead of m: `m = X.shape[0]` (every size is distinct, so the ratio tells which).
+        for name, v in (zip(dims.names, dims.layer_dims) if dims else ()):
+            if v not in (1, M) and abs(c / (M / v) - 1) < 1e-4:
+                ev['code'] = 'wrong-m'
+                ev['hint'] = (f'{ev["key"]} is m/{name} = {M}/{v} times the numerical gradient: it is divided by {name} = {v} '
+                              f'where m = {M} was meant (m is the number of columns, e.g. X.shape[1], not shape[0])')
+                ev['related'] = self._divisor_lines(ev, v)
+                return
+
+    def _divisor_lines(self, ev, v):
+        """Where a variable of the gradient's line that holds the wrong divisor v (`m = X.shape[0]`)
+        is assigned, in the same function."""
+        stmt = self._stmt_of(ev)
+        if stmt is None or not ev['write']:
+            return []
+        snap = ev['write'][3]
+        func = next((f for f in self.src.functions.values()
+                     if f.lineno <= stmt.lineno <= (f.end_lineno or f.lineno)), None)
+        out = []
+        for n in sorted({x.id for x in ast.walk(stmt) if isinstance(x, ast.Name) and isinstance(x.ctx, ast.Load)}):
+            if isinstance(snap.get(n), (int, np.integer)) and not isinstance(snap.get(n), bool) and snap.get(n) == v and func:
+                lines = [a.lineno for a in ast.walk(func) if isinstance(a, (ast.Assign, ast.AnnAssign)) and a.lineno < stmt.lineno
+                         and any(isinstance(t, ast.Name) and t.id == n for t in (a.targets if isinstance(a, ast.Assign) else [a.target]))]
+                if lines:
+                    out.append((max(lines), f'{n} = {v} is set here; m is the number of examples, {M}'))
+        return out
 
     def _diagnose_shape(self, ev, g, num, exp, dims):
         key, pkey = ev['key'], ev['pkey']
@@ -1149,9 +1175,13 @@ class Checker:
         # If dW_l and db_l follow from this dZ as the notes say (with 1/m in either place), dZ is right
         # and the two faults are on their own lines.
         A = None
-        for n in sorted(names_w - {name}):
-            v = snap_w.get(n)
-            if isinstance(v, np.ndarray) and v.shape in ((n_prev, M), (M, n_prev)) and n_prev != M:
+        # The layer's input as written in the dW line: a name (A1, X) or an expression (cache["A1"].T).
+        for node in ast.walk(sw):
+            if not isinstance(node, (ast.Name, ast.Subscript, ast.Attribute)) or \
+                    (isinstance(node, ast.Name) and node.id == name):
+                continue
+            v = snap_w.get(node.id) if isinstance(node, ast.Name) else safe_eval(node, ew['write'][4], snap_w)
+            if isinstance(v, np.ndarray) and v is not D and v.shape in ((n_prev, M), (M, n_prev)) and n_prev != M:
                 A = v if v.shape == (n_prev, M) else v.T
                 break
         if A is not None:
@@ -1234,7 +1264,7 @@ class Checker:
         msg = self._describe_gradient(evs[0], dims, run['numerical'])
         if len(evs) > 1:
             msg += f' (the same line also computes {_join([e["key"] for e in evs[1:]])}, wrong too)'
-        related = []
+        related = list(evs[0].get('related', []))
         for ev in evs:
             for kl in self.src.key_lines(ev['key']):
                 if kl != line:
