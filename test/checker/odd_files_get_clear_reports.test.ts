@@ -101,6 +101,21 @@ describe('odd files get clear reports', () => {
     assert.match(r.reports[0]!.related[0]!.message, /called from `forward_propagation` \(\d+ times\)/);
   });
 
+  test('odd gradient values and odd exceptions are named, never an internal error', async () => {
+    const grads = '    return {"dW1": dW1, "db1": db1, "dW2": dW2, "db2": db2}';
+    const cases: [string, string, RegExp][] = [
+      [correct.replace(grads, grads.replace('"dW1": dW1,', '"dW1": dW1 * np.nan,')), 'gradient-not-finite', /12 of the 12 entries of dW1 are NaN or infinite/],
+      [correct.replace(grads, grads.replace('"dW1": dW1,', '"dW1": dW1 + 0j,')), 'gradient-type', /dW1 is a numpy array of complex128 numbers, not of real ones/],
+      [beforeReturn('    class Odd(Exception):\n        def __str__(self):\n            raise RuntimeError("no text")\n    raise Odd()'), 'exception', /^Odd in `backward_propagation`$/],
+      [beforeReturn('    raise KeyboardInterrupt'), 'exception', /^KeyboardInterrupt in `backward_propagation`$/],
+    ];
+    for (const [text, code, message] of cases) {
+      const r = await runner.check(text, 'odd.py');
+      assert.deepEqual(r.reports.map((x) => x.code), [code], JSON.stringify(r.reports));
+      assert.match(r.reports[0]!.message, message);
+    }
+  });
+
   test('starting a program is blocked and reported', async () => {
     const marker = join(dir, 'ran');
     const text = beforeReturn(`    import os\n    os.system("touch ${marker}")`);

@@ -330,9 +330,7 @@ class Checker:
             np.random.seed(1)
             with tracer:
                 value = fn(*args, **kwargs)
-        except BaseException as e:  # noqa: BLE001 — the user's code may raise anything
-            if isinstance(e, KeyboardInterrupt):
-                raise
+        except BaseException as e:  # noqa: BLE001 — the user's code may raise anything, even KeyboardInterrupt
             info = self._exception(e, fn, role, dims, tracer)
             if note is not None and info['code'] == 'exception':
                 info['message'] += f' — {note[0]}'
@@ -409,7 +407,7 @@ class Checker:
                 detail, node, shapes = self._operand_detail(e, frame, line, dims)
                 if node is not None and tracer is not None:
                     detail += self._misshapen_operand(node, frame, line, dims, tracer, related)
-            text = detail or (str(e).strip().splitlines() or [''])[0]
+            text = detail or (_safe_str(e).strip().splitlines() or [''])[0]
             msg = f'{name} in `{func}`' + (f': {text}' if text else '')
         return {'line': line, 'code': code, 'message': msg, 'related': related, 'node': node, 'func': func,
                 'shapes': shapes if node is not None else None}
@@ -746,9 +744,7 @@ class Checker:
                     if abs(right - left) > 1e-4 * max(abs(right), abs(left)) + 1e-5:
                         kink = True
                 out[key] = g
-        except BaseException as e:  # noqa: BLE001
-            if isinstance(e, KeyboardInterrupt):
-                raise
+        except BaseException as e:  # noqa: BLE001 — as in _traced: a Ctrl-C cannot reach a check child
             if primary:
                 info = self._exception(e, fwd, 'forward', dims)
                 self.reports.add(info['line'], 'error', info['code'],
@@ -797,8 +793,11 @@ class Checker:
             if isinstance(g, (float, int, np.generic)) and not isinstance(g, bool):
                 g = np.asarray(g, dtype=np.float64)
             if not isinstance(g, np.ndarray) or g.dtype.kind not in 'fiub':
+                what = (f'{key} is a numpy array of {"Python objects (dtype object)" if g.dtype.kind == "O" else g.dtype.name + " numbers"}, '
+                        f'not of real ones (float64)' if isinstance(g, np.ndarray)
+                        else f'{key} is a {type(g).__name__}, not a numpy array')
                 ev.update(status='value', code='gradient-type', shape=None, line=ev['line'] if write else (self.src.var_line(gk) or ev['line']),
-                          hint=f'{key} is a {type(g).__name__}, not a numpy array')
+                          hint=what)
                 continue
             g = g.astype(np.float64)
             ev['shape'] = g.shape
@@ -811,6 +810,12 @@ class Checker:
                     ev['status'] = 'shape'
                     self._diagnose_shape(ev, g, num, exp, dims)
                     continue
+            if not np.all(np.isfinite(g)):
+                bad = int(g.size - np.count_nonzero(np.isfinite(g)))
+                ev.update(status='value', code='gradient-not-finite',
+                          hint=f'{bad} of the {g.size} entries of {key} are NaN or infinite (a 0/0, a log of 0 or an '
+                               f'overflow on the way)')
+                continue
             rel = _rel(g, num)
             ev['rel'] = rel
             if not np.isfinite(rel) or rel > TOLERANCE:
@@ -1117,7 +1122,7 @@ class Checker:
 
         def wrong(key):
             ev = evals[key]
-            return ev['status'] == 'value' and ev['code'] not in ('gradient-none', 'gradient-type')
+            return ev['status'] == 'value' and ev['code'] not in ('gradient-none', 'gradient-type', 'gradient-not-finite')
 
         top = 0
         for l in range(1, L + 1):
@@ -1240,6 +1245,8 @@ class Checker:
             return f'the returned gradients have no "{key}"'
         if ev['code'] == 'gradient-type':
             return ev['hint']
+        if ev['code'] == 'gradient-not-finite':
+            return f'{key} is wrong: {ev["hint"]}'
         if ev['status'] == 'shape':
             has = ('is a single number (shape ())' if tuple(ev['shape']) == () else
                    f'has shape {dims.both(ev["shape"], key if tuple(ev["shape"]) == exp else None)}')
@@ -1375,6 +1382,14 @@ def _blank_magics(text):
         return ' ' * len(mt.group(0))
 
     return (found, _MAGIC.sub(blank, text)) if _MAGIC.search(text) else ([], text)
+
+
+def _safe_str(e):
+    """str() of a user's exception, whose __str__ may itself raise."""
+    try:
+        return str(e)
+    except BaseException:  # noqa: BLE001
+        return ''
 
 
 def _call_chain(frames):
