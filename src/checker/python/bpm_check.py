@@ -407,10 +407,24 @@ class Checker:
                 detail, node, shapes = self._operand_detail(e, frame, line, dims)
                 if node is not None and tracer is not None:
                     detail += self._misshapen_operand(node, frame, line, dims, tracer, related)
+                if node is not None and isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mult) and \
+                        len(shapes[0]) == 2 and len(shapes[1]) == 2 and shapes[0][1] == shapes[1][0]:
+                    detail += (f' — `*` multiplies elementwise; the matrix product was meant: '
+                               f'{self._as_matmul(node, frame)}')
             text = detail or (_safe_str(e).strip().splitlines() or [''])[0]
             msg = f'{name} in `{func}`' + (f': {text}' if text else '')
         return {'line': line, 'code': code, 'message': msg, 'related': related, 'node': node, 'func': func,
                 'shapes': shapes if node is not None else None}
+
+    def _as_matmul(self, node, frame):
+        """`a * b` written as np.dot(a, b), a scalar factor in front kept out: `1 / m * dZ1 * X.T` →
+        `1 / m * np.dot(dZ1, X.T)`."""
+        left, scale = node.left, ''
+        if isinstance(left, ast.BinOp) and isinstance(left.op, ast.Mult):
+            k = safe_eval(left.left, frame.f_globals, frame.f_locals)
+            if k is not None and np.ndim(k) == 0:
+                scale, left = self.src.segment(left.left) + ' * ', left.right
+        return f'{scale}np.dot({self.src.segment(left)}, {self.src.segment(node.right)})'
 
     def _misshapen_operand(self, node, frame, line, dims, tracer, related):
         """For a failing product: an operand named as in the notes (dZ1, A1, …) whose shape is not
@@ -1305,8 +1319,7 @@ class Checker:
             node = info['node']
             sa, sb = info.get('shapes') or (None, None)
             if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mult) and sa and sb and sa[-1] == sb[0]:
-                suggestion = (f' — `{self.src.segment(node)}` is an elementwise product that equals the matrix product only '
-                              f'while n_y = 1: use np.dot({self.src.segment(node.left)}, {self.src.segment(node.right)})')
+                suggestion = ' (while n_y = 1, the elementwise product happens to equal it)'
             self.reports.add(info['line'], 'warning', 'latent-n_y-1',
                              f'right only because n_y = 1: with n_y = 2, {info["message"]}{suggestion}',
                              info['related'], node=node)
