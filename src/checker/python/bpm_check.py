@@ -176,13 +176,7 @@ class Checker:
         self.progress('parsing the file')
         magics = []
         try:
-            try:
-                tree = ast.parse(self.text, filename=self.file)
-            except SyntaxError:
-                magics, text = _blank_magics(self.text)
-                if not magics:
-                    raise
-                tree = ast.parse(text, filename=self.file)
+            tree = _parse_skipping_magics(self.text, self.file, magics)
         except SyntaxError as e:
             line = e.lineno or 1
             col = max(1, e.offset or 1)
@@ -1382,19 +1376,26 @@ class Checker:
         return w[0] if w else self._func_line(fn)
 
 
-_MAGIC = re.compile(r'^[ \t]*([%!][^\r\n]*)', re.M)
+_MAGIC = re.compile(r'[ \t]*([%!][^\r\n]*)')
 
 
-def _blank_magics(text):
-    """Notebook exports keep `%matplotlib inline` and `!pip install …` lines, which are not Python:
-    their lines, and the text with them blanked (spaces, so every position stays), else ([], text)."""
-    found = []
-
-    def blank(mt):
-        found.append((text.count('\n', 0, mt.start()) + 1, mt.group(1).strip()[:60]))
-        return ' ' * len(mt.group(0))
-
-    return (found, _MAGIC.sub(blank, text)) if _MAGIC.search(text) else ([], text)
+def _parse_skipping_magics(text, file_name, magics):
+    """ast.parse, but a line Python rejects that is a notebook export's `%matplotlib inline` or
+    `!pip install …` is blanked (spaces, so every position stays) and noted in `magics` as
+    (line, text); only lines Python itself stops at, so a continuation line `!= b)` stays."""
+    lines = text.splitlines(keepends=True)
+    for _ in range(100):
+        try:
+            return ast.parse(''.join(lines), filename=file_name)
+        except SyntaxError as e:
+            n = (e.lineno or 0) - 1
+            mt = _MAGIC.match(lines[n]) if 0 <= n < len(lines) else None
+            if mt is None or any(line == n + 1 for line, _ in magics):
+                raise
+            magics.append((n + 1, mt.group(1).strip()[:60]))
+            body = lines[n].rstrip('\r\n')
+            lines[n] = ' ' * len(body) + lines[n][len(body):]
+    return ast.parse(''.join(lines), filename=file_name)
 
 
 def _safe_str(e):
