@@ -8,16 +8,11 @@ export type CoreVariant = 'readable' | 'fast-float64' | 'fast-float32';
 
 const dtypeOf = (v: CoreVariant): DType => (v === 'fast-float32' ? 'float32' : 'float64');
 
-/** The costs of the first n epochs of full-batch training. */
+/** The costs of the first n epochs of full-batch training by train(): what a user gets. */
 export function coreCosts(w: Workload, variant: CoreVariant, learningRate: number, n: number): number[] {
   const params = cloneParameters(w.params);
-  if (variant === 'readable') return train(params, w.X, w.Y, { learningRate, epochs: n, batchSize: null, seed: 1 }).costs;
-  const engine = new FastEngine(params, w.X, w.Y, { dtype: dtypeOf(variant) });
-  try {
-    return Array.from({ length: n }, () => engine.epoch(learningRate).costSum / w.X.cols);
-  } finally {
-    engine.dispose();
-  }
+  const engine = variant === 'readable' ? { engine: 'reference' as const } : { dtype: dtypeOf(variant) };
+  return train(params, w.X, w.Y, { learningRate, epochs: n, batchSize: null, seed: 1, ...engine }).costs;
 }
 
 /**
@@ -36,7 +31,7 @@ export function coreTimer(w: Workload, variant: CoreVariant, learningRate: numbe
   if (variant === 'readable') {
     let done = 0;
     const run = (k: number): void => {
-      done = train(params, w.X, w.Y, { learningRate, epochs: k, batchSize: null, seed: 1, startEpoch: done }).epochs;
+      done = train(params, w.X, w.Y, { learningRate, epochs: k, batchSize: null, seed: 1, startEpoch: done, engine: 'reference' }).epochs;
     };
     return { run, threads: 1, dispose: () => {} };
   }

@@ -4,6 +4,7 @@
  * given; then every epoch visits the examples in a new order drawn from (seed, epoch).
  */
 import type { EpochPoint, StopReason } from '../protocol';
+import { type DType, type FastEngine, keptEngine } from './fast/engine';
 import { type Matrix, frobeniusNorm, gatherColumns, reuse } from './matrix';
 import { confusionOf } from './metrics';
 import {
@@ -39,6 +40,14 @@ export interface TrainOptions {
    * explosion. Default: J of the parameters this call starts from.
    */
   firstCost?: number;
+  /**
+   * 'fast' (the default): the same steps computed by the fast engine (src/core/fast/) in
+   * WebAssembly SIMD, large batches on two threads; 'reference': the readable code below, step by
+   * step as in the notes. In float64 both give the same numbers up to rounding (test/perf/).
+   */
+  engine?: 'fast' | 'reference';
+  /** The fast engine's number type: 'float64' (the default) or 'float32'. */
+  dtype?: DType;
 }
 
 /**
@@ -65,6 +74,7 @@ function checkOptions(params: Parameters, X: Matrix, Y: Matrix, o: TrainOptions)
   if (!(Number.isInteger(o.epochs) && o.epochs >= 0)) throw new RangeError(`epochs must be a whole number ≥ 0, got ${o.epochs}`);
   if (o.batchSize !== null && !(Number.isInteger(o.batchSize) && o.batchSize >= 1)) throw new RangeError(`the batch size must be a whole number ≥ 1, got ${o.batchSize}`);
   if (o.firstCost !== undefined && !(Number.isFinite(o.firstCost) && o.firstCost >= 0)) throw new RangeError(`firstCost must be a finite cost, got ${o.firstCost}`);
+  if (o.dtype === 'float32' && o.engine === 'reference') throw new RangeError('float32 training needs the fast engine; the reference engine computes in float64');
   if (X.cols === 0) throw new RangeError('there are no training examples (m = 0)');
   if (X.rows !== params.W[0]!.cols) throw new RangeError(`X has ${X.rows} features per example, the network expects n_x = ${params.W[0]!.cols}`);
   if (Y.rows !== 1 || Y.cols !== X.cols) throw new RangeError(`Y must be (1 × ${X.cols}), got (${Y.rows} × ${Y.cols})`);
@@ -108,6 +118,20 @@ export function divergenceMessage(epoch: number, what: string, learningRate: num
  */
 export function train(params: Parameters, X: Matrix, Y: Matrix, options: TrainOptions): TrainOutcome {
   checkOptions(params, X, Y, options);
+  const m = X.cols;
+  const batchSize = options.batchSize === null || options.batchSize >= m ? m : options.batchSize;
+  if (options.engine === 'reference' || options.epochs === 0) return trainWith(null, null, params, X, Y, options);
+  const dtype = options.dtype ?? 'float64';
+  const v = options.validation;
+  return trainWith(
+    keptEngine('train', params, X, Y, { batchSize, dtype }),
+    v && v.X.cols > 0 ? keptEngine('validation', params, v.X, v.Y, { dtype, threads: 1 }) : null,
+    params, X, Y, options,
+  );
+}
+
+/** The training loop; with `engine` null it runs the readable steps, else the fast engine's epochs. */
+function trainWith(engine: FastEngine | null, validationEngine: FastEngine | null, params: Parameters, X: Matrix, Y: Matrix, options: TrainOptions): TrainOutcome {
   const { learningRate, epochs, seed } = options;
   const m = X.cols;
   const L = params.W.length;
@@ -118,7 +142,7 @@ export function train(params: Parameters, X: Matrix, Y: Matrix, options: TrainOp
   // The explosion test's reference: J of the starting parameters on all training examples. In
   // full-batch mode that is epoch 1's cost; with small batches the cost can explode within the
   // first epoch, so it is computed beforehand.
-  let firstCost = options.firstCost ?? (batchSize < m ? computeCostFromLogits(forward(params, X).Z[L - 1]!, Y) : null);
+  let firstCost = options.firstCost ?? (batchSize < m ? (engine?.evaluate().cost ?? computeCostFromLogits(forward(params, X).Z[L - 1]!, Y)) : null);
 
   // Two parameter backups: the start of this epoch, and the start of the last epoch with a finite cost.
   let epochStart = newBackup(params);
@@ -145,7 +169,12 @@ export function train(params: Parameters, X: Matrix, Y: Matrix, options: TrainOp
 
     let validationCost: number | null = null;
     let validationAccuracy: number | null = null;
-    if (validation !== null && validation.X.cols > 0) {
+    if (validationEngine !== null) {
+      validationEngine.load(params);
+      const r = validationEngine.evaluate();
+      validationCost = r.cost;
+      validationAccuracy = r.correct / validation!.X.cols;
+    } else if (validation !== null && validation.X.cols > 0) {
       validationCache = forward(params, validation.X, validationCache);
       validationCost = computeCostFromLogits(validationCache.Z[L - 1]!, validation.Y);
       const c = confusionOf(validationCache.A[L]!.data, validation.Y.data);
@@ -157,7 +186,19 @@ export function train(params: Parameters, X: Matrix, Y: Matrix, options: TrainOp
     let correct = 0;
     const gradNorms = new Array<number>(L).fill(0);
     let batches = 0;
-    for (let from = 0; from < m; from += batchSize) {
+    if (engine !== null) {
+      const s = engine.epoch(learningRate, order);
+      if (!s.finite) {
+        const what = `the cost became ${Number.isNaN(s.lastCost) ? 'not a number (NaN)' : 'infinite'}`;
+        return diverged(epoch, what, 'lastGood', e);
+      }
+      engine.store(params);
+      costSum = s.costSum;
+      correct = s.correct;
+      s.gradNormSums.forEach((n, l) => (gradNorms[l] = n));
+      batches = s.batches;
+    }
+    for (let from = 0; engine === null && from < m; from += batchSize) {
       const to = Math.min(from + batchSize, m);
       const Xb = order === null ? X : (batchX = gatherColumns(X, order, from, to, batchX));
       const Yb = order === null ? Y : (batchY = gatherColumns(Y, order, from, to, batchY));
