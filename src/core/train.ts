@@ -4,7 +4,7 @@
  * given; then every epoch visits the examples in a new order drawn from (seed, epoch).
  */
 import type { EpochPoint, StopReason } from '../protocol';
-import { type DType, type FastEngine, keptEngine } from './fast/engine';
+import { type DType, EngineCapacityError, type FastEngine, keptEngine } from './fast/engine';
 import { type Matrix, frobeniusNorm, gatherColumns, reuse } from './matrix';
 import { confusionOf } from './metrics';
 import {
@@ -123,11 +123,18 @@ export function train(params: Parameters, X: Matrix, Y: Matrix, options: TrainOp
   if (options.engine === 'reference' || options.epochs === 0) return trainWith(null, null, params, X, Y, options);
   const dtype = options.dtype ?? 'float64';
   const v = options.validation;
-  return trainWith(
-    keptEngine('train', params, X, Y, { batchSize, dtype }),
-    v && v.X.cols > 0 ? keptEngine('validation', params, v.X, v.Y, { dtype, threads: 1 }) : null,
-    params, X, Y, options,
-  );
+  let engines: [FastEngine, FastEngine | null];
+  try {
+    engines = [
+      keptEngine('train', params, X, Y, { batchSize, dtype }),
+      v && v.X.cols > 0 ? keptEngine('validation', params, v.X, v.Y, { dtype, threads: 1 }) : null,
+    ];
+  } catch (e) {
+    // Data too large for the fast engine's memory: in float64 the readable steps give the same numbers.
+    if (e instanceof EngineCapacityError && dtype === 'float64') return trainWith(null, null, params, X, Y, options);
+    throw e;
+  }
+  return trainWith(engines[0], engines[1], params, X, Y, options);
 }
 
 /** The training loop; with `engine` null it runs the readable steps, else the fast engine's epochs. */

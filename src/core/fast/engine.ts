@@ -107,6 +107,9 @@ function defaultTile(layerDims: readonly number[], elementBytes: number): number
   return Math.max(64, Math.min(1024, roundUp(Math.floor((192 * 1024) / (rows * elementBytes)), 8)));
 }
 
+/** The data do not fit the fast engine's memory; the readable steps can still train on them (float64). */
+export class EngineCapacityError extends RangeError {}
+
 export class FastEngine {
   readonly dtype: DType;
   readonly layerDims: readonly number[];
@@ -222,12 +225,12 @@ export class FastEngine {
     // Offsets are kept in an Int32Array, so the memory stays below 2 GiB.
     const pages = Math.ceil(top / PAGE);
     const tooLarge = `the fast engine needs ${Math.ceil(top / 2 ** 20)} MiB for these data`;
-    if (pages > 32767) throw new RangeError(`${tooLarge}, more than its limit of 2 GiB; train on fewer examples or features, or with engine: 'reference'`);
+    if (pages > 32767) throw new EngineCapacityError(`${tooLarge}, more than its limit of 2 GiB; train on fewer examples or features, or with engine: 'reference'`);
     let memory: WebAssembly.Memory;
     try {
       memory = new WebAssembly.Memory({ initial: pages, maximum: pages, shared: true });
     } catch {
-      throw new RangeError(`${tooLarge}, and that much memory is not available`);
+      throw new EngineCapacityError(`${tooLarge}, and that much memory is not available`);
     }
     const module = moduleFor(this.dtype);
     this.k = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as Kernels;
