@@ -4,6 +4,7 @@
  * a stack trace.
  */
 import { version } from '../../package.json';
+import { EngineCapacityError } from '../core/fast/engine';
 import { ModelError } from '../core/model';
 import { DataError } from '../data/errors';
 import { UsageError, helpText, parseArgs, suggestion, wrap } from './args';
@@ -64,7 +65,7 @@ export async function main(argv: readonly string[], ctx: CliContext): Promise<nu
       ctx.stderr.write(`${PROGRAM}: ${e.message}\nSee ${help}.\n`);
       return EXIT.badInput;
     }
-    if (e instanceof DataError || e instanceof ModelError) {
+    if (e instanceof DataError || e instanceof ModelError || e instanceof EngineCapacityError) {
       ctx.stderr.write(`${PROGRAM}: ${e.message}\n`);
       return EXIT.badInput;
     }

@@ -131,7 +131,10 @@ export function train(params: Parameters, X: Matrix, Y: Matrix, options: TrainOp
     ];
   } catch (e) {
     // Data too large for the fast engine's memory: in float64 the readable steps give the same numbers.
-    if (e instanceof EngineCapacityError && dtype === 'float64') return trainWith(null, null, params, X, Y, options);
+    if (e instanceof EngineCapacityError) {
+      if (dtype === 'float64') return trainWith(null, null, params, X, Y, options);
+      throw new EngineCapacityError(`float32 training runs only in the fast engine: ${e.message}; train in float64, which has no such limit`);
+    }
     throw e;
   }
   return trainWith(engines[0], engines[1], params, X, Y, options);

@@ -225,7 +225,7 @@ export class FastEngine {
     // Offsets are kept in an Int32Array, so the memory stays below 2 GiB.
     const pages = Math.ceil(top / PAGE);
     const tooLarge = `the fast engine needs ${Math.ceil(top / 2 ** 20)} MiB for these data`;
-    if (pages > 32767) throw new EngineCapacityError(`${tooLarge}, more than its limit of 2 GiB; train on fewer examples or features, or with engine: 'reference'`);
+    if (pages > 32767) throw new EngineCapacityError(`${tooLarge}, more than its limit of 2 GiB`);
     let memory: WebAssembly.Memory;
     try {
       memory = new WebAssembly.Memory({ initial: pages, maximum: pages, shared: true });
