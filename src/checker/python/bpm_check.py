@@ -3,6 +3,7 @@ cross-entropy of the user's own forward, located at the user's lines and explain
 import ast
 import inspect
 import re
+from collections import Counter
 
 import numpy as np
 
@@ -357,11 +358,14 @@ class Checker:
         else:
             frame, line, func = None, self._func_line(fn), fn.__name__
         if isinstance(e, RecursionError) and len(frames) > 2:
-            # The innermost frame has only just been entered (its def line); the call that recurses is
-            # the line its caller was on.
-            frame, line = frames[-2]
+            # Where Python stops depends on the last frames (a def line just entered, or a numpy call
+            # inside): the call that recurses is the line that repeats most often in the chain.
+            repeats = Counter((f.f_code, l) for f, l in frames)
+            (code_obj, line), _ = repeats.most_common(1)[0]
+            last = max(i for i, (f, l) in enumerate(frames) if f.f_code is code_obj and l == line)
+            frame = frames[last][0]
             func = frame.f_code.co_name
-            frames = frames[:-1]
+            frames = frames[:last + 1]
         related = _call_chain(frames[:-1])
         node = shapes = None
         code = 'exception'
