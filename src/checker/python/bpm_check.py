@@ -1047,12 +1047,7 @@ class Checker:
         return {'line': line, 'column': col, 'endLine': line, 'endColumn': col, 'newText': text}
 
     def _fix_axis(self, call, add_keepdims):
-        node = None
-        for k in call.keywords:
-            if k.arg == 'axis':
-                node = k.value
-        if node is None and len(call.args) >= 2:
-            node = call.args[1]
+        node = _axis_node(call)
         if node is None or node.lineno != node.end_lineno:
             return None
         l, c = self._pos(node.lineno, node.col_offset)
@@ -1431,13 +1426,19 @@ class _Failed:
 _dotted_name = bpm_load._dotted
 
 
-def _axis_arg(call):
+def _axis_node(call):
+    """The expression given as `axis` of a np.sum-like call: by keyword, else the second argument."""
     node = None
     for k in call.keywords:
         if k.arg == 'axis':
             node = k.value
     if node is None and len(call.args) >= 2:
         node = call.args[1]
+    return node
+
+
+def _axis_arg(call):
+    node = _axis_node(call)
     return node.value if isinstance(node, ast.Constant) and isinstance(node.value, int) else None
 
 
