@@ -129,22 +129,23 @@ export function buildMap(dims: readonly number[], m: number, learningRate: numbe
   const prev = (l: number): string => (l === 1 ? 'X' : `A${sup(l - 1)}`);
   const prevRef = (l: number): QuantityRef => (l === 1 ? { key: 'X', layer: 0 } : { key: 'A', layer: l - 1 });
   const terms: MapTerm[] = [];
-  const add = (t: Omit<MapTerm, 'shapeTex'> & { shapeTex?: string }): void => {
+  // A term's id and layer follow from the quantity it shows: `dW1`, `X`; an update is `uW1`.
+  const add = (t: Omit<MapTerm, 'id' | 'layer' | 'shapeTex'> & { shapeTex?: string }): void => {
+    const { key, layer } = t.ref;
+    const id = t.section === 'update' ? `u${key}${layer}` : `${key}${layer || ''}`;
     const shape = t.shapeTex ?? shapeLine(t.ref, dims, m);
-    terms.push({ ...t, tex: sides(t.tex), shapeTex: sides(shape), productTex: t.productTex === null ? null : sides(t.productTex) });
+    terms.push({ ...t, id, layer, tex: sides(t.tex), shapeTex: sides(shape), productTex: t.productTex === null ? null : sides(t.productTex) });
   };
 
-  add({ id: 'X', ref: { key: 'X', layer: 0 }, section: 'input', phase: null, layer: 0, tex: `X = A^{[0]}`, productTex: null, inputs: [], explain: 'X' });
-  add({ id: 'Y', ref: { key: 'Y', layer: 0 }, section: 'input', phase: null, layer: 0, tex: 'Y', productTex: null, inputs: [], explain: 'Y' });
+  add({ ref: { key: 'X', layer: 0 }, section: 'input', phase: null, tex: `X = A^{[0]}`, productTex: null, inputs: [], explain: 'X' });
+  add({ ref: { key: 'Y', layer: 0 }, section: 'input', phase: null, tex: 'Y', productTex: null, inputs: [], explain: 'Y' });
 
   for (let l = 1; l <= L; l++) {
     const bw = texText(broadcastWord);
     add({
-      id: `Z${l}`,
       ref: { key: 'Z', layer: l },
       section: 'forward',
       phase: 'forward',
-      layer: l,
       tex: `Z${sup(l)} = W${sup(l)} \\cdot ${prev(l)} + b${sup(l)}`,
       productTex: `${shapeTex(n(l), m)} = ${shapeTex(n(l), n(l - 1))} \\cdot ${shapeTex(n(l - 1), m)} + ${shapeTex(n(l), 1)}`,
       broadcastTex: `b${sup(l)}\\; ${shapeTex(n(l), 1)} \\xrightarrow{\\text{${bw}}} ${shapeTex(n(l), m)}`,
@@ -152,11 +153,9 @@ export function buildMap(dims: readonly number[], m: number, learningRate: numbe
       explain: 'Z',
     });
     add({
-      id: `A${l}`,
       ref: { key: 'A', layer: l },
       section: 'forward',
       phase: 'forward',
-      layer: l,
       tex: l === L ? `A${sup(l)} = \\sigma(Z${sup(l)}) = \\hat{y}` : `A${sup(l)} = \\text{relu}(Z${sup(l)})`,
       productTex: `${shapeTex(n(l), m)} = ${l === L ? '\\sigma' : '\\text{relu}'}${shapeTex(n(l), m)}`,
       inputs: [{ key: 'Z', layer: l }],
@@ -165,11 +164,9 @@ export function buildMap(dims: readonly number[], m: number, learningRate: numbe
   }
 
   add({
-    id: 'L',
     ref: { key: 'L', layer: 0 },
     section: 'cost',
     phase: 'forward',
-    layer: 0,
     tex: `\\mathcal{L}(\\hat{y}, y) = -Y * \\log(\\hat{y}) - (1 - Y) * \\log(1 - \\hat{y})`,
     shapeTex: shapeLine({ key: 'L', layer: 0 }, dims, m, '\\mathcal{L}'),
     productTex: `${shapeTex(1, m)} = ${shapeTex(1, m)} * ${shapeTex(1, m)}`,
@@ -177,11 +174,9 @@ export function buildMap(dims: readonly number[], m: number, learningRate: numbe
     explain: 'L',
   });
   add({
-    id: 'J',
     ref: { key: 'J', layer: 0 },
     section: 'cost',
     phase: 'forward',
-    layer: 0,
     tex: `J = \\frac{1}{m} \\cdot \\text{np.sum}(\\mathcal{L}(\\hat{Y}, Y))`,
     shapeTex: `J\\;(1 \\times 1),\\; m = ${m}`,
     productTex: `${shapeTex(1, 1)} = \\tfrac{1}{${m}} \\cdot \\text{np.sum}${shapeTex(1, m)}`,
@@ -192,22 +187,18 @@ export function buildMap(dims: readonly number[], m: number, learningRate: numbe
   for (let l = L; l >= 1; l--) {
     if (l === L) {
       add({
-        id: `dA${l}`,
         ref: { key: 'dA', layer: l },
         section: 'backward',
         phase: 'backward',
-        layer: l,
         tex: `dA${sup(l)} := \\frac{\\partial \\mathcal{L}}{\\partial A${sup(l)}} = -\\frac{Y}{A${sup(l)}} + \\frac{1 - Y}{1 - A${sup(l)}}`,
         productTex: `${shapeTex(1, m)} = ${shapeTex(1, m)} / ${shapeTex(1, m)}`,
         inputs: [{ key: 'A', layer: l }, { key: 'Y', layer: 0 }],
         explain: 'dAout',
       });
       add({
-        id: `dZ${l}`,
         ref: { key: 'dZ', layer: l },
         section: 'backward',
         phase: 'backward',
-        layer: l,
         tex: `dZ${sup(l)} := \\frac{\\partial \\mathcal{L}}{\\partial Z${sup(l)}} = dA${sup(l)} * A${sup(l)} * (1 - A${sup(l)}) = A${sup(l)} - Y`,
         productTex: `${shapeTex(1, m)} = ${shapeTex(1, m)} - ${shapeTex(1, m)}`,
         inputs: [{ key: 'dA', layer: l }, { key: 'A', layer: l }, { key: 'Y', layer: 0 }],
@@ -215,22 +206,18 @@ export function buildMap(dims: readonly number[], m: number, learningRate: numbe
       });
     } else {
       add({
-        id: `dA${l}`,
         ref: { key: 'dA', layer: l },
         section: 'backward',
         phase: 'backward',
-        layer: l,
         tex: `dA${sup(l)} = W^{[${l + 1}]T} \\cdot dZ${sup(l + 1)}`,
         productTex: `${shapeTex(n(l), m)} = ${shapeTex(n(l), n(l + 1))} \\cdot ${shapeTex(n(l + 1), m)}`,
         inputs: [{ key: 'W', layer: l + 1 }, { key: 'dZ', layer: l + 1 }],
         explain: 'dAhidden',
       });
       add({
-        id: `dZ${l}`,
         ref: { key: 'dZ', layer: l },
         section: 'backward',
         phase: 'backward',
-        layer: l,
         tex: `dZ${sup(l)} := \\frac{\\partial \\mathcal{L}}{\\partial Z${sup(l)}} = dA${sup(l)} * [Z${sup(l)} > 0]`,
         productTex: `${shapeTex(n(l), m)} = ${shapeTex(n(l), m)} * ${shapeTex(n(l), m)}`,
         inputs: [{ key: 'dA', layer: l }, { key: 'mask', layer: l }, { key: 'Z', layer: l }],
@@ -238,22 +225,18 @@ export function buildMap(dims: readonly number[], m: number, learningRate: numbe
       });
     }
     add({
-      id: `dW${l}`,
       ref: { key: 'dW', layer: l },
       section: 'backward',
       phase: 'backward',
-      layer: l,
       tex: `dW${sup(l)} = \\frac{1}{m} \\cdot dZ${sup(l)} \\cdot ${l === 1 ? 'X^{T}' : `A^{[${l - 1}]T}`}`,
       productTex: `${shapeTex(n(l), n(l - 1))} = ${shapeTex(n(l), m)} \\cdot ${shapeTex(m, n(l - 1))}`,
       inputs: [{ key: 'dZ', layer: l }, prevRef(l)],
       explain: 'dW',
     });
     add({
-      id: `db${l}`,
       ref: { key: 'db', layer: l },
       section: 'backward',
       phase: 'backward',
-      layer: l,
       tex: `db${sup(l)} = \\frac{1}{m} \\cdot \\text{np.sum}(dZ${sup(l)}, \\text{axis}=1, \\text{keepdims}=\\text{True})`,
       productTex: `${shapeTex(n(l), 1)} = \\sum_{\\text{axis}=1} ${shapeTex(n(l), m)}`,
       inputs: [{ key: 'dZ', layer: l }],
@@ -265,11 +248,9 @@ export function buildMap(dims: readonly number[], m: number, learningRate: numbe
   for (let l = 1; l <= L; l++) {
     for (const k of ['W', 'b'] as const) {
       add({
-        id: `u${k}${l}`,
         ref: { key: k, layer: l },
         section: 'update',
         phase: 'update',
-        layer: l,
         tex: `${k}${sup(l)} := ${k}${sup(l)} - \\alpha \\cdot d${k}${sup(l)}, \\quad ${alpha}`,
         productTex: null,
         inputs: [{ key: k, layer: l }, { key: k === 'W' ? 'dW' : 'db', layer: l }],
