@@ -53,7 +53,7 @@ const builds = [
 
 // The benchmark (`npm run bench`): bench/*.ts → out/bench/*.js.
 const benchEntries = existsSync(at('bench')) ? readdirSync(at('bench')).filter((f) => f.endsWith('.ts')).map((f) => at(`bench/${f}`)) : [];
-if (benchEntries.length) builds.push({ ...node, entryPoints: benchEntries, outdir: at('out/bench') });
+if (benchEntries.length) builds.push({ ...node, entryPoints: benchEntries, outdir: at('out/bench'), external: ['playwright-core'] });
 
 function listTests(dir) {
   if (!existsSync(dir)) return [];

@@ -3,8 +3,8 @@
  * panel's own HTML with the same Content-Security-Policy, served from a stand-in webview origin; a
  * stub acquireVsCodeApi records what the panel posts; every other request is blocked and recorded.
  */
-import { mkdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { initParameters, layerDimsOf } from '../../src/core/network';
 import { RunController, TrainingSession, type RunSetup } from '../../src/core/session';
@@ -13,7 +13,11 @@ import { prepareData, runInfoOf } from '../../src/data/prepare';
 import type { FromPanel, FromWorker, Hyper, ToPanel } from '../../src/protocol';
 import { panelHtml } from '../../src/webview/html';
 
-export const root = join(__dirname, '..', '..', '..');
+/** The package folder, found upwards from the compiled file (out/test/webview or out/bench). */
+function packageRoot(dir: string): string {
+  return existsSync(join(dir, 'package.json')) || dirname(dir) === dir ? dir : packageRoot(dirname(dir));
+}
+export const root = packageRoot(__dirname);
 export const artifacts = join(root, '.test-artifacts', 'webview');
 const ORIGIN = 'https://webview.test';
 
