@@ -10,6 +10,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Parameters } from '../core/network';
 import { decisionBoundary, finalSnapshot, type SessionData } from '../core/session';
+import { thinPoints } from '../data/history';
 import type { EpochPoint, GradCheckResult, RunInfo, RunResult, ToPanel } from '../protocol';
 import { escapeAttr } from '../webview/html';
 
@@ -26,20 +27,12 @@ export interface FinishedRun {
 /** Above this many epoch points the history is thinned (evenly, keeping the last) to keep the file small. */
 export const REPORT_MAX_POINTS = 20_000;
 
-export function thinPoints(points: readonly EpochPoint[], max = REPORT_MAX_POINTS): EpochPoint[] {
-  if (points.length <= max) return [...points];
-  const stride = Math.ceil(points.length / max);
-  const out = points.filter((_, i) => i % stride === 0);
-  if (out[out.length - 1] !== points[points.length - 1]) out.push(points[points.length - 1]!);
-  return out;
-}
-
 /** The messages a panel would have received for this run, in order. */
 export function reportMessages(run: FinishedRun, locale: 'en' | 'de' = 'en'): ToPanel[] {
   const { X, Y } = run.data;
   const messages: ToPanel[] = [
     { type: 'run', info: run.info, locale },
-    { type: 'epochs', points: thinPoints(run.points) },
+    { type: 'epochs', points: thinPoints(run.points, REPORT_MAX_POINTS) },
     { type: 'snapshot', snapshot: finalSnapshot(run.params, X, Y, run.result.epochs) },
   ];
   const boundary = decisionBoundary(run.params, X, Y);

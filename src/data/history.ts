@@ -28,3 +28,12 @@ export function historyCsv(points: readonly EpochPoint[], layers: number): strin
 export function historyJson(info: RunInfo, points: readonly EpochPoint[], result: RunResult | null): string {
   return JSON.stringify({ format: 'backprop-map-history', version: 1, run: info, epochs: points, result }, null, 2) + '\n';
 }
+
+/** Every k-th point, so that about `max` remain (at most one more): the first and the last are always kept. */
+export function thinPoints(points: readonly EpochPoint[], max: number): EpochPoint[] {
+  if (points.length <= max) return [...points];
+  const stride = Math.ceil(points.length / max);
+  const out = points.filter((_, i) => i % stride === 0);
+  if (out[out.length - 1] !== points[points.length - 1]) out.push(points[points.length - 1]!);
+  return out;
+}

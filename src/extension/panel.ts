@@ -127,8 +127,7 @@ export class BackpropMapPanel {
   /** The whole state, in the order the webview builds it up. */
   private replay(): void {
     const s = this.state;
-    if (!s.run) return;
-    const messages: ToPanel[] = [s.run];
+    const messages: ToPanel[] = s.run ? [s.run] : [];
     if (s.points.length) messages.push({ type: 'epochs', points: s.points });
     if (s.snapshot) messages.push({ type: 'snapshot', snapshot: s.snapshot });
     if (s.boundary) messages.push({ type: 'boundary', boundary: s.boundary });

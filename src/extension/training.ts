@@ -7,11 +7,10 @@ import * as vscode from 'vscode';
 import { DEFAULT_HYPER } from '../core/defaults';
 import { sniffTable } from '../data/csv';
 import { DataError } from '../data/errors';
-import type {
-  Boundary, DataErrorInfo, DataSource, EpochPoint, FromPanel, FromWorker, GradCheckResult, Hyper, MapSnapshot, RunInfo, RunMode, RunResult, ToPanel, ToWorker,
-} from '../protocol';
-import { BackpropMapPanel } from './panel';
 import { historyCsv, historyJson } from '../data/history';
+import type { DataErrorInfo, DataSource, FromPanel, FromWorker, Hyper, RunInfo, RunResult, ToPanel, ToWorker } from '../protocol';
+import { parseSavedRun, savedRunJson, unfinishedRunMessage, type RunState, type SavedModel, type SavedRun } from './lastRun';
+import { BackpropMapPanel } from './panel';
 import { fieldOffset, inert, pngFromDataUrl, summary } from './runFiles';
 import { hyperFromSettings } from './settings';
 import { chooseData, chooseLabel, dataSource, editHyper, tableText, type DataChoice } from './trainingInputs';
@@ -33,25 +32,20 @@ export type TrainOutcome =
   | { kind: 'failed'; message: string }
   | { kind: 'cancelled' };
 
-/** Everything the panel needs to draw the run again from scratch (a new or revived panel). */
-interface RunState {
-  info: RunInfo;
-  points: EpochPoint[];
-  snapshot: MapSnapshot | null;
-  boundary: Boundary | null;
-  mode: RunMode;
-  result: RunResult | null;
-  gradcheck: GradCheckResult | null;
-}
-
 /** When the worker does not confirm a stop, it is terminated after this long. */
 const STOP_GRACE_MS = 3000;
 
 export class Training implements vscode.Disposable {
   private worker: Worker | undefined;
   private state: RunState | undefined;
-  private model: { json: unknown; datasetName: string } | undefined;
+  private model: SavedModel | undefined;
+  /** The dataset of a run that a previous extension host started and never finished. */
+  private unfinished: string | undefined;
   private readonly status: vscode.StatusBarItem;
+  private readonly lastRunFile: vscode.Uri;
+  private restoring: Promise<void> | undefined;
+  /** Writes of the last run's file, one after the other. */
+  private saving: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly context: vscode.ExtensionContext,
@@ -60,6 +54,9 @@ export class Training implements vscode.Disposable {
     this.status = vscode.window.createStatusBarItem('backpropMap.training', vscode.StatusBarAlignment.Left, 50);
     this.status.name = 'Backprop Map training';
     this.status.command = 'backpropMap.showPanel';
+    // In the workspace's storage: each workspace restores its own last run.
+    this.lastRunFile = vscode.Uri.joinPath(context.storageUri ?? context.globalStorageUri, 'last-run.json');
+    void this.restore();
   }
 
   // ------------------------------------------------------------------ commands
@@ -132,7 +129,13 @@ export class Training implements vscode.Disposable {
     return this.run(dataSource(choice, label), hyper, dataName, choice.kind === 'file' ? choice.uri : undefined);
   }
 
-  showPanel(): void {
+  /** Show Backprop Map (also the status bar item): the current run, or the last one kept. */
+  async showPanel(): Promise<void> {
+    await this.restore();
+    this.openPanel();
+  }
+
+  private openPanel(): void {
     const existed = BackpropMapPanel.currentPanel !== undefined;
     const panel = BackpropMapPanel.createOrShow(this.context.extensionUri, (m) => this.onPanelMessage(m));
     if (!existed) this.replay(panel);
@@ -149,6 +152,7 @@ export class Training implements vscode.Disposable {
 
   /** Save Trained Model…: `target` skips the save dialog (for code that calls the command). */
   async saveModel(target?: vscode.Uri): Promise<vscode.Uri | undefined> {
+    await this.restore();
     if (!this.model) {
       void vscode.window.showInformationMessage('There is no trained model yet: run "Backprop Map: Train DNN" first.');
       return undefined;
@@ -166,8 +170,9 @@ export class Training implements vscode.Disposable {
   }
 
   /** Registered with the WebviewPanelSerializer: a panel restored after a window reload. */
-  revive(webviewPanel: vscode.WebviewPanel): void {
+  async revive(webviewPanel: vscode.WebviewPanel): Promise<void> {
     const panel = BackpropMapPanel.revive(webviewPanel, this.context.extensionUri, (m) => this.onPanelMessage(m));
+    await this.restore();
     this.replay(panel);
   }
 
@@ -185,6 +190,7 @@ export class Training implements vscode.Disposable {
     const worker = new Worker(path.join(this.context.extensionPath, 'dist', 'trainWorker.js'));
     this.worker = worker;
     this.state = undefined;
+    this.unfinished = undefined;
 
     return new Promise<TrainOutcome>((resolveOutcome) => {
       let settled = false;
@@ -218,7 +224,8 @@ export class Training implements vscode.Disposable {
         switch (m.type) {
           case 'loaded': {
             this.state = { info: m.info, points: [], snapshot: null, boundary: null, mode: 'running', result: null, gradcheck: null };
-            this.showPanel();
+            this.saveLastRun({ kind: 'running', datasetName: m.info.datasetName });
+            this.openPanel();
             this.panel()?.post({ type: 'run', info: m.info, locale: this.locale() });
             this.updateStatus();
             void vscode.commands.executeCommand('setContext', 'backpropMap.training', true);
@@ -259,6 +266,7 @@ export class Training implements vscode.Disposable {
           case 'gradcheck':
             if (this.state) this.state.gradcheck = m.result;
             this.panel()?.post(m);
+            if (this.state?.mode === 'finished') this.saveLastRun({ kind: 'finished', state: this.state, model: this.model ?? null });
             break;
           case 'finished': {
             const s = this.state;
@@ -267,6 +275,7 @@ export class Training implements vscode.Disposable {
               s.mode = 'finished';
             }
             this.model = { json: m.model, datasetName: dataName };
+            if (s) this.saveLastRun({ kind: 'finished', state: s, model: this.model });
             void vscode.commands.executeCommand('setContext', 'backpropMap.hasModel', true);
             void vscode.commands.executeCommand('setContext', 'backpropMap.training', false);
             this.panel()?.post({ type: 'finished', result: m.result });
@@ -314,7 +323,7 @@ export class Training implements vscode.Disposable {
     const show = result.reason === 'diverged' ? vscode.window.showWarningMessage : vscode.window.showInformationMessage;
     void show(text, 'Save Model…', 'Show Backprop Map').then((action) => {
       if (action === 'Save Model…') void this.saveModel();
-      else if (action === 'Show Backprop Map') this.showPanel();
+      else if (action === 'Show Backprop Map') this.openPanel();
     });
   }
 
@@ -364,7 +373,10 @@ export class Training implements vscode.Disposable {
   /** Sends the whole run to a panel that has just been created. */
   private replay(panel: BackpropMapPanel): void {
     const s = this.state;
-    if (!s) return;
+    if (!s) {
+      if (this.unfinished) panel.post({ type: 'error', message: unfinishedRunMessage(this.unfinished) });
+      return;
+    }
     const messages: ToPanel[] = [{ type: 'run', info: s.info, locale: this.locale() }];
     if (s.points.length) messages.push({ type: 'epochs', points: s.points });
     if (s.snapshot) messages.push({ type: 'snapshot', snapshot: s.snapshot });
@@ -415,6 +427,49 @@ export class Training implements vscode.Disposable {
     }
     const uri = await vscode.window.showSaveDialog({ title: 'Export Backprop Map as PNG', defaultUri: this.defaultUri('backprop-map.png'), filters: { PNG: ['png'] } });
     if (uri) await this.write(uri, bytes, 'the image');
+  }
+
+  // ------------------------------------------------------------------ the last run, across reloads
+
+  private saveLastRun(run: SavedRun): void {
+    const text = savedRunJson(run);
+    const file = this.lastRunFile;
+    // Written beside and renamed over: a reload in the middle leaves the old file whole.
+    const partial = file.with({ path: `${file.path}.partial` });
+    this.saving = this.saving
+      .then(async () => {
+        await vscode.workspace.fs.createDirectory(vscode.Uri.joinPath(file, '..'));
+        await vscode.workspace.fs.writeFile(partial, new TextEncoder().encode(text));
+        await vscode.workspace.fs.rename(partial, file, { overwrite: true });
+      })
+      .catch((e: unknown) => this.log.warn(`could not keep the last run for a window reload: ${e instanceof Error ? e.message : String(e)}`));
+  }
+
+  /** Once per extension host: the last run of a previous one, unless a run has started since. */
+  private restore(): Promise<void> {
+    this.restoring ??= (async () => {
+      let text: string;
+      try {
+        text = new TextDecoder().decode(await vscode.workspace.fs.readFile(this.lastRunFile));
+      } catch {
+        return; // nothing kept yet
+      }
+      const saved = parseSavedRun(text);
+      if (!saved) {
+        this.log.warn(`ignoring ${this.lastRunFile.fsPath}: not a run this version can show`);
+        return;
+      }
+      if (this.state || this.worker) return;
+      if (saved.kind === 'running') {
+        this.unfinished = saved.datasetName;
+        return;
+      }
+      this.state = saved.state;
+      this.model = saved.model ?? undefined;
+      if (this.model) void vscode.commands.executeCommand('setContext', 'backpropMap.hasModel', true);
+      this.log.info(`restored the last run on ${saved.state.info.datasetName} (${saved.state.result?.epochs ?? 0} epochs)`);
+    })();
+    return this.restoring;
   }
 
   // ------------------------------------------------------------------ helpers

@@ -38,14 +38,17 @@ export interface MapTerm {
   explain: string;
 }
 
+const ALLOW_BREAK = '\\allowbreak ';
+
 /**
  * Each side of `=` / `:=` as one group, so that a narrow panel breaks a formula only at its
- * equals signs, never inside a product or a parenthesis.
+ * equals signs, never inside a product or a parenthesis; a side too long for one line marks where it
+ * may break with `\allowbreak`, which stays between the side's groups.
  */
 function sides(tex: string): string {
   return tex
     .split(/ (:?=) /)
-    .map((p, i) => (i % 2 === 1 ? ` ${p} ` : `{${p}}`))
+    .map((p, i) => (i % 2 === 1 ? ` ${p} ` : p.split(ALLOW_BREAK).map((q) => `{${q}}`).join(ALLOW_BREAK)))
     .join('');
 }
 
@@ -147,7 +150,7 @@ export function buildMap(dims: readonly number[], m: number, learningRate: numbe
       section: 'forward',
       phase: 'forward',
       tex: `Z${sup(l)} = W${sup(l)} \\cdot ${prev(l)} + b${sup(l)}`,
-      productTex: `${shapeTex(n(l), m)} = ${shapeTex(n(l), n(l - 1))} \\cdot ${shapeTex(n(l - 1), m)} + ${shapeTex(n(l), 1)}`,
+      productTex: `${shapeTex(n(l), m)} = ${shapeTex(n(l), n(l - 1))} \\cdot ${shapeTex(n(l - 1), m)} ${ALLOW_BREAK}{} + ${shapeTex(n(l), 1)}`,
       broadcastTex: `b${sup(l)}\\; ${shapeTex(n(l), 1)} \\xrightarrow{\\text{${bw}}} ${shapeTex(n(l), m)}`,
       inputs: [{ key: 'W', layer: l }, prevRef(l), { key: 'b', layer: l }],
       explain: 'Z',
@@ -167,7 +170,7 @@ export function buildMap(dims: readonly number[], m: number, learningRate: numbe
     ref: { key: 'L', layer: 0 },
     section: 'cost',
     phase: 'forward',
-    tex: `\\mathcal{L}(\\hat{y}, y) = -Y * \\log(\\hat{y}) - (1 - Y) * \\log(1 - \\hat{y})`,
+    tex: `\\mathcal{L}(\\hat{y}, y) = -Y * \\log(\\hat{y}) ${ALLOW_BREAK}{} - (1 - Y) * \\log(1 - \\hat{y})`,
     shapeTex: shapeLine({ key: 'L', layer: 0 }, dims, m, '\\mathcal{L}'),
     productTex: `${shapeTex(1, m)} = ${shapeTex(1, m)} * ${shapeTex(1, m)}`,
     inputs: [{ key: 'A', layer: L }, { key: 'Y', layer: 0 }],
@@ -237,7 +240,7 @@ export function buildMap(dims: readonly number[], m: number, learningRate: numbe
       ref: { key: 'db', layer: l },
       section: 'backward',
       phase: 'backward',
-      tex: `db${sup(l)} = \\frac{1}{m} \\cdot \\text{np.sum}(dZ${sup(l)}, \\text{axis}=1, \\text{keepdims}=\\text{True})`,
+      tex: `db${sup(l)} = \\frac{1}{m} \\cdot ${ALLOW_BREAK}\\text{np.sum}(dZ${sup(l)}, ${ALLOW_BREAK}\\text{axis}=1, ${ALLOW_BREAK}\\text{keepdims}=\\text{True})`,
       productTex: `${shapeTex(n(l), 1)} = \\sum_{\\text{axis}=1} ${shapeTex(n(l), m)}`,
       inputs: [{ key: 'dZ', layer: l }],
       explain: 'db',

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readFileSync, statSync, watch, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import type { Locator, Page } from 'playwright-core';
+import type { Frame, FrameLocator, Locator, Page } from 'playwright-core';
 import { artifacts, openWorkbench, type Session } from './harness';
 
 async function shot(page: Page, name: string): Promise<void> {
@@ -114,6 +114,30 @@ function fileWritten(file: string, ms = 30_000): Promise<Buffer> {
   });
 }
 
+/** The panel's content frame (a webview is an iframe holding the content's iframe). */
+const panelContent = (page: Page): FrameLocator => page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
+
+/** The panel's content frame as a Frame, to run script in it. */
+async function panelFrame(page: Page): Promise<Frame> {
+  const outer = await (await page.waitForSelector('iframe.webview.ready', { timeout: 60_000 })).contentFrame();
+  const inner = await (await outer!.waitForSelector('iframe#active-frame', { timeout: 60_000 })).contentFrame();
+  return inner!;
+}
+
+/** What the panel shows of a finished run: status line, results, the selected term and its detail. */
+async function panelView(page: Page): Promise<{ status: string; results: string; selected: string | null; detail: string | null; cost: string }> {
+  const content = panelContent(page);
+  await content.locator('.results table.confusion').first().waitFor({ timeout: 60_000 });
+  await content.locator('.detail[data-term]').waitFor({ timeout: 30_000 });
+  return {
+    status: await content.locator('.top .status').innerText(),
+    results: await content.locator('.results').innerText(),
+    selected: await content.locator('.term[aria-pressed="true"]').getAttribute('data-term'),
+    detail: await content.locator('.detail').getAttribute('data-term'),
+    cost: await content.locator('.term[data-term="J"] .value').innerText(),
+  };
+}
+
 export const uiTests: Record<string, (s: Session, folder: string) => Promise<void>> = {
   async 'Train DNN from the command palette on a built-in dataset'(s, folder) {
     await inWorkbench(s, folder, 'train', async (page) => {
@@ -212,6 +236,57 @@ export const uiTests: Record<string, (s: Session, folder: string) => Promise<voi
       await row.waitFor({ timeout: 90_000 });
       await page.locator('.monaco-editor .codelens-decoration', { hasText: '✗ db1 wrong' }).waitFor({ timeout: 30_000 });
       await shot(page, 'problems');
+    });
+  },
+  async 'the panel survives being hidden and a window reload; a run cut off by a reload says so'(s, folder) {
+    await inWorkbench(s, folder, 'revive', async (page) => {
+      await runCommand(page, 'Backprop Map: Train DNN');
+      await pick(page, 'circles', 'circles');
+      await pick(page, '', 'Start training');
+      await page.locator('.notifications-toasts .notification-toast', { hasText: 'finished after' }).waitFor({ timeout: 120_000 });
+      const content = panelContent(page);
+      await content.locator('.term[data-term="dW1"]').click();
+      const before = await panelView(page);
+      assert.equal(before.selected, 'dW1');
+      assert.match(before.status, /Epoch 2000/);
+      // A mark in the page: a webview shown again or restored is a new page, without it.
+      await (await panelFrame(page)).evaluate(() => ((window as unknown as { mark: boolean }).mark = true));
+      const fresh = async (): Promise<boolean> => (await panelFrame(page)).evaluate(() => !(window as unknown as { mark?: boolean }).mark);
+
+      // Hidden behind another editor in its group (its page is torn down), then shown again.
+      await page.keyboard.press('Control+P');
+      await pick(page, 'broken.csv', 'broken.csv');
+      await page.locator('.monaco-editor .view-lines', { hasText: '1.1,abc,1' }).waitFor({ timeout: 30_000 });
+      await page.locator('iframe.webview.ready').waitFor({ state: 'hidden' });
+      await page.locator('.tabs-container .tab', { hasText: 'Backprop Map' }).click();
+      assert.deepEqual(await panelView(page), before);
+      assert.ok(await fresh(), 'the panel shown again is a new page');
+      await shot(page, 'revive-1-shown-again');
+
+      // A window reload restarts the extension host: the restored panel shows the run from the file kept for it.
+      await runCommand(page, 'Developer: Reload Window');
+      await page.locator('.monaco-workbench .part.statusbar').waitFor({ timeout: 60_000 });
+      assert.deepEqual(await panelView(page), before);
+      assert.ok(await fresh(), 'the restored panel is a new page');
+      await shot(page, 'revive-2-after-reload');
+
+      // A long run, cut off by a reload: the restored panel says so instead of showing a run that never ended.
+      await runCommand(page, 'Backprop Map: Train DNN');
+      await pick(page, 'moons', 'moons');
+      await pick(page, '', 'Epochs');
+      await quickInput(page).locator('input.input').fill('1000000');
+      await quickInput(page).locator('input.input').press('Enter');
+      await quickInput(page).locator('.monaco-list-row', { hasText: 'Epochs' }).filter({ hasText: '1000000' }).waitFor();
+      await pick(page, '', 'Start training');
+      await page.locator('.part.statusbar .statusbar-item', { hasText: /epoch \d+\/1000000/ }).waitFor({ timeout: 60_000 });
+      await content.locator('.top .meta', { hasText: 'sample:moons' }).waitFor({ timeout: 30_000 });
+      await runCommand(page, 'Developer: Reload Window');
+      await page.locator('.monaco-workbench .part.statusbar').waitFor({ timeout: 60_000 });
+      const banner = content.locator('.banner');
+      await banner.waitFor({ timeout: 60_000 });
+      assert.match(await banner.innerText(), /The last run \(on sample:moons\) did not finish/);
+      assert.equal(await content.locator('.map .term').count(), 0, 'no map of a run that never ended');
+      await shot(page, 'revive-3-cut-off');
     });
   },
 };

@@ -1,0 +1,98 @@
+// The last run, kept in the extension's storage as one JSON file. A window reload restarts the
+// extension host and loses everything in memory; the panel VS Code restores afterwards shows the
+// finished run again from this file, and its model can still be saved. Pure (no `vscode`): the file
+// format is checked by node:test directly.
+import { thinPoints } from '../data/history';
+import type { Boundary, EpochPoint, GradCheckResult, MapSnapshot, RunInfo, RunMode, RunResult } from '../protocol';
+
+/** Everything the panel needs to draw the run again from scratch (a new or revived panel). */
+export interface RunState {
+  info: RunInfo;
+  points: EpochPoint[];
+  snapshot: MapSnapshot | null;
+  boundary: Boundary | null;
+  mode: RunMode;
+  result: RunResult | null;
+  gradcheck: GradCheckResult | null;
+}
+
+export interface SavedModel {
+  /** The model file's JSON (src/core/model.ts). */
+  json: unknown;
+  datasetName: string;
+}
+
+export type SavedRun =
+  | { kind: 'finished'; state: RunState; model: SavedModel | null }
+  /** Written when a run starts: read back by a new extension host, that run never finished. */
+  | { kind: 'running'; datasetName: string };
+
+const FORMAT = 'backprop-map-last-run';
+const VERSION = 1;
+/** Longer histories are thinned for the file, as for the HTML report. */
+export const SAVED_MAX_POINTS = 20_000;
+
+export function savedRunJson(run: SavedRun): string {
+  const body = run.kind === 'finished' ? { ...run, state: { ...run.state, points: thinPoints(run.state.points, SAVED_MAX_POINTS) } } : run;
+  return JSON.stringify({ format: FORMAT, version: VERSION, ...body });
+}
+
+type Json = Record<string, unknown>;
+const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isNumbers = (v: unknown): v is number[] => Array.isArray(v) && v.every((x) => typeof x === 'number');
+
+function isRunInfo(v: unknown): v is RunInfo {
+  return (
+    isObject(v) &&
+    typeof v.datasetName === 'string' &&
+    typeof v.labelName === 'string' &&
+    isNumbers(v.layerDims) &&
+    v.layerDims.length >= 2 &&
+    typeof v.m === 'number' &&
+    Array.isArray(v.featureNames) &&
+    v.featureNames.every((x) => typeof x === 'string') &&
+    isObject(v.labels) &&
+    isObject(v.hyper)
+  );
+}
+
+function isPoint(v: unknown): v is EpochPoint {
+  return isObject(v) && typeof v.epoch === 'number' && typeof v.cost === 'number' && typeof v.accuracy === 'number' && isNumbers(v.gradNorms);
+}
+
+/**
+ * The saved run, or null for a file that is not one (another format or version, cut short, edited):
+ * such a file is ignored, never shown half.
+ */
+export function parseSavedRun(text: string): SavedRun | null {
+  let v: unknown;
+  try {
+    v = JSON.parse(text);
+  } catch {
+    return null;
+  }
+  if (!isObject(v) || v.format !== FORMAT || v.version !== VERSION) return null;
+  if (v.kind === 'running') return typeof v.datasetName === 'string' ? { kind: 'running', datasetName: v.datasetName } : null;
+  if (v.kind !== 'finished' || !isObject(v.state)) return null;
+  const s = v.state;
+  if (!isRunInfo(s.info) || !Array.isArray(s.points) || !s.points.every(isPoint) || !isObject(s.result) || s.mode !== 'finished') return null;
+  const model = isObject(v.model) && typeof v.model.datasetName === 'string' && 'json' in v.model ? { json: v.model.json, datasetName: v.model.datasetName } : null;
+  return {
+    kind: 'finished',
+    state: {
+      info: s.info,
+      points: s.points,
+      snapshot: isObject(s.snapshot) ? (s.snapshot as unknown as MapSnapshot) : null,
+      boundary: isObject(s.boundary) ? (s.boundary as unknown as Boundary) : null,
+      mode: 'finished',
+      result: s.result as unknown as RunResult,
+      gradcheck: isObject(s.gradcheck) ? (s.gradcheck as unknown as GradCheckResult) : null,
+    },
+    model,
+  };
+}
+
+/** What the restored panel says when the last run was cut off (by the reload, or a failure). */
+export function unfinishedRunMessage(datasetName: string): string {
+  return `The last run (on ${datasetName}) did not finish: the window was reloaded or the training stopped. Start it again with "Backprop Map: Train DNN".`;
+}
