@@ -15,7 +15,6 @@ export interface Series {
 
 export interface LineChart {
   root: HTMLElement;
-  canvas: HTMLCanvasElement;
   draw(epochs: readonly number[], series: readonly Series[], palette: Palette): void;
 }
 
@@ -193,7 +192,6 @@ export function lineChart(title: string, opts: { log?: boolean; fixed?: [number,
 
   return {
     root,
-    canvas,
     draw(epochs, series, palette) {
       state = { epochs, series, palette };
       if (legend.childElementCount !== series.length) {
@@ -212,7 +210,6 @@ export function lineChart(title: string, opts: { log?: boolean; fixed?: [number,
 
 export interface BoundaryView {
   root: HTMLElement;
-  canvas: HTMLCanvasElement;
   draw(b: Boundary, palette: Palette): void;
 }
 
@@ -225,7 +222,6 @@ export function boundaryView(title: string, axisNames: readonly string[], labelN
   const root = el('figure', { class: 'chart boundary' }, el('figcaption', { text: title }), canvas, axes, legend);
   return {
     root,
-    canvas,
     draw(b, palette) {
       const ctx = canvas.getContext('2d');
       if (!ctx) return;

@@ -25,6 +25,7 @@ import { readPalette, type Palette } from './colors';
 import { activate, append, clear, el, fmt } from './dom';
 import { historyCsv, historyJson } from '../data/history';
 import { renderHeatmap } from './heatmap';
+import { paintView } from './paintView';
 import { explainKey, translator, type Locale, type Translate } from './i18n';
 import { buildMap, quantityShape, quantityTex, refId, shapeTex, stackedUpdateTex, type MapTerm, type QuantityRef } from './tex';
 
@@ -225,7 +226,7 @@ function renderHeader(): void {
     );
   }
   if (info) {
-    append(bar, button('exportPng', exportPng), button('exportCsv', () => exportHistory('csv')), button('exportJson', () => exportHistory('json')));
+    append(bar, button('exportPng', () => void exportPng()), button('exportCsv', () => exportHistory('csv')), button('exportJson', () => exportHistory('json')));
   }
   ui.header.appendChild(bar);
   updateStatus();
@@ -266,7 +267,11 @@ function renderMap(): void {
   clear(ui.map);
   ui.map.appendChild(el('h2', { id: 'map-h', text: t('mapTitle') }));
   const phases = el('ol', { class: 'phases' });
-  for (const p of ['forward', 'backward', 'update'] as const) phases.appendChild(el('li', { 'data-phase': p, text: t(p) }));
+  for (const p of ['forward', 'backward', 'update'] as const) {
+    // The arrow is text of its own (not CSS content), so that the PNG of the view shows it too.
+    if (p !== 'forward') phases.appendChild(el('li', { class: 'then', 'aria-hidden': 'true', text: '→' }));
+    phases.appendChild(el('li', { 'data-phase': p, text: t(p) }));
+  }
   ui.map.appendChild(phases);
 
   const termEl = (term: MapTerm): HTMLElement => {
@@ -665,7 +670,7 @@ function updateSnapshotViews(): void {
     const term = terms.find((x) => x.id === id);
     e.classList.toggle('active', stepping && term?.phase === snap!.phase);
   }
-  for (const li of ui.map.querySelectorAll<HTMLElement>('.phases li')) {
+  for (const li of ui.map.querySelectorAll<HTMLElement>('.phases li[data-phase]')) {
     const on = stepping && li.dataset.phase === snap!.phase;
     li.classList.toggle('active', on);
     if (on) li.setAttribute('aria-current', 'step');
@@ -786,42 +791,10 @@ function exportHistory(format: 'csv' | 'json'): void {
   download(`backprop-map-history.${format}`, `data:${format === 'csv' ? 'text/csv' : 'application/json'};charset=utf-8,${encodeURIComponent(text)}`);
 }
 
-/**
- * The PNG is a drawing of the training view's charts (cost, accuracy, gradient norms, decision
- * boundary) under the run's title: those are canvases already. The map itself is KaTeX HTML, which a
- * canvas cannot draw without a foreign-object SVG that would taint it, so it is not in the PNG.
- */
-function composePng(): string {
-  const parts = charts ? [charts.cost.canvas, charts.acc.canvas, charts.grad.canvas, ...(charts.boundary ? [charts.boundary.canvas] : [])] : [];
-  const pad = 12;
-  const head = 36;
-  const cols = 2;
-  const cellW = Math.max(0, ...parts.map((c) => c.width));
-  const rowHeights: number[] = [];
-  for (let i = 0; i < parts.length; i += cols) rowHeights.push(Math.max(...parts.slice(i, i + cols).map((c) => c.height)));
-  const out = document.createElement('canvas');
-  out.width = cols * cellW + (cols + 1) * pad;
-  out.height = head + rowHeights.reduce((a, b) => a + b + pad, pad);
-  const ctx = out.getContext('2d')!;
+/** The current view as a PNG (see paintView): to the host's save dialog, or a download in the report. */
+async function exportPng(): Promise<void> {
   const bg = palette.background;
-  ctx.fillStyle = `rgb(${bg[0]}, ${bg[1]}, ${bg[2]})`;
-  ctx.fillRect(0, 0, out.width, out.height);
-  ctx.fillStyle = palette.fg;
-  ctx.font = '14px sans-serif';
-  ctx.textBaseline = 'middle';
-  const info = state.info;
-  ctx.fillText(`${t('title')} · ${info?.datasetName ?? ''} · ${status.textContent ?? ''}`, pad, head / 2);
-  let y = head;
-  parts.forEach((c, i) => {
-    const r = Math.floor(i / cols);
-    if (i % cols === 0 && r > 0) y += rowHeights[r - 1]! + pad;
-    ctx.drawImage(c, pad + (i % cols) * (cellW + pad), y);
-  });
-  return out.toDataURL('image/png');
-}
-
-function exportPng(): void {
-  const url = composePng();
+  const url = await paintView(`rgb(${bg[0]}, ${bg[1]}, ${bg[2]})`);
   if (vscode) post({ type: 'exportPng', dataUrl: url });
   else download('backprop-map.png', url);
 }

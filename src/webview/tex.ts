@@ -43,7 +43,8 @@ const ALLOW_BREAK = '\\allowbreak ';
 /**
  * Each side of `=` / `:=` as one group, so that a narrow panel breaks a formula only at its
  * equals signs, never inside a product or a parenthesis; a side too long for one line marks where it
- * may break with `\allowbreak`, which stays between the side's groups.
+ * may break with `\allowbreak`, which stays between the side's groups (a comma that ends a group
+ * gets no space after it from KaTeX: the thin space is written out, `, \,`).
  */
 function sides(tex: string): string {
   return tex
@@ -240,7 +241,7 @@ export function buildMap(dims: readonly number[], m: number, learningRate: numbe
       ref: { key: 'db', layer: l },
       section: 'backward',
       phase: 'backward',
-      tex: `db${sup(l)} = \\frac{1}{m} \\cdot ${ALLOW_BREAK}\\text{np.sum}(dZ${sup(l)}, ${ALLOW_BREAK}\\text{axis}=1, ${ALLOW_BREAK}\\text{keepdims}=\\text{True})`,
+      tex: `db${sup(l)} = \\frac{1}{m} \\cdot ${ALLOW_BREAK}\\text{np.sum}(dZ${sup(l)}, \\, ${ALLOW_BREAK}\\text{axis}=1, \\, ${ALLOW_BREAK}\\text{keepdims}=\\text{True})`,
       productTex: `${shapeTex(n(l), 1)} = \\sum_{\\text{axis}=1} ${shapeTex(n(l), m)}`,
       inputs: [{ key: 'dZ', layer: l }],
       explain: 'db',

@@ -60,7 +60,7 @@ test('the map renders every term without a KaTeX error, with the notes\' shapes 
   assert.equal(await texText(page, '.term[data-term="Z1"] .product:not(.broadcast)'), '(3×7)=(3×4)⋅(4×7)+(3×1)');
   assert.equal(await texText(page, '.term[data-term="Z1"] .broadcast'), 'b[1](3×1)broadcasting(3×7)');
   // The three phases of the notes' "Prozessablauf", and J of the last snapshot.
-  assert.deepEqual(await page.$$eval('.phases li', (ls) => ls.map((l) => l.textContent)), ['Forward run', 'Backward run', 'Weight updates']);
+  assert.deepEqual(await page.$$eval('.phases li[data-phase]', (ls) => ls.map((l) => l.textContent)), ['Forward run', 'Backward run', 'Weight updates']);
   const cost = lastSnapshot().cost;
   assert.equal(await page.textContent('.term[data-term="J"] .value'), `J = ${Number(cost.toPrecision(6))}`);
   assert.deepEqual(await p.violations(), []);

@@ -32,7 +32,7 @@ test('Step walks forward → backward → update; the highlighted terms, the val
   const { page } = p;
   await p.send(...drain(run.sent, 'de'));
   await page.waitForSelector('.term[data-term="uW1"]');
-  assert.deepEqual(await page.$$eval('.phases li', (ls) => ls.map((l) => l.textContent)), ['Vorwärtslauf', 'Rückwärtslauf', 'Gewichtsaktualisierungen']);
+  assert.deepEqual(await page.$$eval('.phases li[data-phase]', (ls) => ls.map((l) => l.textContent)), ['Vorwärtslauf', 'Rückwärtslauf', 'Gewichtsaktualisierungen']);
   assert.equal(await page.isDisabled('button[data-action="step"]'), false);
   assert.equal(await page.isDisabled('button[data-action="play"]'), false);
   assert.equal(await page.isDisabled('button[data-action="pause"]'), true);

@@ -1,11 +1,13 @@
 // A whole run (built-in 2-feature flower data, validation split) shown in the light, dark and
 // high-contrast themes: first render time measured, no CSP violation anywhere (boundary, charts,
-// results, gradient check, exports), screenshots for review, and a narrow panel without overflow.
+// results, gradient check, exports), the PNG export against a screenshot of the view, screenshots
+// for review, and a narrow panel without overflow.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import type { Browser } from 'playwright-core';
+import { writeFileSync } from 'node:fs';
+import type { Browser, Page } from 'playwright-core';
 import { loadSample } from '../../src/data/samples';
-import type { ToPanel } from '../../src/protocol';
+import type { FromPanel, ToPanel } from '../../src/protocol';
 import { drain, launch, makeRun, openPanel, screenshotPath, type Theme } from './harness';
 
 let browser: Browser;
@@ -22,6 +24,57 @@ before(async () => {
 after(async () => {
   await browser?.close();
 });
+
+/**
+ * How far a PNG is the picture in a screenshot: both are averaged over 8 × 8 blocks (so anti-aliasing
+ * does not count), and of the blocks where the screenshot shows anything but the background, the
+ * share whose brightness the PNG matches. For scale, the same for the screenshot moved by 4 px.
+ */
+async function sameAsScreenshot(page: Page, dataUrl: string, screenshot: Buffer): Promise<{ size: number[]; matching: number; shifted: number }> {
+  return page.evaluate(async ([url, shot]) => {
+    const load = (src: string): Promise<HTMLImageElement> =>
+      new Promise((resolve, reject) => {
+        const img = new Image();
+        img.onload = () => resolve(img);
+        img.onerror = reject;
+        img.src = src;
+      });
+    const [png, view] = await Promise.all([load(url), load(`data:image/png;base64,${shot}`)]);
+    const w = view.width;
+    const h = view.height;
+    const B = 8;
+    const blocks = (img: HTMLImageElement, dx: number): number[] => {
+      const c = document.createElement('canvas');
+      c.width = w;
+      c.height = h;
+      const ctx = c.getContext('2d')!;
+      ctx.drawImage(img, dx, 0, w, h);
+      const d = ctx.getImageData(0, 0, w, h).data;
+      const out: number[] = [];
+      for (let by = 0; by + B <= h; by += B) {
+        for (let bx = 0; bx + B <= w; bx += B) {
+          let sum = 0;
+          for (let y = by; y < by + B; y++) for (let x = bx; x < bx + B; x++) sum += 0.299 * d[(y * w + x) * 4]! + 0.587 * d[(y * w + x) * 4 + 1]! + 0.114 * d[(y * w + x) * 4 + 2]!;
+          out.push(sum / (B * B));
+        }
+      }
+      return out;
+    };
+    const ref = blocks(view, 0);
+    const background = ref[ref.length - 1]!;
+    const share = (other: number[]): number => {
+      let inked = 0;
+      let same = 0;
+      ref.forEach((v, k) => {
+        if (Math.abs(v - background) < 6) return;
+        inked++;
+        if (Math.abs(other[k]! - v) < 10) same++;
+      });
+      return same / inked;
+    };
+    return { size: [png.width, png.height], matching: share(blocks(png, 0)), shifted: share(blocks(view, 4)) };
+  }, [dataUrl, screenshot.toString('base64')] as const);
+}
 
 /** The 300 ms budget is measured by `npm run bench:panel` and reported here; the assertion is only a generous guard against a gross regression. */
 const RENDER_GUARD_MS = 5000;
@@ -72,13 +125,6 @@ for (const theme of ['light', 'dark', 'high-contrast'] as Theme[]) {
     assert.match((await page.textContent('.gc-summary'))!, /= \d\.\d\de-\d+ with ε = 1e-\d+$/);
     assert.equal(await page.locator('.gradcheck .ok').count(), 1);
 
-    // Exports: a real PNG of the charts, and the history formats asked of the host.
-    await page.click('button[data-action="exportPng"]');
-    const png = (await p.posted()).at(-1)!;
-    assert.equal(png.type, 'exportPng');
-    const bytes = Buffer.from((png as { dataUrl: string }).dataUrl.replace(/^data:image\/png;base64,/, ''), 'base64');
-    assert.deepEqual([...bytes.subarray(1, 4)], [0x50, 0x4e, 0x47]); // "PNG"
-    assert.ok(bytes.readUInt32BE(16) > 600 && bytes.readUInt32BE(20) > 400, 'width and height of the charts picture');
     await page.click('button[data-action="exportCsv"]');
     await page.click('button[data-action="exportJson"]');
     assert.deepEqual((await p.posted()).slice(-2), [{ type: 'export', format: 'csv' }, { type: 'export', format: 'json' }]);
@@ -86,6 +132,24 @@ for (const theme of ['light', 'dark', 'high-contrast'] as Theme[]) {
     await page.click('.term[data-term="dZ1"]');
     await page.waitForSelector('.detail[data-term="dZ1"] canvas'); // (6 × 48 shown of 320): a canvas heatmap with stats
     await page.evaluate(() => window.scrollTo(0, 0));
+
+    // Export PNG: the current view, the same picture as a screenshot of the panel.
+    await page.mouse.move(1, 1);
+    const dataUrl = await page.evaluate(async () => {
+      const posted = (window as unknown as { __posted: FromPanel[] }).__posted;
+      document.querySelector<HTMLButtonElement>('button[data-action="exportPng"]')!.click();
+      for (;;) {
+        const m = posted.find((x) => x.type === 'exportPng');
+        if (m) return m.dataUrl;
+        await new Promise((r) => setTimeout(r, 10));
+      }
+    });
+    const view = await page.screenshot();
+    writeFileSync(screenshotPath(`export-${theme}.png`), Buffer.from(dataUrl.replace(/^data:image\/png;base64,/, ''), 'base64'));
+    const likeness = await sameAsScreenshot(page, dataUrl, view);
+    t.diagnostic(`${theme}: the PNG is ${likeness.size.join(' × ')} px; ${(100 * likeness.matching).toFixed(1)}% of the view's inked 8 × 8 blocks match it (the view moved by 4 px: ${(100 * likeness.shifted).toFixed(1)}%)`);
+    assert.deepEqual(likeness.size, [1280, 900]);
+    assert.ok(likeness.matching > 0.95 && likeness.matching > likeness.shifted + 0.1, JSON.stringify(likeness));
     await page.screenshot({ path: screenshotPath(`panel-${theme}.png`), fullPage: true });
     assert.deepEqual(await p.violations(), []);
     assert.deepEqual(p.blocked, []);

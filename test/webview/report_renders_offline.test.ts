@@ -3,7 +3,7 @@
 // file itself, and its own Content-Security-Policy sees no violation.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -79,6 +79,12 @@ test('the report of a finished run renders offline with the panel bundle, fonts 
   assert.ok(await page.evaluate(() => Array.from(document.fonts).some((f) => f.family.replace(/"/g, '') === 'KaTeX_Math' && f.status === 'loaded')), 'KaTeX_Math loaded');
   await page.evaluate(() => window.scrollTo(0, 0));
   await page.screenshot({ path: screenshotPath('report.png'), fullPage: true });
+  // Export PNG in a browser is a download of the view.
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click('button[data-action="exportPng"]')]);
+  assert.equal(download.suggestedFilename(), 'backprop-map.png');
+  const png = readFileSync((await download.path())!);
+  assert.deepEqual([...png.subarray(0, 4)], [0x89, 0x50, 0x4e, 0x47]);
+  assert.deepEqual([png.readUInt32BE(16), png.readUInt32BE(20)], await page.evaluate(() => [document.documentElement.clientWidth, window.innerHeight]));
   assert.deepEqual(requests, []);
   assert.deepEqual(await violations(), []);
   assert.deepEqual(dialogs, []);
