@@ -71,6 +71,7 @@ export const TRAIN_SPEC: CommandSpec = {
     json: { help: 'write one JSON object per line instead of the progress bar and tables: epochs, then {"done": true, …}' },
     dtype: { value: 'float64|float32', help: 'number type of the training arithmetic (default float64); float32 is faster on large data and its costs agree with float64 to about 1e-4 (relative) or better' },
     report: { value: 'RUN.html', help: 'write a self-contained HTML report of the run (the backprop map with the final matrices, the curves, the decision boundary, the results) that opens offline in any browser; an existing file is replaced' },
+    'report-lang': { value: 'en|de', help: 'language of the report\'s labels (default: German when LC_ALL, LC_MESSAGES or LANG names German, else English)' },
   },
   notes:
     'Exit codes: 0 done; 1 training diverged (try a smaller --lr); 2 bad input or usage; 130 stopped with Ctrl-C (the metrics so far are printed, and the model saved with --save).\n' +
@@ -83,11 +84,23 @@ export interface TrainRequest {
   initPath: string | null;
   savePath: string | null;
   reportPath: string | null;
+  reportLang: 'en' | 'de';
   json: boolean;
   dtype: 'float64' | 'float32';
 }
 
-export function trainRequestOf(args: ParsedArgs): TrainRequest {
+/** The report's language: --report-lang, else the locale of the environment (the first of LC_ALL, LC_MESSAGES, LANG that is set). */
+function reportLangOf(args: ParsedArgs, env: NodeJS.ProcessEnv): 'en' | 'de' {
+  const given = args.values.get('report-lang');
+  if (given !== undefined) {
+    if (given !== 'en' && given !== 'de') throw new UsageError(`--report-lang must be en or de, got ${given}.`);
+    return given;
+  }
+  const locale = env.LC_ALL || env.LC_MESSAGES || env.LANG || '';
+  return /^de([_.@-]|$)/i.test(locale) ? 'de' : 'en';
+}
+
+export function trainRequestOf(args: ParsedArgs, env: NodeJS.ProcessEnv = process.env): TrainRequest {
   const source = dataSourceOf(args);
   const initPath = args.values.get('init') ?? null;
   if (initPath !== null && args.values.has('hidden')) {
@@ -108,7 +121,7 @@ export function trainRequestOf(args: ParsedArgs): TrainRequest {
     validationSplit: numberOption(args, 'val', DEFAULT_HYPER.validationSplit, (x) => x >= 0 && x < 1, 'a fraction from 0 to below 1, such as 0.2'),
     standardize: !args.flags.has('no-standardize'),
   };
-  return { source, hyper, initPath, savePath: args.values.get('save') ?? null, reportPath: args.values.get('report') ?? null, json: args.flags.has('json'), dtype };
+  return { source, hyper, initPath, savePath: args.values.get('save') ?? null, reportPath: args.values.get('report') ?? null, reportLang: reportLangOf(args, env), json: args.flags.has('json'), dtype };
 }
 
 /** Everything a finished run produced: what the command prints, and what a report can show. */
@@ -344,8 +357,8 @@ async function runTrainCommand(args: ParsedArgs, ctx: CliContext): Promise<numbe
     const { X, Y } = run.prepared.train;
     // The panel's m is the number of training examples (the map's columns).
     const info = { ...run.info, m: X.cols };
-    const messages = reportMessages({ info, points, result, params: run.params, data: { X, Y, validation: run.prepared.validation } });
-    await writeTextFile(req.reportPath, reportHtml(messages));
+    const messages = reportMessages({ info, points, result, params: run.params, data: { X, Y, validation: run.prepared.validation } }, req.reportLang);
+    await writeTextFile(req.reportPath, reportHtml(messages, req.reportLang));
   }
 
   if (req.json) {

@@ -122,9 +122,12 @@ test('long histories are thinned evenly for the report, keeping the first and la
   assert.equal(thin[1]!.epoch - thin[0]!.epoch, 6); // ceil(100,001 / 20,000)
 });
 
+/** The environment without a German locale (the report's language follows LC_ALL, LC_MESSAGES, LANG). */
+const english = { ...process.env, LC_ALL: '', LC_MESSAGES: '', LANG: 'C.UTF-8' };
+
 test('`backprop-map train … --report run.html` writes a report that renders offline', async () => {
   const file = join(dir, 'cli-run.html');
-  const cli = spawnSync(process.execPath, [join(root, 'dist', 'cli.js'), 'train', 'sample:circles', '--epochs', '120', '--hidden', '4', '--report', file], { encoding: 'utf8', cwd: dir });
+  const cli = spawnSync(process.execPath, [join(root, 'dist', 'cli.js'), 'train', 'sample:circles', '--epochs', '120', '--hidden', '4', '--report', file], { encoding: 'utf8', cwd: dir, env: english });
   assert.equal(cli.status, 0, cli.stderr);
   assert.match(cli.stdout, /Wrote the report to .*cli-run\.html\./);
   const { page, requests, violations, dialogs } = await openOffline(file);
@@ -143,4 +146,25 @@ test('`backprop-map train … --report run.html` writes a report that renders of
   assert.deepEqual(await violations(), []);
   assert.deepEqual(dialogs, []);
   await page.context().close();
+});
+
+test('the report is in German where the locale is German, unless --report-lang says otherwise', async () => {
+  const train = (file: string, env: NodeJS.ProcessEnv, ...extra: string[]) =>
+    spawnSync(process.execPath, [join(root, 'dist', 'cli.js'), 'train', 'sample:xor', '--epochs', '20', '--hidden', '3', '--report', file, ...extra], { encoding: 'utf8', cwd: dir, env });
+  const german = { ...english, LANG: 'de_DE.UTF-8' };
+  const de = join(dir, 'de.html');
+  assert.equal(train(de, german).status, 0);
+  const { page, violations } = await openOffline(de);
+  await page.waitForSelector('.results table.confusion');
+  assert.equal(await page.getAttribute('html', 'lang'), 'de');
+  assert.deepEqual(await page.$$eval('.phases li[data-phase]', (ls) => ls.map((l) => l.textContent)), ['Vorwärtslauf', 'Rückwärtslauf', 'Gewichtsaktualisierungen']);
+  assert.deepEqual(await violations(), []);
+  await page.context().close();
+
+  const en = join(dir, 'en.html');
+  assert.equal(train(en, german, '--report-lang', 'en').status, 0);
+  assert.match(readFileSync(en, 'utf8'), /<html lang="en">/);
+  const bad = train(join(dir, 'fr.html'), english, '--report-lang', 'fr');
+  assert.equal(bad.status, 2);
+  assert.match(bad.stderr, /--report-lang must be en or de, got fr\./);
 });
