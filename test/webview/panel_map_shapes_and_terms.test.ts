@@ -29,7 +29,7 @@ const lastSnapshot = (): MapSnapshot => [...messages].reverse().find((m): m is E
 async function shownRun(): Promise<PanelPage> {
   const p = await openPanel(browser);
   await p.send(...messages);
-  await p.page.waitForSelector('.term[data-term="dW1"]');
+  await p.page.waitForSelector('.map[data-typeset="all"]');
   return p;
 }
 
@@ -107,7 +107,7 @@ test('a deeper network: the map has every layer, with the notes\' n_h1, n_h2 for
   const p = await openPanel(browser);
   const { page } = p;
   await p.send(...drain(run.sent));
-  await page.waitForSelector('.term[data-term="dW3"]');
+  await page.waitForSelector('.map[data-typeset="all"]');
   assert.equal(await page.locator('.katex-error').count(), 0);
   // [4, 5, 3, 1]: three layers forward, three backward, six updates.
   assert.deepEqual(await page.$$eval('.col-backward .term', (ts) => ts.map((t) => t.getAttribute('data-term'))), ['dA3', 'dZ3', 'dW3', 'db3', 'dA2', 'dZ2', 'dW2', 'db2', 'dA1', 'dZ1', 'dW1', 'db1']);
@@ -130,12 +130,34 @@ test('no hidden layer (logistic regression): the map is the output layer alone',
   const p = await openPanel(browser);
   const { page } = p;
   await p.send(...drain(run.sent));
-  await page.waitForSelector('.term[data-term="dW1"]');
+  await page.waitForSelector('.map[data-typeset="all"]');
   assert.equal(await page.locator('.katex-error').count(), 0);
   assert.deepEqual(await page.$$eval('.col-backward .term', (ts) => ts.map((t) => t.getAttribute('data-term'))), ['dA1', 'dZ1', 'dW1', 'db1']);
   assert.equal(await texText(page, '.term[data-term="dW1"] .shape'), 'dW[1](1×nx)=(1×4)');
   assert.equal(await texText(page, '.term[data-term="A1"] .tex'), 'A[1]=σ(Z[1])=y^');
   assert.equal(await page.locator('.relu-cell').count(), 0, 'no ReLU layer to show');
+  assert.deepEqual(await p.violations(), []);
+  await page.context().close();
+});
+
+test('a map longer than the view: the first frame typesets the formulas in view, the rest follows right after', async () => {
+  const run = makeRun(notes7, { hidden: [5, 3], learningRate: 0.3, epochs: 3, batchSize: null, seed: 2, validationSplit: 0, standardize: true });
+  await run.controller.start(run.setup(2));
+  const p = await openPanel(browser, { width: 1000 });
+  const { page } = p;
+  await page.setViewportSize({ width: 1000, height: 600 });
+  await p.send(...drain(run.sent));
+  await page.waitForSelector('.map[data-typeset="all"]');
+  const d = await page.evaluate(() => ({ ...document.body.dataset }));
+  // At the first paint: nothing in view waited, and some formulas out of view did.
+  assert.equal(d.mapPendingInView, '0');
+  assert.ok(Number(d.mapPending) > 5, `${d.mapPending} formulas left for after the first frame`);
+  // Afterwards every term is typeset, without an error, and holds no estimated height any more.
+  assert.equal(await page.locator('.map .term:not(:has(.tex .katex))').count(), 0);
+  assert.equal(await page.locator('.map .stacked .katex').count(), 1);
+  assert.equal(await page.locator('.katex-error').count(), 0);
+  assert.deepEqual(await page.$$eval('.map .term, .map .stacked', (es) => es.filter((e) => (e as HTMLElement).style.minHeight !== '').length), 0);
+  assert.equal(await texText(page, '.term[data-term="uW1"] .shape'), 'W[1](nh1×nx)=(5×4)');
   assert.deepEqual(await p.violations(), []);
   await page.context().close();
 });

@@ -31,7 +31,7 @@ test('Step walks forward → backward → update; the highlighted terms, the val
   const p = await openPanel(browser, { lang: 'de' });
   const { page } = p;
   await p.send(...drain(run.sent, 'de'));
-  await page.waitForSelector('.term[data-term="uW1"]');
+  await page.waitForSelector('.map[data-typeset="all"]');
   assert.deepEqual(await page.$$eval('.phases li[data-phase]', (ls) => ls.map((l) => l.textContent)), ['Vorwärtslauf', 'Rückwärtslauf', 'Gewichtsaktualisierungen']);
   assert.equal(await page.isDisabled('button[data-action="step"]'), false);
   assert.equal(await page.isDisabled('button[data-action="play"]'), false);
