@@ -241,7 +241,7 @@ export function buildMap(dims: readonly number[], m: number, learningRate: numbe
       ref: { key: 'db', layer: l },
       section: 'backward',
       phase: 'backward',
-      tex: `db${sup(l)} = \\frac{1}{m} \\cdot ${ALLOW_BREAK}\\text{np.sum}(dZ${sup(l)}, \\, ${ALLOW_BREAK}\\text{axis}=1, \\, ${ALLOW_BREAK}\\text{keepdims}=\\text{True})`,
+      tex: `db${sup(l)} = \\frac{1}{m} ${ALLOW_BREAK}{} \\cdot \\text{np.sum}(dZ${sup(l)}, \\, ${ALLOW_BREAK}\\text{axis}=1, \\, ${ALLOW_BREAK}\\text{keepdims}=\\text{True})`,
       productTex: `${shapeTex(n(l), 1)} = \\sum_{\\text{axis}=1} ${shapeTex(n(l), m)}`,
       inputs: [{ key: 'dZ', layer: l }],
       explain: 'db',
