@@ -165,7 +165,9 @@ export type ToPanel =
   | { type: 'mode'; mode: RunMode }
   | { type: 'finished'; result: RunResult }
   | { type: 'gradcheck'; result: GradCheckResult }
-  | { type: 'error'; message: string };
+  | { type: 'error'; message: string }
+  /** Information, not a fault (e.g. why a restored panel shows no run). */
+  | { type: 'notice'; message: string };
 
 // ---------------------------------------------------------------- webview → host
 

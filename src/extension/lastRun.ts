@@ -3,7 +3,7 @@
 // finished run again from this file, and its model can still be saved. Pure (no `vscode`): the file
 // format is checked by node:test directly.
 import { thinPoints } from '../data/history';
-import type { Boundary, EpochPoint, GradCheckResult, MapSnapshot, RunInfo, RunMode, RunResult } from '../protocol';
+import type { Boundary, DataSource, EpochPoint, GradCheckResult, MapSnapshot, RunInfo, RunMode, RunResult } from '../protocol';
 
 /** Everything the panel needs to draw the run again from scratch (a new or revived panel). */
 export interface RunState {
@@ -22,8 +22,17 @@ export interface SavedModel {
   datasetName: string;
 }
 
+/** What it takes to train the run again (Reset, New seed after a reload): the data and its name. */
+export interface RunOrigin {
+  /** A file's source is kept without its text: training again reads the file afresh. */
+  source: DataSource;
+  dataName: string;
+  /** The file's URI (for data errors that open it), or null for a built-in dataset. */
+  fileUri: string | null;
+}
+
 export type SavedRun =
-  | { kind: 'finished'; state: RunState; model: SavedModel | null }
+  | { kind: 'finished'; state: RunState; model: SavedModel | null; origin: RunOrigin | null }
   /** Written when a run starts: read back by a new extension host, that run never finished. */
   | { kind: 'running'; datasetName: string };
 
@@ -33,7 +42,10 @@ const VERSION = 1;
 export const SAVED_MAX_POINTS = 20_000;
 
 export function savedRunJson(run: SavedRun): string {
-  const body = run.kind === 'finished' ? { ...run, state: { ...run.state, points: thinPoints(run.state.points, SAVED_MAX_POINTS) } } : run;
+  const body =
+    run.kind === 'finished'
+      ? { ...run, state: { ...run.state, points: thinPoints(run.state.points, SAVED_MAX_POINTS) }, origin: run.origin && { ...run.origin, source: withoutText(run.origin.source) } }
+      : run;
   return JSON.stringify({ format: FORMAT, version: VERSION, ...body });
 }
 
@@ -54,6 +66,22 @@ function isRunInfo(v: unknown): v is RunInfo {
     isObject(v.labels) &&
     isObject(v.hyper)
   );
+}
+
+function withoutText(source: DataSource): DataSource {
+  if (source.kind !== 'file') return source;
+  const { text: _text, ...rest } = source;
+  return rest;
+}
+
+function originOf(v: unknown): RunOrigin | null {
+  if (!isObject(v) || typeof v.dataName !== 'string' || !(v.fileUri === null || typeof v.fileUri === 'string') || !isObject(v.source)) return null;
+  const s = v.source;
+  if (s.kind === 'sample' && typeof s.name === 'string') return { source: { kind: 'sample', name: s.name }, dataName: v.dataName, fileUri: v.fileUri };
+  const label = s.label;
+  if (s.kind !== 'file' || typeof s.path !== 'string' || !(label === null || typeof label === 'string' || typeof label === 'number')) return null;
+  const ignore = Array.isArray(s.ignore) && s.ignore.every((x) => typeof x === 'string') ? { ignore: s.ignore as string[] } : {};
+  return { source: { kind: 'file', path: s.path, label, ...ignore }, dataName: v.dataName, fileUri: v.fileUri };
 }
 
 function isPoint(v: unknown): v is EpochPoint {
@@ -89,6 +117,7 @@ export function parseSavedRun(text: string): SavedRun | null {
       gradcheck: isObject(s.gradcheck) ? (s.gradcheck as unknown as GradCheckResult) : null,
     },
     model,
+    origin: originOf(v.origin),
   };
 }
 

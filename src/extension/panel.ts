@@ -16,9 +16,10 @@ interface PanelState {
   result: RunResult | null;
   gradcheck: GradCheckResult | null;
   error: string | null;
+  notice: string | null;
 }
 
-const emptyState = (): PanelState => ({ run: null, points: [], snapshot: null, boundary: null, mode: null, result: null, gradcheck: null, error: null });
+const emptyState = (): PanelState => ({ run: null, points: [], snapshot: null, boundary: null, mode: null, result: null, gradcheck: null, error: null, notice: null });
 
 export class BackpropMapPanel {
   static readonly viewType = 'backpropMap.panel';
@@ -101,6 +102,9 @@ export class BackpropMapPanel {
       case 'error':
         s.error = message.message;
         break;
+      case 'notice':
+        s.notice = message.message;
+        break;
     }
     if (this.live) void this.panel.webview.postMessage(message);
   }
@@ -135,6 +139,7 @@ export class BackpropMapPanel {
     if (s.result) messages.push({ type: 'finished', result: s.result });
     if (s.gradcheck) messages.push({ type: 'gradcheck', result: s.gradcheck });
     if (s.error) messages.push({ type: 'error', message: s.error });
+    if (s.notice) messages.push({ type: 'notice', message: s.notice });
     for (const m of messages) void this.panel.webview.postMessage(m);
   }
 

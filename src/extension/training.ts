@@ -1,6 +1,7 @@
 // "Train DNN" and everything around a run: the worker thread that trains, the progress
 // notification, the status bar item, the panel fed with the run's events, and the files a run
 // produces (model, history, PNG).
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import * as vscode from 'vscode';
@@ -9,7 +10,7 @@ import { sniffTable } from '../data/csv';
 import { DataError } from '../data/errors';
 import { historyCsv, historyJson } from '../data/history';
 import type { DataErrorInfo, DataSource, FromPanel, FromWorker, Hyper, RunInfo, RunResult, ToPanel, ToWorker } from '../protocol';
-import { parseSavedRun, savedRunJson, unfinishedRunMessage, type RunState, type SavedModel, type SavedRun } from './lastRun';
+import { parseSavedRun, savedRunJson, unfinishedRunMessage, type RunOrigin, type RunState, type SavedModel, type SavedRun } from './lastRun';
 import { BackpropMapPanel } from './panel';
 import { fieldOffset, inert, pngFromDataUrl, summary } from './runFiles';
 import { hyperFromSettings } from './settings';
@@ -39,10 +40,12 @@ export class Training implements vscode.Disposable {
   private worker: Worker | undefined;
   private state: RunState | undefined;
   private model: SavedModel | undefined;
+  /** The data of the current (or restored) run, to train it again. */
+  private origin: RunOrigin | undefined;
   /** The dataset of a run that a previous extension host started and never finished. */
   private unfinished: string | undefined;
   private readonly status: vscode.StatusBarItem;
-  private readonly lastRunFile: vscode.Uri;
+  private readonly lastRunFile: string;
   private restoring: Promise<void> | undefined;
   /** Writes of the last run's file, one after the other. */
   private saving: Promise<void> = Promise.resolve();
@@ -55,7 +58,7 @@ export class Training implements vscode.Disposable {
     this.status.name = 'Backprop Map training';
     this.status.command = 'backpropMap.showPanel';
     // In the workspace's storage: each workspace restores its own last run.
-    this.lastRunFile = vscode.Uri.joinPath(context.storageUri ?? context.globalStorageUri, 'last-run.json');
+    this.lastRunFile = path.join((context.storageUri ?? context.globalStorageUri).fsPath, 'last-run.json');
     void this.restore();
   }
 
@@ -191,6 +194,7 @@ export class Training implements vscode.Disposable {
     this.worker = worker;
     this.state = undefined;
     this.unfinished = undefined;
+    this.origin = { source, dataName, fileUri: fileUri?.toString() ?? null };
 
     return new Promise<TrainOutcome>((resolveOutcome) => {
       let settled = false;
@@ -266,7 +270,7 @@ export class Training implements vscode.Disposable {
           case 'gradcheck':
             if (this.state) this.state.gradcheck = m.result;
             this.panel()?.post(m);
-            if (this.state?.mode === 'finished') this.saveLastRun({ kind: 'finished', state: this.state, model: this.model ?? null });
+            if (this.state?.mode === 'finished') this.saveLastRun({ kind: 'finished', state: this.state, model: this.model ?? null, origin: this.origin ?? null });
             break;
           case 'finished': {
             const s = this.state;
@@ -275,7 +279,7 @@ export class Training implements vscode.Disposable {
               s.mode = 'finished';
             }
             this.model = { json: m.model, datasetName: dataName };
-            if (s) this.saveLastRun({ kind: 'finished', state: s, model: this.model });
+            if (s) this.saveLastRun({ kind: 'finished', state: s, model: this.model, origin: this.origin ?? null });
             void vscode.commands.executeCommand('setContext', 'backpropMap.hasModel', true);
             void vscode.commands.executeCommand('setContext', 'backpropMap.training', false);
             this.panel()?.post({ type: 'finished', result: m.result });
@@ -374,7 +378,7 @@ export class Training implements vscode.Disposable {
   private replay(panel: BackpropMapPanel): void {
     const s = this.state;
     if (!s) {
-      if (this.unfinished) panel.post({ type: 'error', message: unfinishedRunMessage(this.unfinished) });
+      if (this.unfinished) panel.post({ type: 'notice', message: unfinishedRunMessage(this.unfinished) });
       return;
     }
     const messages: ToPanel[] = [{ type: 'run', info: s.info, locale: this.locale() }];
@@ -394,6 +398,7 @@ export class Training implements vscode.Disposable {
       case 'control':
       case 'gradcheck':
         if (this.worker) this.post(m);
+        else if (m.type === 'control' && (m.action === 'reset' || m.action === 'newSeed') && this.origin && this.state) void this.trainAgain(m.action);
         else void vscode.window.showInformationMessage('This run has ended; start a new one with "Backprop Map: Train DNN".');
         break;
       case 'export':
@@ -431,16 +436,31 @@ export class Training implements vscode.Disposable {
 
   // ------------------------------------------------------------------ the last run, across reloads
 
+  /**
+   * Reset or New seed on a run without its worker (restored after a window reload): the same data,
+   * read again, and the same settings, with the same seed or a new one.
+   */
+  private trainAgain(action: 'reset' | 'newSeed'): Promise<TrainOutcome> {
+    const { source, dataName, fileUri } = this.origin!;
+    const hyper = this.state!.info.hyper;
+    const seed = action === 'reset' ? hyper.seed : Math.floor(Math.random() * 2 ** 31);
+    return this.run(source, { ...hyper, seed }, dataName, fileUri ? vscode.Uri.parse(fileUri) : undefined);
+  }
+
+  /**
+   * Written beside and renamed over, so a reload in the middle leaves the old file whole. With
+   * node's fs (the extension host is node, as the worker and the checker need): workspace.fs's
+   * rename goes through the window and took seconds while it was busy, long enough for a reload to
+   * come first.
+   */
   private saveLastRun(run: SavedRun): void {
     const text = savedRunJson(run);
     const file = this.lastRunFile;
-    // Written beside and renamed over: a reload in the middle leaves the old file whole.
-    const partial = file.with({ path: `${file.path}.partial` });
     this.saving = this.saving
       .then(async () => {
-        await vscode.workspace.fs.createDirectory(vscode.Uri.joinPath(file, '..'));
-        await vscode.workspace.fs.writeFile(partial, new TextEncoder().encode(text));
-        await vscode.workspace.fs.rename(partial, file, { overwrite: true });
+        await mkdir(path.dirname(file), { recursive: true });
+        await writeFile(`${file}.partial`, text);
+        await rename(`${file}.partial`, file);
       })
       .catch((e: unknown) => this.log.warn(`could not keep the last run for a window reload: ${e instanceof Error ? e.message : String(e)}`));
   }
@@ -450,13 +470,13 @@ export class Training implements vscode.Disposable {
     this.restoring ??= (async () => {
       let text: string;
       try {
-        text = new TextDecoder().decode(await vscode.workspace.fs.readFile(this.lastRunFile));
+        text = await readFile(this.lastRunFile, 'utf8');
       } catch {
         return; // nothing kept yet
       }
       const saved = parseSavedRun(text);
       if (!saved) {
-        this.log.warn(`ignoring ${this.lastRunFile.fsPath}: not a run this version can show`);
+        this.log.warn(`ignoring ${this.lastRunFile}: not a run this version can show`);
         return;
       }
       if (this.state || this.worker) return;
@@ -466,6 +486,7 @@ export class Training implements vscode.Disposable {
       }
       this.state = saved.state;
       this.model = saved.model ?? undefined;
+      this.origin = saved.origin ?? undefined;
       if (this.model) void vscode.commands.executeCommand('setContext', 'backpropMap.hasModel', true);
       this.log.info(`restored the last run on ${saved.state.info.datasetName} (${saved.state.result?.epochs ?? 0} epochs)`);
     })();

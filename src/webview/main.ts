@@ -774,6 +774,14 @@ function addEpochs(points: EpochPoint[]): void {
   }
 }
 
+function showBanner(kind: 'error' | 'notice', text: string): void {
+  ui.banner.className = `banner ${kind}`;
+  // An error interrupts (a screen reader says it at once); a notice waits its turn.
+  ui.banner.setAttribute('role', kind === 'error' ? 'alert' : 'status');
+  ui.banner.textContent = text;
+  ui.banner.hidden = false;
+}
+
 function handle(msg: ToPanel): void {
   switch (msg.type) {
     case 'run': {
@@ -818,9 +826,11 @@ function handle(msg: ToPanel): void {
       break;
     case 'error':
       state.gradcheckPending = false;
-      ui.banner.hidden = false;
-      ui.banner.textContent = `${t('error')}: ${msg.message}`;
+      showBanner('error', `${t('error')}: ${msg.message}`);
       if (state.info) renderGradcheck();
+      break;
+    case 'notice':
+      showBanner('notice', msg.message);
       break;
   }
 }

@@ -27,13 +27,14 @@ test('a finished run and its model come back as they were saved', async () => {
   const state = await finishedRun(300);
   assert.equal(state.points.length, 300);
   const model = { json: { format: 'backprop-map-model', layers: [1, 2] }, datasetName: 'sample:xor' };
-  const back = parseSavedRun(savedRunJson({ kind: 'finished', state, model }));
-  assert.deepEqual(back, JSON.parse(JSON.stringify({ kind: 'finished', state, model })));
+  const origin = { source: { kind: 'sample' as const, name: 'xor' }, dataName: 'sample:xor', fileUri: null };
+  const back = parseSavedRun(savedRunJson({ kind: 'finished', state, model, origin }));
+  assert.deepEqual(back, JSON.parse(JSON.stringify({ kind: 'finished', state, model, origin })));
 });
 
 test('a long history is thinned for the file, keeping the first and the last epoch', async () => {
   const state = await finishedRun(SAVED_MAX_POINTS * 2 + 500);
-  const back = parseSavedRun(savedRunJson({ kind: 'finished', state, model: null }));
+  const back = parseSavedRun(savedRunJson({ kind: 'finished', state, model: null, origin: null }));
   assert.equal(back?.kind, 'finished');
   const points = back.kind === 'finished' ? back.state.points : [];
   assert.ok(points.length <= SAVED_MAX_POINTS + 1 && points.length > SAVED_MAX_POINTS / 2, `${points.length} points`);
@@ -41,12 +42,25 @@ test('a long history is thinned for the file, keeping the first and the last epo
   assert.deepEqual(points.at(-1), state.points.at(-1));
 });
 
+test("a file's run is kept to be trained again without the file's text (it is read afresh)", async () => {
+  const state = await finishedRun(5);
+  const source = { kind: 'file' as const, path: '/data/tumours.csv', text: 'a,b\n1,0\n', label: 2, ignore: ['id'] };
+  const back = parseSavedRun(savedRunJson({ kind: 'finished', state, model: null, origin: { source, dataName: 'tumours.csv', fileUri: 'file:///data/tumours.csv' } }));
+  assert.equal(back?.kind, 'finished');
+  assert.deepEqual(back.kind === 'finished' && back.origin, { source: { kind: 'file', path: '/data/tumours.csv', label: 2, ignore: ['id'] }, dataName: 'tumours.csv', fileUri: 'file:///data/tumours.csv' });
+  // An origin that is not one is dropped; the run itself is still shown.
+  const bad = JSON.parse(savedRunJson({ kind: 'finished', state, model: null, origin: null }));
+  bad.origin = { source: { kind: 'file', path: 7 }, dataName: 'x', fileUri: null };
+  const kept = parseSavedRun(JSON.stringify(bad));
+  assert.equal(kept?.kind === 'finished' && kept.origin, null);
+});
+
 test('a run that was started and never finished is told apart', () => {
   assert.deepEqual(parseSavedRun(savedRunJson({ kind: 'running', datasetName: 'data <b>.csv' })), { kind: 'running', datasetName: 'data <b>.csv' });
 });
 
 test('a file cut short, of another version or format, or missing what the panel needs is ignored', async () => {
-  const good = savedRunJson({ kind: 'finished', state: await finishedRun(20), model: null });
+  const good = savedRunJson({ kind: 'finished', state: await finishedRun(20), model: null, origin: null });
   const edit = (f: (v: Record<string, any>) => void): string => {
     const v = JSON.parse(good);
     f(v);

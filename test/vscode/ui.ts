@@ -270,6 +270,12 @@ export const uiTests: Record<string, (s: Session, folder: string) => Promise<voi
       assert.ok(await fresh(), 'the restored panel is a new page');
       await shot(page, 'revive-2-after-reload');
 
+      // Reset on the restored run, whose worker went with the reload: the same data and seed train
+      // again, to the very same result.
+      await content.getByRole('button', { name: 'Reset' }).click();
+      await page.locator('.notifications-toasts .notification-toast', { hasText: 'finished after 2000 epochs' }).waitFor({ timeout: 120_000 });
+      assert.deepEqual(await panelView(page), before);
+
       // A long run, cut off by a reload: the restored panel says so instead of showing a run that never ended.
       await runCommand(page, 'Backprop Map: Train DNN');
       await pick(page, 'moons', 'moons');
@@ -282,7 +288,7 @@ export const uiTests: Record<string, (s: Session, folder: string) => Promise<voi
       await content.locator('.top .meta', { hasText: 'sample:moons' }).waitFor({ timeout: 30_000 });
       await runCommand(page, 'Developer: Reload Window');
       await page.locator('.monaco-workbench .part.statusbar').waitFor({ timeout: 60_000 });
-      const banner = content.locator('.banner');
+      const banner = content.locator('.banner.notice');
       await banner.waitFor({ timeout: 60_000 });
       assert.match(await banner.innerText(), /The last run \(on sample:moons\) did not finish/);
       assert.equal(await content.locator('.map .term').count(), 0, 'no map of a run that never ended');
