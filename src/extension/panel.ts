@@ -1,52 +1,41 @@
-// The backprop-map webview panel. The host keeps the run's state (run info, epoch history, the
-// latest snapshot, boundary, mode, result and gradient check) and replays it whenever the webview
-// (re)loads and says 'ready': after being hidden and shown again, or after a window reload. So the
-// panel needs no retainContextWhenHidden.
+// The backprop-map webview panel. It holds no copy of the run: whenever the webview (re)loads and
+// says 'ready' — after being hidden and shown again, or after a window reload — it replays what its
+// owner gives for the run so far. So the panel needs no retainContextWhenHidden.
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
-import type { Boundary, EpochPoint, FromPanel, GradCheckResult, MapSnapshot, RunResult, ToPanel } from '../protocol';
+import type { FromPanel, ToPanel } from '../protocol';
 import { panelHtml } from '../webview/html';
 
-interface PanelState {
-  run: Extract<ToPanel, { type: 'run' }> | null;
-  points: EpochPoint[];
-  snapshot: MapSnapshot | null;
-  boundary: Boundary | null;
-  mode: Extract<ToPanel, { type: 'mode' }>['mode'] | null;
-  result: RunResult | null;
-  gradcheck: GradCheckResult | null;
-  error: string | null;
-  notice: string | null;
+/** What the panel's owner provides: where the webview's messages go, and the run as messages. */
+export interface PanelOwner {
+  onMessage(m: FromPanel): void;
+  /** The whole run so far, in the order the webview builds it up. */
+  replay(): ToPanel[];
 }
-
-const emptyState = (): PanelState => ({ run: null, points: [], snapshot: null, boundary: null, mode: null, result: null, gradcheck: null, error: null, notice: null });
 
 export class BackpropMapPanel {
   static readonly viewType = 'backpropMap.panel';
   static currentPanel?: BackpropMapPanel;
 
   private readonly disposables: vscode.Disposable[] = [];
-  private readonly disposeEmitter = new vscode.EventEmitter<void>();
-  readonly onDidDispose: vscode.Event<void> = this.disposeEmitter.event;
-  private state: PanelState = emptyState();
   /** The webview has loaded and said 'ready' since it was last (re)created. */
   private live = false;
   private disposed = false;
 
-  static createOrShow(extensionUri: vscode.Uri, onMessage: (m: FromPanel) => void): BackpropMapPanel {
+  static createOrShow(extensionUri: vscode.Uri, owner: PanelOwner): BackpropMapPanel {
     const column = vscode.window.activeTextEditor ? vscode.ViewColumn.Beside : vscode.ViewColumn.Active;
     if (BackpropMapPanel.currentPanel) {
       BackpropMapPanel.currentPanel.panel.reveal(column, true);
       return BackpropMapPanel.currentPanel;
     }
     const panel = vscode.window.createWebviewPanel(BackpropMapPanel.viewType, 'Backprop Map', { viewColumn: column, preserveFocus: true }, BackpropMapPanel.options(extensionUri));
-    return new BackpropMapPanel(panel, extensionUri, onMessage);
+    return new BackpropMapPanel(panel, extensionUri, owner);
   }
 
   /** For the WebviewPanelSerializer: a panel VS Code restores after a window reload. */
-  static revive(panel: vscode.WebviewPanel, extensionUri: vscode.Uri, onMessage: (m: FromPanel) => void): BackpropMapPanel {
+  static revive(panel: vscode.WebviewPanel, extensionUri: vscode.Uri, owner: PanelOwner): BackpropMapPanel {
     BackpropMapPanel.currentPanel?.dispose();
-    return new BackpropMapPanel(panel, extensionUri, onMessage);
+    return new BackpropMapPanel(panel, extensionUri, owner);
   }
 
   private static options(extensionUri: vscode.Uri): vscode.WebviewPanelOptions & vscode.WebviewOptions {
@@ -59,7 +48,7 @@ export class BackpropMapPanel {
   private constructor(
     private readonly panel: vscode.WebviewPanel,
     private readonly extensionUri: vscode.Uri,
-    private readonly onMessage: (m: FromPanel) => void,
+    private readonly owner: PanelOwner,
   ) {
     BackpropMapPanel.currentPanel = this;
     panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'backprop-map.svg');
@@ -73,40 +62,14 @@ export class BackpropMapPanel {
     panel.onDidDispose(() => this.dispose(), null, this.disposables);
   }
 
-  /** Records the message in the host's state and forwards it to the webview when it is live. */
+  /** Forwards a message of the run to the webview when it is live (else 'ready' replays it later). */
   post(message: ToPanel): void {
-    const s = this.state;
-    switch (message.type) {
-      case 'run':
-        this.state = { ...emptyState(), run: message };
-        break;
-      case 'epochs':
-        s.points.push(...message.points);
-        break;
-      case 'snapshot':
-        s.snapshot = message.snapshot;
-        break;
-      case 'boundary':
-        s.boundary = message.boundary;
-        break;
-      case 'mode':
-        s.mode = message.mode;
-        if (message.mode !== 'finished') s.result = null;
-        break;
-      case 'finished':
-        s.result = message.result;
-        break;
-      case 'gradcheck':
-        s.gradcheck = message.result;
-        break;
-      case 'error':
-        s.error = message.message;
-        break;
-      case 'notice':
-        s.notice = message.message;
-        break;
-    }
     if (this.live) void this.panel.webview.postMessage(message);
+  }
+
+  /** The whole run again, for a live webview whose owner's run has changed under it (restored). */
+  refresh(): void {
+    if (this.live) this.replay();
   }
 
   dispose(): void {
@@ -116,8 +79,6 @@ export class BackpropMapPanel {
     this.live = false;
     this.panel.dispose();
     while (this.disposables.length) this.disposables.pop()?.dispose();
-    this.disposeEmitter.fire();
-    this.disposeEmitter.dispose();
   }
 
   private receive(m: FromPanel): void {
@@ -125,22 +86,11 @@ export class BackpropMapPanel {
       this.live = true;
       this.replay();
     }
-    this.onMessage(m);
+    this.owner.onMessage(m);
   }
 
-  /** The whole state, in the order the webview builds it up. */
   private replay(): void {
-    const s = this.state;
-    const messages: ToPanel[] = s.run ? [s.run] : [];
-    if (s.points.length) messages.push({ type: 'epochs', points: s.points });
-    if (s.snapshot) messages.push({ type: 'snapshot', snapshot: s.snapshot });
-    if (s.boundary) messages.push({ type: 'boundary', boundary: s.boundary });
-    if (s.mode) messages.push({ type: 'mode', mode: s.mode });
-    if (s.result) messages.push({ type: 'finished', result: s.result });
-    if (s.gradcheck) messages.push({ type: 'gradcheck', result: s.gradcheck });
-    if (s.error) messages.push({ type: 'error', message: s.error });
-    if (s.notice) messages.push({ type: 'notice', message: s.notice });
-    for (const m of messages) void this.panel.webview.postMessage(m);
+    for (const m of this.owner.replay()) void this.panel.webview.postMessage(m);
   }
 
   private html(): string {

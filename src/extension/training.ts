@@ -11,7 +11,7 @@ import { DataError } from '../data/errors';
 import { historyCsv, historyJson } from '../data/history';
 import type { DataErrorInfo, DataSource, FromPanel, FromWorker, Hyper, RunInfo, RunResult, ToPanel, ToWorker } from '../protocol';
 import { parseSavedRun, savedRunJson, unfinishedRunMessage, type RunOrigin, type RunState, type SavedModel, type SavedRun } from './lastRun';
-import { BackpropMapPanel } from './panel';
+import { BackpropMapPanel, type PanelOwner } from './panel';
 import { fieldOffset, inert, pngFromDataUrl, summary } from './runFiles';
 import { hyperFromSettings } from './settings';
 import { chooseData, chooseLabel, dataSource, editHyper, tableText, type DataChoice } from './trainingInputs';
@@ -44,6 +44,10 @@ export class Training implements vscode.Disposable {
   private origin: RunOrigin | undefined;
   /** The dataset of a run that a previous extension host started and never finished. */
   private unfinished: string | undefined;
+  /** Why the current run failed, shown under it. */
+  private failure: string | undefined;
+  /** The panel's view of this object: its messages, and the run to replay. */
+  private readonly panelOwner: PanelOwner = { onMessage: (m) => this.onPanelMessage(m), replay: () => this.replay() };
   private readonly status: vscode.StatusBarItem;
   private readonly lastRunFile: string;
   private restoring: Promise<void> | undefined;
@@ -139,9 +143,7 @@ export class Training implements vscode.Disposable {
   }
 
   private openPanel(): void {
-    const existed = BackpropMapPanel.currentPanel !== undefined;
-    const panel = BackpropMapPanel.createOrShow(this.context.extensionUri, (m) => this.onPanelMessage(m));
-    if (!existed) this.replay(panel);
+    BackpropMapPanel.createOrShow(this.context.extensionUri, this.panelOwner);
   }
 
   /** Stop Training: ends the run; the model trained so far is kept. */
@@ -174,9 +176,10 @@ export class Training implements vscode.Disposable {
 
   /** Registered with the WebviewPanelSerializer: a panel restored after a window reload. */
   async revive(webviewPanel: vscode.WebviewPanel): Promise<void> {
-    const panel = BackpropMapPanel.revive(webviewPanel, this.context.extensionUri, (m) => this.onPanelMessage(m));
+    const panel = BackpropMapPanel.revive(webviewPanel, this.context.extensionUri, this.panelOwner);
     await this.restore();
-    this.replay(panel);
+    // The webview may have said 'ready' before the last run was read.
+    panel.refresh();
   }
 
   dispose(): void {
@@ -194,6 +197,7 @@ export class Training implements vscode.Disposable {
     this.worker = worker;
     this.state = undefined;
     this.unfinished = undefined;
+    this.failure = undefined;
     this.origin = { source, dataName, fileUri: fileUri?.toString() ?? null };
 
     return new Promise<TrainOutcome>((resolveOutcome) => {
@@ -228,6 +232,7 @@ export class Training implements vscode.Disposable {
         switch (m.type) {
           case 'loaded': {
             this.state = { info: m.info, points: [], snapshot: null, boundary: null, mode: 'running', result: null, gradcheck: null };
+            this.failure = undefined;
             this.saveLastRun({ kind: 'running', datasetName: m.info.datasetName });
             this.openPanel();
             this.panel()?.post({ type: 'run', info: m.info, locale: this.locale() });
@@ -262,7 +267,10 @@ export class Training implements vscode.Disposable {
             this.panel()?.post(m);
             break;
           case 'mode':
-            if (this.state) this.state.mode = m.mode;
+            if (this.state) {
+              this.state.mode = m.mode;
+              if (m.mode !== 'finished') this.state.result = null;
+            }
             this.panel()?.post(m);
             if (m.mode === 'paused') progress?.report({ message: `paused at epoch ${this.state?.points.at(-1)?.epoch ?? 0}` });
             this.updateStatus();
@@ -294,6 +302,7 @@ export class Training implements vscode.Disposable {
           }
           case 'error':
             this.log.error(`training on ${dataName}: ${m.message}`);
+            this.failure = m.message;
             this.panel()?.post(m);
             if (!settled) {
               void vscode.window.showErrorMessage(inert(`Training on ${dataName} failed: ${m.message}`));
@@ -374,21 +383,23 @@ export class Training implements vscode.Disposable {
     return vscode.env.language.toLowerCase().startsWith('de') ? 'de' : 'en';
   }
 
-  /** Sends the whole run to a panel that has just been created. */
-  private replay(panel: BackpropMapPanel): void {
+  /** The whole run so far as the panel's messages, for a webview that has just (re)loaded. */
+  private replay(): ToPanel[] {
     const s = this.state;
-    if (!s) {
-      if (this.unfinished) panel.post({ type: 'notice', message: unfinishedRunMessage(this.unfinished) });
-      return;
+    const messages: ToPanel[] = [];
+    if (s) {
+      messages.push({ type: 'run', info: s.info, locale: this.locale() });
+      if (s.points.length) messages.push({ type: 'epochs', points: s.points });
+      if (s.snapshot) messages.push({ type: 'snapshot', snapshot: s.snapshot });
+      if (s.boundary) messages.push({ type: 'boundary', boundary: s.boundary });
+      messages.push({ type: 'mode', mode: s.mode });
+      if (s.result) messages.push({ type: 'finished', result: s.result });
+      if (s.gradcheck) messages.push({ type: 'gradcheck', result: s.gradcheck });
+    } else if (this.unfinished) {
+      messages.push({ type: 'notice', message: unfinishedRunMessage(this.unfinished) });
     }
-    const messages: ToPanel[] = [{ type: 'run', info: s.info, locale: this.locale() }];
-    if (s.points.length) messages.push({ type: 'epochs', points: s.points });
-    if (s.snapshot) messages.push({ type: 'snapshot', snapshot: s.snapshot });
-    if (s.boundary) messages.push({ type: 'boundary', boundary: s.boundary });
-    messages.push({ type: 'mode', mode: s.mode });
-    if (s.result) messages.push({ type: 'finished', result: s.result });
-    if (s.gradcheck) messages.push({ type: 'gradcheck', result: s.gradcheck });
-    for (const m of messages) panel.post(m);
+    if (this.failure) messages.push({ type: 'error', message: this.failure });
+    return messages;
   }
 
   private onPanelMessage(m: FromPanel): void {

@@ -103,9 +103,9 @@ function contentType(path: string): string {
   return 'application/octet-stream';
 }
 
-export async function openPanel(browser: Browser, opts: { theme?: Theme; lang?: string; width?: number } = {}): Promise<PanelPage> {
+export async function openPanel(browser: Browser, opts: { theme?: Theme; lang?: string; width?: number; height?: number } = {}): Promise<PanelPage> {
   const theme = THEMES[opts.theme ?? 'light'];
-  const context = await browser.newContext({ viewport: { width: opts.width ?? 1280, height: 900 } });
+  const context = await browser.newContext({ viewport: { width: opts.width ?? 1280, height: opts.height ?? 900 } });
   const page = await context.newPage();
   const blocked: string[] = [];
   const dialogs: string[] = [];

@@ -26,11 +26,19 @@ after(async () => {
 
 const lastSnapshot = (): MapSnapshot => [...messages].reverse().find((m): m is Extract<ToPanel, { type: 'snapshot' }> => m.type === 'snapshot')!.snapshot;
 
-async function shownRun(): Promise<PanelPage> {
-  const p = await openPanel(browser);
-  await p.send(...messages);
+/** A page showing a run (by default the notes' network), once the whole map is typeset. */
+async function shownRun(shown: ToPanel[] = messages, view: { width?: number; height?: number } = {}): Promise<PanelPage> {
+  const p = await openPanel(browser, view);
+  await p.send(...shown);
   await p.page.waitForSelector('.map[data-typeset="all"]');
   return p;
+}
+
+/** The messages of a short run on the notes' data with these hidden layers. */
+async function notes7Run(hidden: number[]): Promise<ToPanel[]> {
+  const run = makeRun(notes7, { hidden, learningRate: 0.3, epochs: 3, batchSize: null, seed: 2, validationSplit: 0, standardize: true });
+  await run.controller.start(run.setup(2));
+  return drain(run.sent);
 }
 
 test('the map renders every term without a KaTeX error, with the notes\' shapes in symbols and numbers', async () => {
@@ -102,12 +110,8 @@ test('clicking a term shows its matrix with the run\'s values, and the neighbour
 });
 
 test('a deeper network: the map has every layer, with the notes\' n_h1, n_h2 for the hidden sizes', async () => {
-  const run = makeRun(notes7, { hidden: [5, 3], learningRate: 0.3, epochs: 3, batchSize: null, seed: 2, validationSplit: 0, standardize: true });
-  await run.controller.start(run.setup(2));
-  const p = await openPanel(browser);
+  const p = await shownRun(await notes7Run([5, 3]));
   const { page } = p;
-  await p.send(...drain(run.sent));
-  await page.waitForSelector('.map[data-typeset="all"]');
   assert.equal(await page.locator('.katex-error').count(), 0);
   // [4, 5, 3, 1]: three layers forward, three backward, six updates.
   assert.deepEqual(await page.$$eval('.col-backward .term', (ts) => ts.map((t) => t.getAttribute('data-term'))), ['dA3', 'dZ3', 'dW3', 'db3', 'dA2', 'dZ2', 'dW2', 'db2', 'dA1', 'dZ1', 'dW1', 'db1']);
@@ -125,12 +129,8 @@ test('a deeper network: the map has every layer, with the notes\' n_h1, n_h2 for
 });
 
 test('no hidden layer (logistic regression): the map is the output layer alone', async () => {
-  const run = makeRun(notes7, { hidden: [], learningRate: 0.3, epochs: 3, batchSize: null, seed: 2, validationSplit: 0, standardize: true });
-  await run.controller.start(run.setup(2));
-  const p = await openPanel(browser);
+  const p = await shownRun(await notes7Run([]));
   const { page } = p;
-  await p.send(...drain(run.sent));
-  await page.waitForSelector('.map[data-typeset="all"]');
   assert.equal(await page.locator('.katex-error').count(), 0);
   assert.deepEqual(await page.$$eval('.col-backward .term', (ts) => ts.map((t) => t.getAttribute('data-term'))), ['dA1', 'dZ1', 'dW1', 'db1']);
   assert.equal(await texText(page, '.term[data-term="dW1"] .shape'), 'dW[1](1×nx)=(1×4)');
@@ -141,13 +141,8 @@ test('no hidden layer (logistic regression): the map is the output layer alone',
 });
 
 test('a map longer than the view: the first frame typesets the formulas in view, the rest follows right after', async () => {
-  const run = makeRun(notes7, { hidden: [5, 3], learningRate: 0.3, epochs: 3, batchSize: null, seed: 2, validationSplit: 0, standardize: true });
-  await run.controller.start(run.setup(2));
-  const p = await openPanel(browser, { width: 1000 });
+  const p = await shownRun(await notes7Run([5, 3]), { width: 1000, height: 600 });
   const { page } = p;
-  await page.setViewportSize({ width: 1000, height: 600 });
-  await p.send(...drain(run.sent));
-  await page.waitForSelector('.map[data-typeset="all"]');
   const d = await page.evaluate(() => ({ ...document.body.dataset }));
   // At the first paint: nothing in view waited, and some formulas out of view did.
   assert.equal(d.mapPendingInView, '0');
