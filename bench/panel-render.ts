@@ -18,6 +18,7 @@ import { DEFAULT_HYPER } from '../src/core/defaults';
 import { loadSample } from '../src/data/samples';
 import type { Hyper, ToPanel } from '../src/protocol';
 import { drain, launch, makeRun, openPanel } from '../test/webview/harness';
+import { median } from './lib/timing';
 
 const SAMPLES = 9;
 const BUDGET_MS = 300;
@@ -39,11 +40,6 @@ async function runMessage(hidden: number[]): Promise<ToPanel> {
   if (first.type !== 'run') throw new Error(`expected the run message first, got ${first.type}`);
   return first;
 }
-
-const median = (xs: number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[s.length >> 1]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
-};
 
 async function main(): Promise<void> {
   console.log(`# first render of the map: ${cpus().length} × ${cpus()[0]?.model ?? '?'}, load ${loadavg().map((x) => x.toFixed(2)).join(' ')}, ${SAMPLES} pages per figure`);

@@ -11,6 +11,13 @@ export interface Timing {
 
 const now = (): number => Number(process.hrtime.bigint()) / 1e6;
 
+/** The median of the figures (the mean of the middle two for an even count). */
+export function median(xs: readonly number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+}
+
 /**
  * `run(k)` runs k epochs. Stops after `seconds` once `minSamples` samples are in (at most 101);
  * an epoch of a second or more gets one warm-up epoch and two samples, so that the slowest
@@ -30,8 +37,5 @@ export function medianEpochMs(run: (k: number) => void, seconds: number, minSamp
     run(k);
     samples.push((now() - t) / k);
   }
-  samples.sort((a, b) => a - b);
-  const mid = samples.length >> 1;
-  const msPerEpoch = samples.length % 2 ? samples[mid]! : (samples[mid - 1]! + samples[mid]!) / 2;
-  return { msPerEpoch, samples: samples.length, epochsPerSample: k };
+  return { msPerEpoch: median(samples), samples: samples.length, epochsPerSample: k };
 }
