@@ -278,7 +278,7 @@ export class Training implements vscode.Disposable {
           case 'gradcheck':
             if (this.state) this.state.gradcheck = m.result;
             this.panel()?.post(m);
-            if (this.state?.mode === 'finished') this.saveLastRun({ kind: 'finished', state: this.state, model: this.model ?? null, origin: this.origin ?? null });
+            if (this.state?.mode === 'finished') this.saveFinishedRun(this.state);
             break;
           case 'finished': {
             const s = this.state;
@@ -287,7 +287,7 @@ export class Training implements vscode.Disposable {
               s.mode = 'finished';
             }
             this.model = { json: m.model, datasetName: dataName };
-            if (s) this.saveLastRun({ kind: 'finished', state: s, model: this.model, origin: this.origin ?? null });
+            if (s) this.saveFinishedRun(s);
             void vscode.commands.executeCommand('setContext', 'backpropMap.hasModel', true);
             void vscode.commands.executeCommand('setContext', 'backpropMap.training', false);
             this.panel()?.post({ type: 'finished', result: m.result });
@@ -456,6 +456,10 @@ export class Training implements vscode.Disposable {
     const hyper = this.state!.info.hyper;
     const seed = action === 'reset' ? hyper.seed : Math.floor(Math.random() * 2 ** 31);
     return this.run(source, { ...hyper, seed }, dataName, fileUri ? vscode.Uri.parse(fileUri) : undefined);
+  }
+
+  private saveFinishedRun(state: RunState): void {
+    this.saveLastRun({ kind: 'finished', state, model: this.model ?? null, origin: this.origin ?? null });
   }
 
   /**
