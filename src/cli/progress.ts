@@ -6,19 +6,25 @@ import { clock, fmt } from './format';
  * times a second; the last state is drawn by finish(), which then clears the line.
  */
 export class ProgressBar {
-  private readonly started = performance.now();
-  private lastDraw = 0;
+  private readonly started: number;
+  // -Infinity, not 0: performance.now() counts from process start, so the first update of a
+  // young process would otherwise fall inside the 100 ms throttle and not be drawn.
+  private lastDraw = -Infinity;
   private last: EpochPoint | null = null;
 
   constructor(
     private readonly stream: NodeJS.WritableStream & { columns?: number },
     private readonly firstEpoch: number,
     private readonly lastEpoch: number,
-  ) {}
+    /** Milliseconds; tests pass their own clock. */
+    private readonly now: () => number = () => performance.now(),
+  ) {
+    this.started = now();
+  }
 
   update(point: EpochPoint): void {
     this.last = point;
-    const now = performance.now();
+    const now = this.now();
     if (now - this.lastDraw < 100) return;
     this.lastDraw = now;
     this.draw(point, now);
@@ -27,7 +33,7 @@ export class ProgressBar {
   /** A message above the bar (e.g. after Ctrl-C); the bar is drawn again below it. */
   note(text: string): void {
     this.stream.write(`\r\x1b[2K${text}\n`);
-    if (this.last) this.draw(this.last, performance.now());
+    if (this.last) this.draw(this.last, this.now());
   }
 
   finish(): void {

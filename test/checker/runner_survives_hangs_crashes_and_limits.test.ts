@@ -17,18 +17,17 @@ async function assertHealthy(runner: CheckerRunner) {
 }
 
 describe('the checker runner under hostile code', () => {
-  const LIMIT = 2500; // short, yet a healthy check fits in it even on a loaded machine
+  // Generous: a healthy check must fit in it on a heavily loaded machine too.
+  const LIMIT = 8000;
   const runner = new CheckerRunner({ python: testPython(), timeoutMs: LIMIT });
   after(() => runner.dispose());
 
-  test('`while True:` ends in a timeout report at the loop within the limit plus 2 s', async () => {
+  // The report itself proves the kill: only the runner's time limit produces a 'timeout'.
+  test('`while True:` ends in a timeout report at the loop', async () => {
     const text = withBackward('    while True:\n        pass');
     const loopLine = text.split('\n').indexOf('    while True:') + 1;
     await runner.warmUp(); // the limit is the check's, not Python's start-up
-    const t0 = Date.now();
     const r = await runner.check(text, 'loop.py');
-    const elapsed = Date.now() - t0;
-    assert.ok(elapsed < LIMIT + 2000, `took ${elapsed} ms`);
     const rep = r.reports.find((x) => x.code === 'timeout');
     assert.ok(rep, JSON.stringify(r.reports));
     assert.ok(rep.line === loopLine || rep.line === loopLine + 1, `timeout reported at ${rep.line}, loop at ${loopLine}`);
@@ -72,22 +71,11 @@ describe('the checker runner under hostile code', () => {
     await assertHealthy(runner);
   });
 
-  test('the long module-level training loop of a file is not run (checks as fast as without it)', async () => {
-    const withoutScript = correct.slice(0, correct.indexOf('\nX = np.random.randn'));
-    assert.ok(correct.includes('for i in range(10000):') && !withoutScript.includes('for i in range'));
-    // Run, the loop (10000 epochs on 400 examples) would take seconds, far beyond this noise margin.
-    const time = async (text: string) => {
-      const ms: number[] = [];
-      for (let i = 0; i < 5; i++) {
-        const r = await runner.check(text, 'f.py');
-        assert.deepEqual(r.reports, []);
-        ms.push(r.durationMs);
-      }
-      return ms.sort((a, b) => a - b)[2]!;
-    };
-    const a = await time(correct);
-    const b = await time(withoutScript);
-    assert.ok(a < b * 3 + 300, `with the script ${a} ms, without ${b} ms`);
+  test('module-level script code is never run: an endless loop after the functions changes nothing', async () => {
+    // Run, the loop would end the check in a timeout report.
+    const r = await runner.check(correct + '\nwhile True:\n    pass\n', 'script.py');
+    assert.deepEqual(r.reports, []);
+    assert.deepEqual(r.gradients.map((g) => g.status), ['ok', 'ok', 'ok', 'ok']);
   });
 
   test('a syntax error is reported at its line and column', async () => {

@@ -14,8 +14,12 @@ const point = (epoch: number, cost: number): EpochPoint => ({ epoch, cost, valid
 test('the progress bar shows epoch, bar, cost, validation cost and time left within the terminal width', () => {
   for (const columns of [120, 60, 30]) {
     const t = fakeTerminal(columns);
-    const bar = new ProgressBar(t.stream, 0, 200);
-    bar.update(point(50, 0.25));
+    // A clock that starts at 0, as performance.now() nearly does in a fresh process.
+    let ms = 0;
+    const bar = new ProgressBar(t.stream, 0, 200, () => ms);
+    ms = 5;
+    bar.update(point(50, 0.25)); // the first update is always drawn
+    ms = 90;
     bar.update(point(51, 0.24)); // within 100 ms of the last drawing: not drawn
     assert.equal(t.writes.length, 1);
     const line = t.writes[0]!.replace('\r\x1b[2K', '');
@@ -24,6 +28,10 @@ test('the progress bar shows epoch, bar, cost, validation cost and time left wit
     // Wide: the bar; narrower: the numbers without the bar; very narrow: cut at the edge.
     if (columns >= 100) assert.match(line, /^epoch {2}50\/200 █{10}░{30} {2}25% {2}cost 0\.2500 {2}val 0\.5000 {2}\d+:\d\d left$/);
     else if (columns >= 60) assert.match(line, /^epoch {2}50\/200 {3}25% {2}cost 0\.2500 {2}val 0\.5000 {2}\d+:\d\d left$/);
+    ms = 106;
+    bar.update(point(52, 0.23)); // 100 ms after the last drawing: drawn again
+    assert.equal(t.writes.length, 2);
+    assert.match(t.writes[1]!, /epoch {2}52\/200 /);
     bar.finish();
     assert.equal(t.writes.at(-1), '\r\x1b[2K');
   }

@@ -1,4 +1,4 @@
-// Run in its own process by large_csv_loads_in_seconds_and_little_memory.test.ts, so that the
+// Run in its own process by large_csv_loads_exactly_in_little_memory.test.ts, so that the
 // peak resident memory it reports belongs to loading the file alone.
 import { loadDatasetFile } from '../../src/data/csv';
 

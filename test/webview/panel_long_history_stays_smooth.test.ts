@@ -1,6 +1,7 @@
 // A 100,000-epoch history arriving as the worker sends it (batched, ≤ 16 messages a second): the
-// panel keeps up — each batch is taken and the charts redrawn in a few milliseconds, reduced to one
-// stroke per pixel column — and the hover read-out still finds any epoch.
+// panel keeps up — every batch is taken and the charts redrawn, reduced to one min/max stroke per
+// pixel column (counted, so the bound holds on any machine; the times are printed, not asserted) —
+// and the hover read-out still finds any epoch.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -18,10 +19,7 @@ after(async () => {
   await browser?.close();
 });
 
-/** Generous: the measured figures are printed; this only catches a gross regression. */
-const FRAME_GUARD_MS = 500;
-
-test('100,000 epoch points in 50 batches: every batch handled and drawn quickly; hover finds the last epoch', async () => {
+test('100,000 epoch points in 50 batches: every batch drawn with strokes bounded by the canvas width; hover finds the last epoch', async () => {
   const notes7 = parseDataset(readFileSync(join(root, 'test/fixtures/webview/notes7.csv'), 'utf8'), { fileName: 'notes7.csv', label: 'label' });
   const run = makeRun(notes7, { hidden: [3], learningRate: 0.1, epochs: 1, batchSize: null, seed: 1, validationSplit: 0, standardize: true });
   await run.controller.start(run.setup(1));
@@ -44,9 +42,24 @@ test('100,000 epoch points in 50 batches: every batch handled and drawn quickly;
     }
     batches.push({ type: 'epochs', points });
   }
-  // Each batch as the host posts it: handled and drawn on the next frame; the slowest one counts.
+  // Counts the path points the charts add (lineTo/moveTo) since the last reset.
+  await page.evaluate(() => {
+    const proto = CanvasRenderingContext2D.prototype;
+    const w = window as unknown as { pathPoints: number };
+    w.pathPoints = 0;
+    for (const name of ['lineTo', 'moveTo'] as const) {
+      const original = proto[name];
+      proto[name] = function (this: CanvasRenderingContext2D, x: number, y: number) {
+        w.pathPoints++;
+        original.call(this, x, y);
+      };
+    }
+  });
+  // Each batch as the host posts it: handled and drawn on the next frame.
   const times: [number, number][] = [];
+  const pathPoints: number[] = [];
   for (const b of batches) {
+    await page.evaluate(() => void ((window as unknown as { pathPoints: number }).pathPoints = 0));
     times.push(
       await page.evaluate(async (m) => {
         const t0 = performance.now();
@@ -56,6 +69,7 @@ test('100,000 epoch points in 50 batches: every batch handled and drawn quickly;
         return [performance.now() - t0, Number(document.body.dataset.chartsMs)];
       }, b),
     );
+    pathPoints.push(await page.evaluate(() => (window as unknown as { pathPoints: number }).pathPoints));
   }
   const frames = times.map(([f]) => f).sort((a, b) => a - b);
   const draws = times.map(([, d]) => d).sort((a, b) => a - b);
@@ -64,9 +78,12 @@ test('100,000 epoch points in 50 batches: every batch handled and drawn quickly;
     `# 100,000-epoch history in batches of 2,000: frame (message, handling, redraw, next frame) median ${median(frames).toFixed(0)} ms, slowest ${frames.at(-1)!.toFixed(0)} ms; ` +
       `redrawing the three charts median ${median(draws).toFixed(0)} ms, slowest ${draws.at(-1)!.toFixed(0)} ms (at the full 100,000 points ${times.at(-1)![1].toFixed(0)} ms)`,
   );
-  // Medians: single frames are at the mercy of the machine's other work.
-  assert.ok(median(frames) < FRAME_GUARD_MS, `median frame ${median(frames)} ms`);
-  assert.ok(median(draws) < FRAME_GUARD_MS, `median redraw ${median(draws)} ms`);
+  // Four series (cost, accuracy, two gradient norms), at most a min/max pair per pixel column each,
+  // plus grid lines; 100,000 epochs drawn point by point would be 400,000.
+  const widths = await page.$$eval('.chart canvas', (cs) => cs.map((c) => (c as HTMLCanvasElement).clientWidth));
+  const bound = 4 * 2 * Math.max(...widths) + 200;
+  assert.ok(pathPoints.every((n) => n > 0), `a batch was not drawn: ${pathPoints.join(', ')}`);
+  assert.ok(pathPoints.at(-1)! <= bound, `${pathPoints.at(-1)} path points for the 100,000-epoch charts, bound ${bound}`);
   assert.match((await page.textContent('header .status'))!, /Epoch 100000/);
   // Keyboard on the cost chart: ← from nowhere starts at the last epoch.
   await page.focus('.chart canvas');

@@ -11,7 +11,7 @@ const FEATURES = 29; // + the label: 30 columns
 /** Feature i of row r: a value with a known decimal form, so that the loaded numbers can be checked. */
 const cell = (r: number, i: number): string => `${((r * 31 + i * 17) % 20001) / 1000 - 10}`;
 
-test('200,000 rows × 30 columns load in seconds, with memory a small multiple of the file size', (t) => {
+test('200,000 rows × 30 columns load exactly, with memory a small multiple of the file size (the time is printed)', (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'bpm-large-'));
   const file = join(dir, 'large.csv');
   try {
@@ -50,8 +50,6 @@ test('200,000 rows × 30 columns load in seconds, with memory a small multiple o
     assert.equal(r.first, Number(cell(0, 0)));
     assert.equal(r.last, Number(cell(ROWS - 1, FEATURES - 1)));
     assert.deepEqual(r.featureNames, ['f1', `f${FEATURES}`]);
-    // Generous guards, not timings: a loader with a string per cell needs several times more.
-    assert.ok(r.seconds < 30, `loading took ${r.seconds} s`);
     // The text itself (one byte per character) and X (8 bytes per number, about 1.3× the text)
     // are needed; allow 4× the file size on top of node's own ~60 MB.
     assert.ok(r.maxRssBytes < 4 * bytes + 60 * 2 ** 20, `peak RSS ${mb(r.maxRssBytes)} MB for a ${mb(bytes)} MB file`);
