@@ -18,4 +18,5 @@ export function startCodeServer(options: {
   /** Ask whether a folder is trusted, as a user's VS Code does (off by default: all trusted). */
   workspaceTrust?: boolean;
 }): Promise<CodeServer>;
-export function workbenchUrl(server: { url: string; port: number }, what: { folder: string; extensionPath: string; testsPath?: string }): string;
+export function installExtension(stateDir: string, vsix: string): string;
+export function workbenchUrl(server: { url: string; port: number }, what: { folder: string; extensionPath?: string; testsPath?: string }): string;

@@ -47,34 +47,17 @@ export function freePort() {
  * @param {{ stateDir: string, env?: Record<string, string>, timeoutMs?: number, log?: (line: string) => void, workspaceTrust?: boolean }} options
  */
 export async function startCodeServer({ stateDir, env = {}, timeoutMs = 60_000, log = () => {}, workspaceTrust = false }) {
-  const dir = codeServerDir();
-  const bin = join(dir, 'node_modules', '.bin', 'code-server');
-  if (!existsSync(bin)) throw new Error(`code-server is not installed at ${dir} (run scripts/vscode/install.sh)`);
-  for (const d of ['user', 'ext', 'xdg-config', 'xdg-data', 'xdg-cache', 'tmp']) mkdirSync(join(stateDir, d), { recursive: true });
-  writeFileSync(join(stateDir, 'config.yaml'), 'auth: none\n');
+  const bin = prepareState(stateDir);
   const port = await freePort();
   const args = [
     '--auth', 'none', '--bind-addr', `127.0.0.1:${port}`,
     '--disable-telemetry', '--disable-update-check',
     ...(workspaceTrust ? [] : ['--disable-workspace-trust']),
     '--disable-getting-started-override', '--ignore-last-opened',
-    '--user-data-dir', join(stateDir, 'user'), '--extensions-dir', join(stateDir, 'ext'),
-    '--config', join(stateDir, 'config.yaml'),
+    ...stateArgs(stateDir),
   ];
-  const child = spawn(bin, args, {
-    // detached: the child calls setsid(), so its pid is the id of a new process group.
-    detached: true,
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: {
-      ...process.env,
-      XDG_CONFIG_HOME: join(stateDir, 'xdg-config'),
-      XDG_DATA_HOME: join(stateDir, 'xdg-data'),
-      XDG_CACHE_HOME: join(stateDir, 'xdg-cache'),
-      TMPDIR: join(stateDir, 'tmp'),
-      EXTENSIONS_GALLERY: '{}', // no marketplace: nothing to reach over the network
-      ...env,
-    },
-  });
+  // detached: the child calls setsid(), so its pid is the id of a new process group.
+  const child = spawn(bin, args, { detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: stateEnv(stateDir, env) });
   const output = [];
   const collect = (chunk) => {
     for (const line of String(chunk).split('\n')) {
@@ -143,6 +126,48 @@ export async function startCodeServer({ stateDir, env = {}, timeoutMs = 60_000, 
   }
 }
 
+/** The code-server binary, with the folders of `stateDir` made; throws when it is not installed. */
+function prepareState(stateDir) {
+  const dir = codeServerDir();
+  const bin = join(dir, 'node_modules', '.bin', 'code-server');
+  if (!existsSync(bin)) throw new Error(`code-server is not installed at ${dir} (run scripts/vscode/install.sh)`);
+  for (const d of ['user', 'ext', 'xdg-config', 'xdg-data', 'xdg-cache', 'tmp']) mkdirSync(join(stateDir, d), { recursive: true });
+  writeFileSync(join(stateDir, 'config.yaml'), 'auth: none\n');
+  return bin;
+}
+
+/** @param {string} stateDir */
+function stateArgs(stateDir) {
+  return ['--user-data-dir', join(stateDir, 'user'), '--extensions-dir', join(stateDir, 'ext'), '--config', join(stateDir, 'config.yaml')];
+}
+
+/** @param {string} stateDir @param {Record<string, string>} [env] */
+function stateEnv(stateDir, env = {}) {
+  return {
+    ...process.env,
+    XDG_CONFIG_HOME: join(stateDir, 'xdg-config'),
+    XDG_DATA_HOME: join(stateDir, 'xdg-data'),
+    XDG_CACHE_HOME: join(stateDir, 'xdg-cache'),
+    TMPDIR: join(stateDir, 'tmp'),
+    EXTENSIONS_GALLERY: '{}', // no marketplace: nothing to reach over the network
+    ...env,
+  };
+}
+
+/**
+ * Installs a .vsix into the extensions folder of `stateDir`, as `code --install-extension` does
+ * for a user; returns what code-server printed.
+ * @param {string} stateDir
+ * @param {string} vsix
+ */
+export function installExtension(stateDir, vsix) {
+  const bin = prepareState(stateDir);
+  const r = spawnSync(bin, [...stateArgs(stateDir), '--install-extension', vsix], { env: stateEnv(stateDir), encoding: 'utf8', timeout: 120_000 });
+  const output = `${r.stdout ?? ''}${r.stderr ?? ''}`;
+  if (r.error || r.status !== 0) throw new Error(`code-server --install-extension ${vsix} failed (${r.error ? r.error.message : `exit ${r.status}`}):\n${output}`);
+  return output;
+}
+
 async function healthy(url) {
   try {
     const res = await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(2000) });
@@ -155,12 +180,15 @@ async function healthy(url) {
 /**
  * The workbench URL that opens `folder` with the extension at `extensionPath` loaded live as an
  * "Extension Development Host", optionally running the test suite at `testsPath` inside it.
+ * Without `extensionPath` the window runs the extensions installed in the server's folder.
  * @param {{ url: string, port: number }} server
- * @param {{ folder: string, extensionPath: string, testsPath?: string }} what
+ * @param {{ folder: string, extensionPath?: string, testsPath?: string }} what
  */
 export function workbenchUrl(server, { folder, extensionPath, testsPath }) {
   const remote = (p) => `vscode-remote://127.0.0.1:${server.port}${p}`;
-  const payload = [['extensionDevelopmentPath', remote(extensionPath)]];
+  const payload = [];
+  if (extensionPath) payload.push(['extensionDevelopmentPath', remote(extensionPath)]);
   if (testsPath) payload.push(['extensionTestsPath', remote(testsPath)]);
-  return `${server.url}/?folder=${encodeURIComponent(folder)}&payload=${encodeURIComponent(JSON.stringify(payload))}`;
+  const query = payload.length ? `&payload=${encodeURIComponent(JSON.stringify(payload))}` : '';
+  return `${server.url}/?folder=${encodeURIComponent(folder)}${query}`;
 }

@@ -4,7 +4,7 @@ import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import { ensureCodeServer, startCodeServer, workbenchUrl, type CodeServer } from '../../scripts/vscode/codeServer.mjs';
+import { ensureCodeServer, installExtension, startCodeServer, workbenchUrl, type CodeServer } from '../../scripts/vscode/codeServer.mjs';
 
 /** The repository root (this file runs from out/test/vscode/). */
 export const root = join(__dirname, '..', '..', '..');
@@ -15,6 +15,8 @@ export interface Session {
   context: BrowserContext;
   stateDir: string;
   resultsFile: string;
+  /** Windows run the extension installed from this .vsix, not the repository's live copy. */
+  vsix?: string;
   /** Everything the server and the pages printed, for failure messages. */
   log: string[];
   close(): Promise<void>;
@@ -25,7 +27,7 @@ const CHROMIUM_ARGS = [
   '--disable-background-networking', '--disable-component-update', '--disable-sync',
 ];
 
-export async function openSession(options: { workspaceTrust?: boolean } = {}): Promise<Session> {
+export async function openSession(options: { workspaceTrust?: boolean; vsix?: string } = {}): Promise<Session> {
   ensureCodeServer(join(root, 'scripts', 'vscode'));
   const stateDir = mkdtempSync(join(tmpdir(), 'backprop-map-vscode-'));
   const resultsFile = join(stateDir, 'results.json');
@@ -48,6 +50,7 @@ export async function openSession(options: { workspaceTrust?: boolean } = {}): P
   let server: CodeServer | undefined;
   let context: BrowserContext | undefined;
   try {
+    if (options.vsix) keep(`[install] ${installExtension(stateDir, options.vsix)}`);
     server = await startCodeServer({
       stateDir,
       env: { BACKPROP_MAP_VSCODE_RESULTS: resultsFile },
@@ -83,6 +86,7 @@ export async function openSession(options: { workspaceTrust?: boolean } = {}): P
     context: c,
     stateDir,
     resultsFile,
+    ...(options.vsix ? { vsix: options.vsix } : {}),
     log,
     async close() {
       await c.close().catch(() => {});
@@ -112,8 +116,9 @@ export interface Workbench {
 }
 
 /**
- * Opens a workbench window on `folder` with the extension loaded live from the repository and,
- * with `testsPath`, the mocha suite there running in its extension host.
+ * Opens a workbench window on `folder` with the extension loaded live from the repository (or, in
+ * a session with a .vsix, the installed one) and, with `testsPath`, the mocha suite there running
+ * in its extension host.
  */
 export async function openWorkbench(session: Session, folder: string, testsPath?: string): Promise<Workbench> {
   const page = await session.context.newPage();
@@ -128,7 +133,7 @@ export async function openWorkbench(session: Session, folder: string, testsPath?
     session.log.push(`[suite ${type}] ${(Array.isArray(args) ? args : [args]).map(String).join(' ')}`);
   });
   await page.exposeFunction('codeAutomationExit', (code: number) => settle(code));
-  const url = workbenchUrl(session.server, { folder, extensionPath: root, ...(testsPath ? { testsPath } : {}) });
+  const url = workbenchUrl(session.server, { folder, ...(session.vsix ? {} : { extensionPath: root }), ...(testsPath ? { testsPath } : {}) });
   await page.goto(url, { waitUntil: 'domcontentloaded', timeout: 60_000 });
   return { page, exit };
 }
