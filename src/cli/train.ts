@@ -1,10 +1,9 @@
 import { resolve } from 'node:path';
 import { DEFAULT_HYPER } from '../core/defaults';
-import { computeMetrics } from '../core/metrics';
 import { type ModelFile, ModelError, createModelFile } from '../core/model';
 import { type Parameters, initParameters, layerDimsOf, layerDimsOfParameters } from '../core/network';
 import type { Matrix } from '../core/matrix';
-import { train } from '../core/train';
+import { evaluateMetrics, train } from '../core/train';
 import type { Dataset } from '../data/csv';
 import { listForMessage } from '../data/errors';
 import { type PreparedData, prepareData, runInfoOf } from '../data/prepare';
@@ -245,8 +244,8 @@ export async function runTraining(req: TrainRequest, ctx: CliContext, hooks: Tra
     await new Promise((resolve) => setImmediate(resolve));
   }
 
-  const trainMetrics = computeMetrics(params, X, Y);
-  const validation = prepared.validation && computeMetrics(params, prepared.validation.X, prepared.validation.Y);
+  const trainMetrics = evaluateMetrics(params, X, Y);
+  const validation = prepared.validation && evaluateMetrics(params, prepared.validation.X, prepared.validation.Y);
   const epochs = startEpoch + done;
   const model = createModelFile({
     params,

@@ -23,7 +23,7 @@ import type {
 } from '../protocol';
 import { gradientCheck } from './gradcheck';
 import { type Matrix, frobeniusNorm, gatherColumns, summaryStats, zeros } from './matrix';
-import { computeMetrics, confusionOf, predictProbabilities } from './metrics';
+import { confusionOf, predictProbabilities } from './metrics';
 import {
   type ForwardCache,
   type Gradients,
@@ -37,7 +37,7 @@ import {
   updateParameters,
 } from './network';
 import { createRng, shuffledIndices } from './rng';
-import { EXPLODED_MIN, EXPLOSION_FACTOR, divergenceMessage, train } from './train';
+import { EXPLODED_MIN, EXPLOSION_FACTOR, divergenceMessage, evaluateMetrics, train } from './train';
 
 export interface SessionData {
   X: Matrix;
@@ -389,8 +389,8 @@ export class TrainingSession {
       reason,
       message,
       epochs: this.epoch,
-      train: computeMetrics(this.params, this.data.X, this.data.Y),
-      validation: v !== null && v.X.cols > 0 ? computeMetrics(this.params, v.X, v.Y) : null,
+      train: evaluateMetrics(this.params, this.data.X, this.data.Y),
+      validation: v !== null && v.X.cols > 0 ? evaluateMetrics(this.params, v.X, v.Y) : null,
     };
   }
 

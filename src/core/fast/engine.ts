@@ -363,16 +363,17 @@ export class FastEngine {
 
   /**
    * The forward run alone over all examples, in their given order, with the engine's parameters
-   * (load() others first): J as computeCostFromLogits and the number classified correctly. For
+   * (load() others first): J as computeCostFromLogits, the number classified correctly and the
+   * number classified 1 (σ(z) > 0.5). For
    * validation data, which is evaluated every epoch and never learnt from (an engine made for it
    * needs no second thread: threads: 1).
    */
-  evaluate(): { cost: number; correct: number } {
+  evaluate(): { cost: number; correct: number; positive: number } {
     if (!this.tilesInOrder) this.fill(null);
     const f64 = this.f64, r = this.results;
     f64.fill(0, r, r + 4);
     processTiles(this.k, this.mem, this.i32, f64, this.lay, 0, 0, this.tiles.length, false);
-    return { cost: (f64[r]! + f64[r + 1]!) / this.m, correct: f64[r + 2]! };
+    return { cost: (f64[r]! + f64[r + 1]!) / this.m, correct: f64[r + 2]!, positive: f64[r + 3]! };
   }
 
   /** ‖dW^[l]‖_F with dW = Σ·(1/batch size), as frobeniusNorm computes it, before the update clears the sums. */

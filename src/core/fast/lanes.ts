@@ -11,7 +11,7 @@
  * byte offsets of W^[l], b^[l] and lane 0's tile buffers A^[l] (A^[L] holds Z^[L]), dZ^[l] and Aᵀ;
  * lane i's buffers are laneStride·i bytes further, its gradients gradDelta + gradStride·i bytes
  * from the parameters; `tiles` indexes 4 integers per tile (x, labels, count, T), `results` indexes
- * 4 float64 per lane (Σ loss, its compensation, number correct, unused), which this function
+ * 4 float64 per lane (Σ loss, its compensation, number correct, number predicted 1), which this function
  * continues to add to.
  *
  * On one lane, float64 results are the readable path's bit for bit: every sum runs over the
@@ -37,7 +37,7 @@ export function processTiles(
   const gradOff = i32[rest]! + lane * i32[rest + 2]!;
   const at = i32[rest + 3]! + laneOff, tiles = i32[rest + 4]!, r = i32[rest + 5]! + 4 * lane;
   // Σ loss with Neumaier's compensation, as computeCostFromLogits sums it.
-  let sum = f64[r]!, lost = f64[r + 1]!, correct = f64[r + 2]!;
+  let sum = f64[r]!, lost = f64[r + 1]!, correct = f64[r + 2]!, positive = f64[r + 3]!;
   for (let t = first; t < end; t++) {
     const x = i32[tiles + 4 * t]!, y = i32[tiles + 4 * t + 1]! / E, count = i32[tiles + 4 * t + 2]!, T = i32[tiles + 4 * t + 3]!;
     // Forward: A^[0] of the tile is its slice of X; A^[l] = relu(W^[l]·A^[l−1] + b^[l]); Z^[L].
@@ -57,6 +57,7 @@ export function processTiles(
       lost += Math.abs(sum) >= Math.abs(loss) ? sum - t + loss : loss - t + sum;
       sum = t;
       if (a > 0.5 === (yj === 1)) correct++;
+      if (a > 0.5) positive++;
       mem[d0 + j] = a - yj;
     }
     if (!learn) continue;
@@ -72,6 +73,7 @@ export function processTiles(
   f64[r] = sum;
   f64[r + 1] = lost;
   f64[r + 2] = correct;
+  f64[r + 3] = positive;
 }
 
 /**
