@@ -84,11 +84,11 @@ async function main(): Promise<void> {
     process.stderr.write(`${w.id}: costs agree (float64 to ${F64_TOLERANCE}, float32 to ${rel32.toExponential(1)} relative)\n`);
   }
   const first = numpy.values().next().value;
-  if (first) console.log(`  numpy ${first.numpy} (${python}), OpenBLAS kernel: ${first.blasCore ?? 'not OpenBLAS'}; OPENBLAS_CORETYPE/OPENBLAS_L2_SIZE unset for numpy`);
+  if (first) console.log(`  numpy ${first.numpy} (${python}), OpenBLAS kernel: ${first.blasCore ?? 'not OpenBLAS'}, ${first.blasThreads ?? '?'} threads by default; OPENBLAS_CORETYPE/OPENBLAS_L2_SIZE unset for numpy`);
   console.log(`Costs after ${CHECK_EPOCHS} epochs agree with numpy on every workload (float64 to ${F64_TOLERANCE}, float32 to ${F32_TOLERANCE} relative).`);
 
   // 2. Figures: the core beside numpy, then (--peers) beside the other JavaScript engines.
-  const head = ['workload', 'numpy f64 ms', 'numpy f32 ms', 'readable f64 ms', 'fast threads', 'fast f64 ms', 'GFLOP/s', 'numpy f64 / fast f64', 'fast f32 ms', 'GFLOP/s', 'numpy f64 / fast f32'];
+  const head = ['workload', 'numpy f64 ms', 'numpy f32 ms', 'readable f64 ms', 'fast threads', 'fast f64 ms', 'GFLOP/s', 'numpy f64 / fast f64', 'fast f32 ms', 'GFLOP/s', 'numpy f32 / fast f32'];
   console.log(`\n| ${head.join(' | ')} |\n|${head.map(() => '---').join('|')}|`);
   const fast = new Map<string, { f64: Timing; f32: Timing }>();
   for (const w of ws) {
@@ -119,11 +119,17 @@ async function main(): Promise<void> {
       fmtRatio(np.float64.msPerEpoch / f64.msPerEpoch),
       fmtMs(f32.msPerEpoch),
       gflops(w, f32),
-      fmtRatio(np.float64.msPerEpoch / f32.msPerEpoch),
+      fmtRatio(np.float32.msPerEpoch / f32.msPerEpoch),
     ];
     console.log(`| ${row.join(' | ')} |`);
   }
   console.log(`\nms = median milliseconds per epoch after warm-up (an epoch of ≥ 1 s: median of 2+ samples); GFLOP/s = 2·Σ n_in·n_out·m·3 / time; ratios > 1 mean the core is faster.`);
+  console.log(`numpy's figure is the faster of OpenBLAS's default thread count and one thread, per workload and type (ms per epoch by threads):`);
+  for (const w of ws) {
+    const np = numpy.get(w.id)!;
+    const by = (r: NumpyResult['float64']): string => Object.entries(r.byThreads).map(([t, ms]) => `${t}: ${fmtMs(ms)}`).join(', ');
+    console.log(`  ${w.id}: f64 ${by(np.float64)}; f32 ${by(np.float32)}`);
+  }
 
   if (withPeers) {
     const peerHead = ['workload', ...PEERS.flatMap((p) => [`${p} ms`, `/ fast f64`, `/ fast f32`])];
@@ -157,20 +163,10 @@ async function main(): Promise<void> {
   // 3. What else a user waits for.
   console.log('');
   for (const line of csvSection(withPeers)) console.log(line);
-  // Measurements that belong to other parts, run when they exist (bench/*.mjs scripts of their own).
-  for (const [what, script, args] of [
-    ['Derivation checker latency (cold and warm)', 'checker-latency.mjs', ['--runs', '10']],
-    ['Panel first render', 'panel-render.mjs', []],
-  ] as const) {
-    const file = join(root, 'bench', script);
-    if (!existsSync(file)) {
-      console.log(`${what}: not measured here: there is no bench/${script}.`);
-      continue;
-    }
-    process.stderr.write(`${what} …\n`);
-    const r = spawnSync(process.execPath, [file, ...args], { encoding: 'utf8', cwd: root });
-    console.log(`${what} (bench/${script}):\n${r.status === 0 ? r.stdout.trim() : `failed: ${r.stderr.trim().split('\n').slice(-3).join(' ')}`}`);
-  }
+  process.stderr.write('Derivation checker latency …\n');
+  const r = spawnSync(process.execPath, [join(root, 'bench', 'checker-latency.mjs'), '--runs', '10'], { encoding: 'utf8', cwd: root });
+  console.log(`Derivation checker latency, cold and warm (bench/checker-latency.mjs):\n${r.status === 0 ? r.stdout.trim() : `failed: ${r.stderr.trim().split('\n').slice(-3).join(' ')}`}`);
+  console.log('The panel\'s first render: npm run bench:panel; whole-process CLI runs against a numpy script: npm run bench:cli.');
 }
 
 main().catch((e: Error) => {

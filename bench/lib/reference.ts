@@ -7,7 +7,10 @@ import type { Workload } from './workloads';
 
 export interface NumpyRun {
   costs: number[];
+  /** The faster of the thread counts in byThreads. */
   msPerEpoch: number;
+  threads: number | null;
+  byThreads: Record<string, number>;
   samples: number;
   epochsPerSample: number;
 }
@@ -15,6 +18,7 @@ export interface NumpyRun {
 export interface NumpyResult {
   numpy: string;
   blasCore: string | null;
+  blasThreads: number | null;
   float64: NumpyRun;
   float32: NumpyRun;
 }
@@ -26,7 +30,7 @@ export const python = process.env.BACKPROP_MAP_PYTHON || 'python3';
  * OPENBLAS_L2_SIZE so that old OpenBLAS builds work; they slow a current one down, so the
  * benchmark removes both, for this process only, and reports which kernel OpenBLAS then runs.
  */
-function numpyEnv(): NodeJS.ProcessEnv {
+export function numpyEnv(): NodeJS.ProcessEnv {
   const env = { ...process.env };
   delete env.OPENBLAS_CORETYPE;
   delete env.OPENBLAS_L2_SIZE;
