@@ -166,7 +166,10 @@ function modelFor(rng: Rng, t: Table): Record<string, unknown> {
   return JSON.parse(JSON.stringify(model)) as Record<string, unknown>;
 }
 
-const HOSTILE_JSON: readonly unknown[] = [1e308, -1e308, 1.7e308, 2 ** 53, 2 ** 53 + 2, -1, 0, 0.5, 3, 4097, '1', '', 'x'.repeat(5000), null, true, [], {}, [[1]], [1, 2, 3], { __proto__: 1 }, 5e-324];
+const HOSTILE_JSON: readonly unknown[] = [1e308, -1e308, 1.7e308, 2 ** 53, 2 ** 53 + 2, -1, 0, 0.5, 3, 4097, '0', '1', 'B', '', 'x'.repeat(5000), null, true, [], {}, [[1]], [1, 2, 3], JSON.parse('{"__proto__": 1}'), 5e-324];
+
+const COUNT_PATHS: readonly (string | number)[][] = [['training', 'epochs'], ['training', 'epochs'], ['layerDims', 1], ['training', 'hyper', 'epochs'], ['training', 'hyper', 'batchSize']];
+const HOSTILE_COUNTS: readonly number[] = [1e308, 1.7e308, 2 ** 53, 2 ** 53 + 2, 2 ** 32, -1, 0.5, 1e7 + 1];
 
 /** Every path of the JSON value that leads to a value, e.g. ['parameters', 'W1', 0, 1]. */
 function paths(v: unknown, prefix: (string | number)[] = []): (string | number)[][] {
@@ -179,7 +182,9 @@ function paths(v: unknown, prefix: (string | number)[] = []): (string | number)[
 function damageModel(rng: Rng, model: Record<string, unknown>): { bytes: Buffer; what: string[] } {
   const what: string[] = [];
   const all = paths(model);
-  const n = 1 + rng.int(3);
+  // A third of the files get one damaged count only, so that the rest of the file gets them read.
+  const countOnly = chance(rng, 1 / 3);
+  const n = countOnly ? 0 : 1 + rng.int(3);
   let extra = '';
   for (let i = 0; i < n; i++) {
     const path = pick(rng, all);
@@ -203,13 +208,23 @@ function damageModel(rng: Rng, model: Record<string, unknown>): { bytes: Buffer;
       }
     }
   }
+  // The counts are damaged more often than their share of the paths: they decide how long a run is.
+  if (countOnly || chance(rng, 0.15)) {
+    const [path, value] = [pick(rng, COUNT_PATHS), pick(rng, HOSTILE_COUNTS)];
+    let parent: any = model;
+    for (const key of path.slice(0, -1)) parent = parent?.[key];
+    if (typeof parent === 'object' && parent !== null) {
+      parent[path.at(-1)!] = value;
+      what.push(`${path.join('.')} = ${value}`);
+    }
+  }
   let text = JSON.stringify(model, null, rng.int(2));
   if (extra) text = text.replace('{', `{${extra}`);
-  if (chance(rng, 0.15)) {
+  if (!countOnly && chance(rng, 0.15)) {
     text = text.slice(0, rng.int(text.length + 1));
     what.push('cut short');
   }
-  if (chance(rng, 0.1)) {
+  if (!countOnly && chance(rng, 0.1)) {
     text = text.replace(/\d\.\d+/, '1e999');
     what.push('a number written as 1e999');
   }
@@ -235,7 +250,7 @@ export function generateCase(seed: number, index: number): FuzzCase {
     // A damaged model file, read by predict or by train --init.
     const { bytes, what } = damageModel(rng, modelFor(rng, table));
     const files = { 'model.json': bytes, 'data.csv': Buffer.from(tableText(table)) };
-    if (chance(rng, 0.5)) return { description: `model file: ${what.join('; ')}; predict`, files, args: ['predict', 'model.json', 'data.csv'], outputs: [] };
+    if (chance(rng, 0.4)) return { description: `model file: ${what.join('; ')}; predict`, files, args: ['predict', 'model.json', 'data.csv'], outputs: [] };
     const save = chance(rng, 0.3);
     const args = ['train', 'data.csv', '--init', 'model.json', '--epochs', String(rng.int(30)), ...(save ? ['--save', 'out.json'] : [])];
     return { description: `model file: ${what.join('; ')}; train --init`, files, args, outputs: save ? ['out.json'] : [] };
