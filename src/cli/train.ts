@@ -1,11 +1,11 @@
 import { resolve } from 'node:path';
-import { DEFAULT_HYPER } from '../core/defaults';
+import { DEFAULT_HYPER, LIMITS } from '../core/defaults';
 import { type ModelFile, ModelError, createModelFile } from '../core/model';
-import { type Parameters, initParameters, layerDimsOf, layerDimsOfParameters } from '../core/network';
+import { type Parameters, forward, initParameters, layerDimsOf, layerDimsOfParameters } from '../core/network';
 import type { Matrix } from '../core/matrix';
 import { evaluateMetrics, train } from '../core/train';
 import type { Dataset } from '../data/csv';
-import { listForMessage } from '../data/errors';
+import { checkDistinctFeatureNames, listForMessage } from '../data/errors';
 import { type PreparedData, prepareData, runInfoOf } from '../data/prepare';
 import { SAMPLE_NAMES } from '../data/samples';
 import { loadSource, parseSourceArgument } from '../data/source';
@@ -114,9 +114,9 @@ export function trainRequestOf(args: ParsedArgs, env: NodeJS.ProcessEnv = proces
   const hyper: Hyper = {
     hidden: hiddenOption(args, DEFAULT_HYPER.hidden),
     learningRate: numberOption(args, 'lr', DEFAULT_HYPER.learningRate, (x) => x > 0, 'a positive number such as 0.1'),
-    epochs: intOption(args, 'epochs', DEFAULT_HYPER.epochs, 0, 10_000_000),
+    epochs: intOption(args, 'epochs', DEFAULT_HYPER.epochs, 0, LIMITS.epochs),
     batchSize: batch === undefined ? null : intOption(args, 'batch-size', 0, 1),
-    seed: intOption(args, 'seed', DEFAULT_HYPER.seed, 0, 2 ** 32 - 1),
+    seed: intOption(args, 'seed', DEFAULT_HYPER.seed, 0, LIMITS.seed),
     validationSplit: numberOption(args, 'val', DEFAULT_HYPER.validationSplit, (x) => x >= 0 && x < 1, 'a fraction from 0 to below 1, such as 0.2'),
     standardize: !args.flags.has('no-standardize'),
   };
@@ -181,6 +181,33 @@ function checkModelFits(path: string, model: ModelFile, ds: Dataset): void {
   }
 }
 
+/** The epochs of a continued run are numbered on from the file's: the numbers must stay exact. */
+function checkEpochsCount(path: string, startEpoch: number, epochs: number): void {
+  const room = LIMITS.totalEpochs - startEpoch;
+  if (epochs > room) {
+    throw new ModelError(
+      `${path} has been trained for ${startEpoch} epochs; ${epochs} more would count beyond 2^53 − 1, the largest exact epoch number. Give --epochs ${room} or fewer, or train afresh without --init.`,
+    );
+  }
+}
+
+/**
+ * A model file's own parameters that overflow on this data make the first epoch's cost infinite
+ * at any learning rate: that is said before training, naming the layer, instead of "diverged".
+ */
+function checkStartOverflow(path: string, params: Parameters, X: Matrix, dataName: string): void {
+  const { Z } = forward(params, X);
+  const l = Z.findIndex((z) => !z.data.every(Number.isFinite));
+  if (l < 0) return;
+  const largest = (m: Matrix): number => m.data.reduce((a, x) => Math.max(a, Math.abs(x)), 0);
+  const [W, b] = [largest(params.W[l]!), largest(params.b[l]!)];
+  const [name, size] = W >= b ? [`W${l + 1}`, W] : [`b${l + 1}`, b];
+  throw new ModelError(
+    `${path}: its parameters overflow on ${dataName} before any training: Z[${l + 1}] = W${l + 1}·A[${l}] + b${l + 1} is not finite ` +
+      `(${name} holds values as large as ${size.toPrecision(3)}), so no learning rate helps. Train afresh without --init, or use a model file whose parameters are of a usual size.`,
+  );
+}
+
 /** Lets the event loop run (for Ctrl-C) about every 50 ms of training. */
 const CHUNK_MS = 50;
 
@@ -191,6 +218,7 @@ const CHUNK_MS = 50;
 export async function runTraining(req: TrainRequest, ctx: CliContext, hooks: TrainHooks = {}): Promise<TrainRun> {
   const started = performance.now();
   const dataset = await loadSource(req.source);
+  checkDistinctFeatureNames(dataset);
   const init = req.initPath === null ? null : await readModelFile(req.initPath);
   if (init !== null) checkModelFits(req.initPath!, init.model, dataset);
 
@@ -207,6 +235,10 @@ export async function runTraining(req: TrainRequest, ctx: CliContext, hooks: Tra
   });
   const params = init !== null ? init.params : initParameters(layerDimsOf(dataset.X.rows, hyper.hidden), hyper.seed);
   const startEpoch = init?.model.training?.epochs ?? 0;
+  if (init !== null) {
+    checkEpochsCount(req.initPath!, startEpoch, hyper.epochs);
+    checkStartOverflow(req.initPath!, params, prepared.train.X, dataset.name);
+  }
   const info = runInfoOf(dataset, prepared, layerDimsOfParameters(params), hyper);
   hooks.onStart?.(info, dataset, startEpoch, prepared);
 

@@ -17,3 +17,18 @@ export const DEFAULT_HYPER: Readonly<Hyper> = Object.freeze({
   validationSplit: 0.2,
   standardize: true,
 });
+
+/**
+ * The bounds of what a run may ask for, shared by the command line's options and the model file's
+ * checks: a model file holds only what a run within these bounds could have written. The epochs of
+ * a continued run are numbered on from the file's, so that count stays a safe integer.
+ */
+export const LIMITS = Object.freeze({
+  hiddenUnits: 4096,
+  hiddenLayers: 32,
+  /** Epochs of one run. */
+  epochs: 10_000_000,
+  /** Epochs counted over all continued runs: 2^53 − 1, the largest exact whole number. */
+  totalEpochs: Number.MAX_SAFE_INTEGER,
+  seed: 2 ** 32 - 1,
+});

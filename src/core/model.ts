@@ -5,6 +5,7 @@
  * A model file is user data: parseModelFile checks every part of it before anything is built.
  */
 import type { Hyper } from '../protocol';
+import { LIMITS } from './defaults';
 import { type Matrix, fromRows, toRows } from './matrix';
 import { type Parameters, layerDimsOfParameters } from './network';
 
@@ -82,6 +83,11 @@ function has(o: Record<string, Json>, key: string): boolean {
   return Object.prototype.hasOwnProperty.call(o, key);
 }
 
+/** The value of an own key only: a `constructor` or `__proto__` in the file never reaches Object.prototype. */
+function own(o: Record<string, Json>, key: string): Json {
+  return has(o, key) ? o[key] : undefined;
+}
+
 /** A short rendering of an unexpected value for an error message. */
 function show(v: Json): string {
   if (v === undefined) return 'nothing';
@@ -90,8 +96,27 @@ function show(v: Json): string {
   return s.length > 40 ? `${s.slice(0, 37)}…` : s;
 }
 
+/** A positive whole number that is exact in a double: 1e308 is an integer, but no count. */
 function isCount(v: Json): v is number {
-  return typeof v === 'number' && Number.isInteger(v) && v >= 1;
+  return typeof v === 'number' && Number.isSafeInteger(v) && v >= 1;
+}
+
+/** The first name that occurs twice, with its two 1-based positions, or null. */
+function firstRepeat(names: readonly string[]): { name: string; first: number; second: number } | null {
+  const seen = new Map<string, number>();
+  for (let i = 0; i < names.length; i++) {
+    const before = seen.get(names[i]!);
+    if (before !== undefined) return { name: names[i]!, first: before + 1, second: i + 1 };
+    seen.set(names[i]!, i);
+  }
+  return null;
+}
+
+/** Why hidden layer sizes exceed what a run may use, or null when they are within LIMITS. */
+function hiddenBeyondLimits(hidden: readonly number[]): string | null {
+  if (hidden.length > LIMITS.hiddenLayers) return `it has ${hidden.length} hidden layers, but at most ${LIMITS.hiddenLayers} are supported`;
+  const i = hidden.findIndex((n) => n > LIMITS.hiddenUnits);
+  return i < 0 ? null : `hidden layer ${i + 1} has ${hidden[i]} units, but at most ${LIMITS.hiddenUnits} are supported`;
 }
 
 /**
@@ -110,27 +135,29 @@ export function parseModelFile(text: string, fileName: string): { model: ModelFi
     return fail(`it is not valid JSON (${(e as Error).message})`);
   }
   if (!isObject(doc)) return fail(`it holds ${Array.isArray(doc) ? 'a list' : show(doc)} where a JSON object was expected`);
-  if (doc['format'] !== MODEL_FORMAT) return fail(`"format" is ${show(doc['format'])}, expected "${MODEL_FORMAT}"`);
-  if (doc['version'] !== 1) {
-    const v = doc['version'];
-    return fail(typeof v === 'number' && v > 1 ? `it has version ${v}, newer than this version of Backprop Map reads (1)` : `"version" is ${show(v)}, expected 1`);
+  if (own(doc, 'format') !== MODEL_FORMAT) return fail(`"format" is ${show(own(doc, 'format'))}, expected "${MODEL_FORMAT}"`);
+  if (own(doc, 'version') !== 1) {
+    const v = own(doc, 'version');
+    return fail(typeof v === 'number' && v > 1 ? `it has version ${v}, newer than this version of Backprop Map reads (1)` : `"version" is ${show(v)}, but this version of Backprop Map reads version 1 only`);
   }
 
   // Architecture.
-  const dims = doc['layerDims'];
+  const dims = own(doc, 'layerDims');
   if (!Array.isArray(dims) || dims.length < 2 || !dims.every(isCount)) {
     return fail(`"layerDims" is ${show(dims)}, expected a list of at least two positive whole numbers such as [2, 4, 1]`);
   }
   const layerDims = dims as number[];
   if (layerDims[layerDims.length - 1] !== 1) return fail(`"layerDims" ends in ${layerDims[layerDims.length - 1]}, but a binary classifier has exactly 1 output unit`);
-  const act = doc['activations'];
-  if (!isObject(act) || act['hidden'] !== 'relu' || act['output'] !== 'sigmoid') {
+  const beyond = hiddenBeyondLimits(layerDims.slice(1, -1));
+  if (beyond !== null) return fail(`"layerDims" is ${show(layerDims)}; ${beyond}`);
+  const act = own(doc, 'activations');
+  if (!isObject(act) || own(act, 'hidden') !== 'relu' || own(act, 'output') !== 'sigmoid') {
     return fail(`"activations" is ${show(act)}; only {"hidden": "relu", "output": "sigmoid"} is supported`);
   }
   const L = layerDims.length - 1;
 
   // Parameters, in the notes' shapes.
-  const raw = doc['parameters'];
+  const raw = own(doc, 'parameters');
   if (!isObject(raw)) return fail(`"parameters" is ${show(raw)}, expected an object with W1, b1, … W${L}, b${L}`);
   const expected = new Set<string>();
   for (let l = 1; l <= L; l++) expected.add(`W${l}`).add(`b${l}`);
@@ -162,16 +189,21 @@ export function parseModelFile(text: string, fileName: string): { model: ModelFi
 
   // Data description.
   const nX = layerDims[0]!;
-  const names = doc['featureNames'];
+  const names = own(doc, 'featureNames');
   if (!Array.isArray(names) || !names.every((s) => typeof s === 'string')) return fail(`"featureNames" is ${show(names)}, expected a list of ${nX} names`);
   if (names.length !== nX) return fail(`"featureNames" lists ${names.length} name${names.length === 1 ? '' : 's'}, but the network has n_x = ${nX} inputs`);
-  const labelName = doc['labelName'];
+  const repeat = firstRepeat(names as string[]);
+  if (repeat !== null) return fail(`"featureNames" names ${show(repeat.name)} twice (entries ${repeat.first} and ${repeat.second}); each input needs a column of its own name`);
+  const labelName = own(doc, 'labelName');
   if (typeof labelName !== 'string') return fail(`"labelName" is ${show(labelName)}, expected the label column's name`);
-  const labels = doc['labels'];
-  if (!isObject(labels) || typeof labels['0'] !== 'string' || typeof labels['1'] !== 'string') {
+  const labels = own(doc, 'labels');
+  if (!isObject(labels) || typeof own(labels, '0') !== 'string' || typeof own(labels, '1') !== 'string') {
     return fail(`"labels" is ${show(labels)}, expected {"0": "…", "1": "…"} naming the original label values`);
   }
-  const scaling = readScaling(doc['scaling'], nX, fail);
+  const label0 = labels['0'] as string;
+  const label1 = labels['1'] as string;
+  if (label0 === label1) return fail(`"labels" maps both 0 and 1 to ${show(label0)}; the two classes need two different label values`);
+  const scaling = readScaling(own(doc, 'scaling'), nX, fail);
   const training = readTraining(doc, fail);
 
   const model: ModelFile = {
@@ -182,7 +214,7 @@ export function parseModelFile(text: string, fileName: string): { model: ModelFi
     parameters: Object.fromEntries([...expected].map((k) => [k, raw[k] as number[][]])),
     featureNames: names as string[],
     labelName,
-    labels: { '0': labels['0'], '1': labels['1'] },
+    labels: { '0': label0, '1': label1 },
     scaling,
   };
   if (training !== undefined) model.training = training;
@@ -193,7 +225,7 @@ function readScaling(v: Json, nX: number, fail: (what: string) => never): Scalin
   if (v === null) return null;
   if (!isObject(v)) return fail(`"scaling" is ${show(v)}, expected null or {"mean": […], "std": […]}`);
   const list = (key: 'mean' | 'std'): number[] => {
-    const xs = v[key];
+    const xs = own(v, key);
     if (!Array.isArray(xs) || xs.length !== nX) return fail(`"scaling.${key}" must list ${nX} numbers, one per feature, but it is ${show(xs)}`);
     xs.forEach((x: Json, i: number) => {
       if (typeof x !== 'number' || !Number.isFinite(x)) fail(`"scaling.${key}"[${i + 1}] is ${show(x)}, not a finite number`);
@@ -208,36 +240,42 @@ function readTraining(doc: Record<string, Json>, fail: (what: string) => never):
   if (!has(doc, 'training') || doc['training'] === undefined) return undefined;
   const t = doc['training'];
   if (!isObject(t)) return fail(`"training" is ${show(t)}, expected an object such as {"epochs": 1000}`);
-  const epochs = t['epochs'];
-  if (typeof epochs !== 'number' || !Number.isInteger(epochs) || epochs < 0) return fail(`"training.epochs" is ${show(epochs)}, expected a whole number ≥ 0`);
-  const out: NonNullable<ModelFile['training']> = { epochs };
-  if (t['cost'] !== undefined) {
-    if (typeof t['cost'] !== 'number' || !Number.isFinite(t['cost'])) return fail(`"training.cost" is ${show(t['cost'])}, not a finite number`);
-    out.cost = t['cost'];
+  const epochs = own(t, 'epochs');
+  if (typeof epochs !== 'number' || !Number.isSafeInteger(epochs) || epochs < 0) {
+    return fail(`"training.epochs" must be a whole number of epochs from 0 up to 2^53 − 1, not ${show(epochs)}`);
   }
-  if (t['hyper'] !== undefined) out.hyper = readHyper(t['hyper'], fail);
+  const out: NonNullable<ModelFile['training']> = { epochs };
+  const cost = own(t, 'cost');
+  if (cost !== undefined) {
+    if (typeof cost !== 'number' || !Number.isFinite(cost)) return fail(`"training.cost" is ${show(cost)}, not a finite number`);
+    out.cost = cost;
+  }
+  const hyper = own(t, 'hyper');
+  if (hyper !== undefined) out.hyper = readHyper(hyper, fail);
   return out;
 }
 
 function readHyper(h: Json, fail: (what: string) => never): Hyper {
   if (!isObject(h)) return fail(`"training.hyper" is ${show(h)}, expected an object`);
   const num = (key: string, ok: (x: number) => boolean, what: string): number => {
-    const x = h[key];
+    const x = own(h, key);
     if (typeof x !== 'number' || !Number.isFinite(x) || !ok(x)) return fail(`"training.hyper.${key}" is ${show(x)}, expected ${what}`);
     return x;
   };
-  const hidden = h['hidden'];
+  const hidden = own(h, 'hidden');
   if (!Array.isArray(hidden) || !hidden.every(isCount)) return fail(`"training.hyper.hidden" is ${show(hidden)}, expected a list of layer sizes`);
-  const batch = h['batchSize'];
+  const beyond = hiddenBeyondLimits(hidden as number[]);
+  if (beyond !== null) return fail(`"training.hyper.hidden" is ${show(hidden)}; ${beyond}`);
+  const batch = own(h, 'batchSize');
   if (batch !== null && !isCount(batch)) return fail(`"training.hyper.batchSize" is ${show(batch)}, expected null or a positive whole number`);
-  const standardize = h['standardize'];
+  const standardize = own(h, 'standardize');
   if (typeof standardize !== 'boolean') return fail(`"training.hyper.standardize" is ${show(standardize)}, expected true or false`);
   return {
     hidden: hidden as number[],
     learningRate: num('learningRate', (x) => x > 0, 'a positive number'),
-    epochs: num('epochs', (x) => Number.isInteger(x) && x >= 0, 'a whole number ≥ 0'),
+    epochs: num('epochs', (x) => Number.isInteger(x) && x >= 0 && x <= LIMITS.epochs, `a whole number of epochs from 0 to ${LIMITS.epochs}`),
     batchSize: batch as number | null,
-    seed: num('seed', Number.isInteger, 'a whole number'),
+    seed: num('seed', Number.isSafeInteger, 'a whole number below 2^53 in size'),
     validationSplit: num('validationSplit', (x) => x >= 0 && x < 1, 'a fraction in 0 … <1'),
     standardize,
   };

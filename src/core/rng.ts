@@ -87,6 +87,14 @@ export function createRng(seed: number, stream = 0): Rng {
   return { uniform, normal, int };
 }
 
+/**
+ * The generator of epoch `epoch`'s mini-batch order. A run continued from a model file may number
+ * its epochs beyond the 2^32 streams; those wrap around, which only repeats an order from long ago.
+ */
+export function epochRng(seed: number, epoch: number): Rng {
+  return createRng(seed, epoch % TWO_POW_32);
+}
+
 /** The indices 0 … m−1 in random order (Fisher–Yates). */
 export function shuffledIndices(m: number, rng: Rng): Uint32Array {
   const idx = new Uint32Array(m);

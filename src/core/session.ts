@@ -36,7 +36,7 @@ import {
   parametersFinite,
   updateParameters,
 } from './network';
-import { createRng, shuffledIndices } from './rng';
+import { epochRng, shuffledIndices } from './rng';
 import { EXPLODED_MIN, EXPLOSION_FACTOR, divergenceMessage, evaluateMetrics, train } from './train';
 
 export interface SessionData {
@@ -262,7 +262,7 @@ export class TrainingSession {
 
   private beginEpoch(): void {
     copyInto(this.params, this.epochStart);
-    this.order = this.batchSize < this.m ? shuffledIndices(this.m, createRng(this.hyper.seed, this.epoch + 1)) : null;
+    this.order = this.batchSize < this.m ? shuffledIndices(this.m, epochRng(this.hyper.seed, this.epoch + 1)) : null;
     this.costSum = 0;
     this.correct = 0;
     this.batches = 0;

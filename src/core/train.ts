@@ -17,7 +17,7 @@ import {
   parametersFinite,
   updateParameters,
 } from './network';
-import { createRng, shuffledIndices } from './rng';
+import { epochRng, shuffledIndices } from './rng';
 
 export interface TrainOptions {
   learningRate: number;
@@ -191,7 +191,7 @@ function trainWith(engine: FastEngine | null, validationEngine: FastEngine | nul
       validationAccuracy = (c.tp + c.tn) / validation.X.cols;
     }
 
-    const order = batchSize < m ? shuffledIndices(m, createRng(seed, epoch)) : null;
+    const order = batchSize < m ? shuffledIndices(m, epochRng(seed, epoch)) : null;
     let costSum = 0;
     let correct = 0;
     const gradNorms = new Array<number>(L).fill(0);

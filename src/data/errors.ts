@@ -1,4 +1,5 @@
 import type { DataErrorInfo } from '../protocol';
+import type { Dataset } from './csv';
 
 export interface DataErrorLocation {
   /** A file name as the user gave it (a sample is `sample:NAME`). */
@@ -38,4 +39,22 @@ export function listForMessage(items: readonly string[], max = 8, total = items.
   if (rest > 0) return `${shown.join(', ')} and ${rest} more`;
   if (shown.length <= 1) return shown.join('');
   return `${shown.slice(0, -1).join(', ')} and ${shown[shown.length - 1]}`;
+}
+
+/**
+ * DataError when two feature columns share a name: a model finds its inputs by name, so a model
+ * trained on them could be used nowhere (and a model file with such names is refused).
+ */
+export function checkDistinctFeatureNames(ds: Dataset): void {
+  const first = new Map<string, number>();
+  ds.featureNames.forEach((name, i) => {
+    const before = first.get(name);
+    if (before === undefined) first.set(name, i);
+    else {
+      throw new DataError(
+        `${ds.name}: two feature columns are named ${JSON.stringify(name)}; a model finds its columns by name, so each needs a name of its own. Rename one in the header row, or leave one out with --ignore.`,
+        { file: ds.name, line: 1 },
+      );
+    }
+  });
 }

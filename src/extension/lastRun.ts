@@ -2,6 +2,7 @@
 // extension host and loses everything in memory; the panel VS Code restores afterwards shows the
 // finished run again from this file, and its model can still be saved. Pure (no `vscode`): the file
 // format is checked by node:test directly.
+import { ModelError, parseModelFile } from '../core/model';
 import { thinPoints } from '../data/history';
 import type { Boundary, DataSource, EpochPoint, GradCheckResult, MapSnapshot, RunInfo, RunMode, RunResult } from '../protocol';
 
@@ -32,7 +33,14 @@ export interface RunOrigin {
 }
 
 export type SavedRun =
-  | { kind: 'finished'; state: RunState; model: SavedModel | null; origin: RunOrigin | null }
+  | {
+      kind: 'finished';
+      state: RunState;
+      model: SavedModel | null;
+      origin: RunOrigin | null;
+      /** Why the model kept with the run was dropped (the model file checks' message), else absent. */
+      modelProblem?: string;
+    }
   /** Written when a run starts: read back by a new extension host, that run never finished. */
   | { kind: 'running'; datasetName: string };
 
@@ -89,10 +97,24 @@ function isPoint(v: unknown): v is EpochPoint {
 }
 
 /**
- * The saved run, or null for a file that is not one (another format or version, cut short, edited):
- * such a file is ignored, never shown half.
+ * The model kept with the run, checked as a model file is (`fileName` names it in the message):
+ * a model that fails is dropped with the reason, the run itself is still shown.
  */
-export function parseSavedRun(text: string): SavedRun | null {
+function modelOf(v: unknown, fileName: string): { model: SavedModel | null; modelProblem?: string } {
+  if (!isObject(v) || typeof v.datasetName !== 'string' || !('json' in v)) return { model: null };
+  try {
+    return { model: { json: parseModelFile(JSON.stringify(v.json), fileName).model, datasetName: v.datasetName } };
+  } catch (e) {
+    if (e instanceof ModelError) return { model: null, modelProblem: e.message };
+    throw e;
+  }
+}
+
+/**
+ * The saved run, or null for a file that is not one (another format or version, cut short, edited):
+ * such a file is ignored, never shown half. `fileName` names the file in a message about its model.
+ */
+export function parseSavedRun(text: string, fileName = 'the last run'): SavedRun | null {
   let v: unknown;
   try {
     v = JSON.parse(text);
@@ -104,7 +126,7 @@ export function parseSavedRun(text: string): SavedRun | null {
   if (v.kind !== 'finished' || !isObject(v.state)) return null;
   const s = v.state;
   if (!isRunInfo(s.info) || !Array.isArray(s.points) || !s.points.every(isPoint) || !isObject(s.result) || s.mode !== 'finished') return null;
-  const model = isObject(v.model) && typeof v.model.datasetName === 'string' && 'json' in v.model ? { json: v.model.json, datasetName: v.model.datasetName } : null;
+  const { model, modelProblem } = modelOf(v.model, `${fileName} (the last run's model)`);
   return {
     kind: 'finished',
     state: {
@@ -118,6 +140,7 @@ export function parseSavedRun(text: string): SavedRun | null {
     },
     model,
     origin: originOf(v.origin),
+    ...(modelProblem !== undefined ? { modelProblem } : {}),
   };
 }
 

@@ -489,7 +489,7 @@ export class Training implements vscode.Disposable {
       } catch {
         return; // nothing kept yet
       }
-      const saved = parseSavedRun(text);
+      const saved = parseSavedRun(text, this.lastRunFile);
       if (!saved) {
         this.log.warn(`ignoring ${this.lastRunFile}: not a run this version can show`);
         return;
@@ -500,6 +500,10 @@ export class Training implements vscode.Disposable {
         return;
       }
       this.state = saved.state;
+      if (saved.modelProblem !== undefined) {
+        this.log.warn(saved.modelProblem);
+        void vscode.window.showWarningMessage(`The last run is shown again, but its model cannot be saved: ${saved.modelProblem}`);
+      }
       this.model = saved.model ?? undefined;
       this.origin = saved.origin ?? undefined;
       if (this.model) void vscode.commands.executeCommand('setContext', 'backpropMap.hasModel', true);

@@ -7,7 +7,7 @@ import { createModelFile, parseModelFile, type ModelFile } from '../core/model';
 import { cloneParameters, initParameters, layerDimsOf, type Parameters } from '../core/network';
 import { RunController, TrainingSession, type RunSetup } from '../core/session';
 import type { Dataset } from '../data/csv';
-import { DataError } from '../data/errors';
+import { DataError, checkDistinctFeatureNames } from '../data/errors';
 import { prepareData, runInfoOf } from '../data/prepare';
 import { loadSource } from '../data/source';
 import type { FromWorker, Hyper, ToWorker } from '../protocol';
@@ -69,6 +69,7 @@ async function start(m: Extract<ToWorker, { type: 'start' }>): Promise<void> {
   let ds: Dataset;
   try {
     ds = await loadSource(m.source);
+    checkDistinctFeatureNames(ds);
   } catch (e) {
     if (e instanceof DataError) post({ type: 'dataError', error: e.toInfo() });
     else post({ type: 'error', message: `The data could not be read: ${message(e)}` });

@@ -22,6 +22,27 @@ export function cli(args: string[], options: { cwd?: string; input?: string } = 
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
+/** Runs the command line without blocking; after `limitMs` it is killed and `killed` is true. */
+export function cliAsync(args: string[], options: { cwd: string; limitMs: number }): Promise<CliResult & { killed: boolean }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [CLI, ...args], { cwd: options.cwd, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, BACKPROP_MAP_DEBUG: '' } });
+    let stdout = '';
+    let stderr = '';
+    let killed = false;
+    const timer = setTimeout(() => {
+      killed = true;
+      child.kill('SIGKILL');
+    }, options.limitMs);
+    child.stdout.setEncoding('utf8').on('data', (s: string) => (stdout += s));
+    child.stderr.setEncoding('utf8').on('data', (s: string) => (stderr += s));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr, killed });
+    });
+  });
+}
+
 /** Starts a run, sends Ctrl-C (SIGINT) once `ready(stdout)` holds, and collects the rest. */
 export function cliInterrupted(args: string[], ready: (stdout: string) => boolean): Promise<CliResult> {
   return new Promise((resolve, reject) => {

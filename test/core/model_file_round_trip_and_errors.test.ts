@@ -74,7 +74,7 @@ test('malformed files: each problem is named in one sentence', () => {
   rejects((m) => (m.format = 'keras'), '"format" is "keras", expected "backprop-map-model".');
   rejects((m) => delete m.format, '"format" is nothing, expected "backprop-map-model".');
   rejects((m) => (m.version = 2), 'it has version 2, newer than this version of Backprop Map reads (1).');
-  rejects((m) => (m.version = '1'), '"version" is "1", expected 1.');
+  rejects((m) => (m.version = '1'), '"version" is "1", but this version of Backprop Map reads version 1 only.');
   rejects((m) => (m.layerDims = [2]), /"layerDims" is \[2\], expected a list of at least two positive whole numbers/);
   rejects((m) => (m.layerDims = [2, 0, 1]), /"layerDims" is \[2,0,1\]/);
   rejects((m) => (m.layerDims = [2, 3.5, 1]), /"layerDims" is \[2,3.5,1\]/);
@@ -97,7 +97,7 @@ test('malformed files: each problem is named in one sentence', () => {
   rejects((m) => (m.scaling = { mean: [1], std: [1, 1] }), '"scaling.mean" must list 2 numbers, one per feature, but it is [1].');
   rejects((m) => (m.scaling.std[1] = 0), '"scaling.std"[2] is 0; a standard deviation used for scaling must be above 0.');
   rejects((m) => (m.scaling = 'z'), '"scaling" is "z", expected null or {"mean": […], "std": […]}.');
-  rejects((m) => (m.training = { epochs: -1 }), '"training.epochs" is -1, expected a whole number ≥ 0.');
+  rejects((m) => (m.training = { epochs: -1 }), '"training.epochs" must be a whole number of epochs from 0 up to 2^53 − 1, not -1.');
   rejects((m) => (m.training.hyper.learningRate = 0), '"training.hyper.learningRate" is 0, expected a positive number.');
   rejects((m) => (m.training.hyper.batchSize = 0), '"training.hyper.batchSize" is 0, expected null or a positive whole number.');
 });
@@ -112,4 +112,39 @@ test('the loaded parameters do not share storage with the loaded model object', 
   const back = parseModelFile(JSON.stringify(m), 'a.json');
   back.params.W[0]!.data[0] = 99;
   assert.equal(back.model.parameters['W1']![0]![0], 1);
+});
+
+test('counts beyond exact whole numbers, sizes beyond the limits of a run, equal labels and repeated names are refused', () => {
+  rejects((m) => (m.training.epochs = 1e308), '"training.epochs" must be a whole number of epochs from 0 up to 2^53 − 1, not 1e+308.');
+  rejects((m) => (m.training.epochs = 2 ** 53), '"training.epochs" must be a whole number of epochs from 0 up to 2^53 − 1, not 9007199254740992.');
+  rejects((m) => (m.training.epochs = 2.5), /"training.epochs" must be a whole number .* not 2.5\.$/);
+  rejects((m) => (m.layerDims = [1e20, 3, 1]), /"layerDims" is \[100000000000000000000,3,1\], expected a list of at least two positive whole numbers/);
+  rejects((m) => (m.layerDims = [2, 5000, 1]), '"layerDims" is [2,5000,1]; hidden layer 1 has 5000 units, but at most 4096 are supported.');
+  rejects((m) => (m.layerDims = [2, ...Array(33).fill(1), 1]), /"layerDims" is .*; it has 33 hidden layers, but at most 32 are supported\.$/);
+  rejects((m) => (m.training.hyper.hidden = [9000]), '"training.hyper.hidden" is [9000]; hidden layer 1 has 9000 units, but at most 4096 are supported.');
+  rejects((m) => (m.training.hyper.epochs = 1e308), '"training.hyper.epochs" is 1e+308, expected a whole number of epochs from 0 to 10000000.');
+  rejects((m) => (m.training.hyper.seed = 1e300), '"training.hyper.seed" is 1e+300, expected a whole number below 2^53 in size.');
+  rejects((m) => (m.training.hyper.batchSize = 2 ** 60), /"training.hyper.batchSize" is 1152921504606847000, expected null or a positive whole number\.$/);
+  rejects((m) => (m.labels = { 0: 'M', 1: 'M' }), '"labels" maps both 0 and 1 to "M"; the two classes need two different label values.');
+  rejects((m) => (m.featureNames = ['x1', 'x1']), '"featureNames" names "x1" twice (entries 1 and 2); each input needs a column of its own name.');
+  rejects((m) => (m.scaling.mean[0] = '1'), '"scaling.mean"[1] is "1", not a finite number.');
+  rejects((m) => (m.scaling.std[0] = -1), '"scaling.std"[1] is -1; a standard deviation used for scaling must be above 0.');
+});
+
+test('__proto__ and constructor keys change nothing: the rest of the file is read as it is', () => {
+  const base = JSON.stringify(sample());
+  const expected = parseModelFile(base, 'model.json').model;
+  // Keys JSON.parse keeps as own properties; none of them may stand in for a missing field or alter one.
+  for (const text of [
+    base.replace('{', '{"__proto__": {"version": 2, "polluted": true}, "constructor": {"prototype": {"polluted": true}}, '),
+    base.replace('"training":{', '"training":{"__proto__": {"epochs": 1e308}, "constructor": 5, '),
+    base.replace('"labels":{', '"labels":{"__proto__": {"0": "X"}, '),
+  ]) {
+    assert.deepEqual(parseModelFile(text, 'model.json').model, expected);
+    assert.equal(({} as Record<string, unknown>)['polluted'], undefined);
+  }
+  // Standing in for a field that is missing, they are refused like any absent field.
+  rejectsText(base.replace('"format":"backprop-map-model"', '"__proto__":{"format":"backprop-map-model"}'), '"format" is nothing, expected "backprop-map-model".');
+  rejectsText(base.replace('"epochs":100,"hyper"', '"constructor":100,"hyper"'), '"training.epochs" must be a whole number of epochs from 0 up to 2^53 − 1, not nothing.');
+  rejectsText(base.replace('"W1"', '"__proto__"'), /"parameters" has "__proto__", which a network/);
 });

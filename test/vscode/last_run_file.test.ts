@@ -2,6 +2,8 @@
 // (its history thinned when long), and anything that is not such a file is ignored, never half-shown.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { createModelFile } from '../../src/core/model';
+import { initParameters } from '../../src/core/network';
 import { loadSample } from '../../src/data/samples';
 import { parseSavedRun, SAVED_MAX_POINTS, savedRunJson, type RunState } from '../../src/extension/lastRun';
 import type { FromWorker } from '../../src/protocol';
@@ -26,7 +28,8 @@ async function finishedRun(epochs: number): Promise<RunState> {
 test('a finished run and its model come back as they were saved', async () => {
   const state = await finishedRun(300);
   assert.equal(state.points.length, 300);
-  const model = { json: { format: 'backprop-map-model', layers: [1, 2] }, datasetName: 'sample:xor' };
+  const json = createModelFile({ params: initParameters([2, 4, 1], 2), featureNames: ['x1', 'x2'], labelName: 'y', labels: { '0': '0', '1': '1' }, scaling: null });
+  const model = { json, datasetName: 'sample:xor' };
   const origin = { source: { kind: 'sample' as const, name: 'xor' }, dataName: 'sample:xor', fileUri: null };
   const back = parseSavedRun(savedRunJson({ kind: 'finished', state, model, origin }));
   assert.deepEqual(back, JSON.parse(JSON.stringify({ kind: 'finished', state, model, origin })));
@@ -81,4 +84,17 @@ test('a file cut short, of another version or format, or missing what the panel 
   ] as const) {
     assert.equal(parseSavedRun(text), null, why);
   }
+});
+
+test('a kept model that fails the model file checks is dropped with the reason; the run is still shown', async () => {
+  const state = await finishedRun(5);
+  const json = createModelFile({ params: initParameters([2, 4, 1], 2), featureNames: ['x1', 'x2'], labelName: 'y', labels: { '0': '0', '1': '1' }, scaling: null });
+  const text = savedRunJson({ kind: 'finished', state, model: { json: { ...json, training: { epochs: 1e308 } }, datasetName: 'sample:xor' }, origin: null });
+  const back = parseSavedRun(text, '/store/last-run.json');
+  assert.equal(back?.kind, 'finished');
+  assert.equal(back.kind === 'finished' && back.model, null);
+  assert.equal(
+    back.kind === 'finished' && back.modelProblem,
+    '"/store/last-run.json (the last run\'s model)" is not a usable Backprop Map model file: "training.epochs" must be a whole number of epochs from 0 up to 2^53 − 1, not 1e+308.',
+  );
 });
