@@ -2,7 +2,7 @@ import { rename, stat, unlink, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { Parameters } from '../core/network';
 import { type ModelFile, parseModelFile } from '../core/model';
-import { readTextFile } from '../data/csv';
+import { readTextFile } from '../data/textFile';
 import { UsageError } from './args';
 
 /**
