@@ -1,8 +1,9 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { findPython, PythonSetupError } from '../checker/python';
 import { CheckerRunner } from '../checker/runner';
 import type { CheckFunctions, CheckResult, GradientResult } from '../checker/types';
 import { type CommandSpec, type ParsedArgs, UsageError, helpText, parseArgs } from './args';
+import { firstInvalidUtf8, lineAt, notAFileReason } from '../data/textFile';
 import { type Command, EXIT } from './command';
 
 export const CHECK_SPEC: CommandSpec = {
@@ -101,26 +102,9 @@ export function decodeSource(bytes: Uint8Array): { text: string } | { error: str
     return { text: new TextDecoder(encoding, { fatal: true }).decode(bytes) };
   } catch {
     const bad = firstInvalidUtf8(bytes);
-    const line = bad < 0 ? 1 : bytes.subarray(0, bad).filter((b) => b === 10).length + 1;
+    const line = bad < 0 ? 1 : lineAt(bytes, bad);
     return { error: `it is not ${encoding === 'utf-8' ? 'UTF-8' : encoding} text (line ${line} has a byte that is not); save it as UTF-8, or name its encoding in a first-line comment such as "# -*- coding: latin-1 -*-"` };
   }
-}
-
-/** Offset of the first byte that does not belong to a valid UTF-8 sequence, -1 if none. */
-function firstInvalidUtf8(bytes: Uint8Array): number {
-  // Bisection for the longest prefix that decodes (a sequence cut at its end still counts as valid).
-  let lo = 0;
-  let hi = bytes.length;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    try {
-      new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(0, mid), { stream: true });
-      lo = mid;
-    } catch {
-      hi = mid - 1;
-    }
-  }
-  return lo < bytes.length ? lo : -1;
 }
 
 /** Exit status of a finished check: 2 nothing to check, 1 anything wrong, else 0. */
@@ -135,6 +119,12 @@ export function checkExitCode(r: CheckResult): number {
 async function execute(args: Parsed, stdout: NodeJS.WritableStream, stderr: NodeJS.WritableStream): Promise<number> {
   let text: string;
   try {
+    // stat() before opening: a FIFO would block the open, a device would never end.
+    const notAFile = notAFileReason(statSync(args.file));
+    if (notAFile !== null) {
+      stderr.write(`backprop-map check: cannot read ${args.file}: ${notAFile}.\n`);
+      return EXIT.badInput;
+    }
     const decoded = decodeSource(readFileSync(args.file));
     if ('error' in decoded) {
       stderr.write(`backprop-map check: cannot read ${args.file}: ${decoded.error}\n`);

@@ -1,14 +1,57 @@
-import { rename, stat, unlink, writeFile } from 'node:fs/promises';
+import { type Stats, constants, fstatSync } from 'node:fs';
+import { type FileHandle, lstat, open, readlink, realpath, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { Parameters } from '../core/network';
 import { type ModelFile, parseModelFile } from '../core/model';
-import { readTextFile } from '../data/csv';
+import { DataError } from '../data/errors';
+import { readTextFile } from '../data/textFile';
 import { UsageError } from './args';
 
 /**
+ * Where a write to `path` goes. Only a regular file (or a new path) is replaced through a temporary
+ * file and a rename; anything else would be turned into a regular file by the rename, so a device
+ * (/dev/null, /dev/full), a FIFO or a socket is written straight into instead, and what this
+ * process's stdout or stderr already writes to (/dev/stdout, or `--save out.txt > out.txt`) gets
+ * the text through that stream, after what it printed so far. A symbolic link is written through:
+ * the file it points to is replaced, the link stays.
+ */
+type OutputTarget =
+  | { kind: 'replace'; path: string; info: Stats | null }
+  | { kind: 'stream'; info: Stats }
+  | { kind: 'stdio'; stream: NodeJS.WriteStream; info: Stats };
+
+async function outputTarget(path: string, option: string): Promise<OutputTarget> {
+  const link = await lstat(path).catch(() => null);
+  if (link === null) return { kind: 'replace', path, info: null };
+  const info = await stat(path).catch(() => null);
+  if (info === null) {
+    const to = await readlink(path).catch(() => '?');
+    throw new UsageError(`${option} ${path}: that is a symbolic link to ${to}, which does not exist. Create the file it points to, or remove the link.`);
+  }
+  if (info.isDirectory()) throw new UsageError(`${option} ${path}: that is a folder; give a file name, e.g. ${join(path, 'model.json')}.`);
+  const stream = stdioOf(info);
+  if (stream !== null) return { kind: 'stdio', stream, info };
+  if (!info.isFile()) return { kind: 'stream', info };
+  return { kind: 'replace', path: link.isSymbolicLink() ? await realpath(path) : path, info };
+}
+
+/** process.stdout or process.stderr when `info` is the file, pipe or terminal it writes to; else null. */
+function stdioOf(info: Stats): NodeJS.WriteStream | null {
+  for (const [fd, stream] of [[1, process.stdout], [2, process.stderr]] as const) {
+    try {
+      const s = fstatSync(fd);
+      if (s.dev === info.dev && s.ino === info.ino) return stream;
+    } catch {
+      // That stream is closed: not the target.
+    }
+  }
+  return null;
+}
+
+/**
  * Checks, before any long work, that `path` can be written: its folder exists and it is not
- * itself a folder. An existing file is overwritten: the user named it. But not one the run reads
- * (`inputs`, e.g. the data file): `--save data.csv` is a slip that would destroy the data.
+ * itself a folder or a dangling link. An existing file is overwritten: the user named it. But not
+ * one the run reads (`inputs`, e.g. the data file): `--save data.csv` is a slip that would destroy the data.
  */
 export async function checkOutputPath(path: string, option: string, inputs: readonly { path: string; what: string }[] = []): Promise<void> {
   const folder = dirname(resolve(path));
@@ -16,8 +59,7 @@ export async function checkOutputPath(path: string, option: string, inputs: read
   if (info === null || !info.isDirectory()) {
     throw new UsageError(`${option} ${path}: the folder ${dirname(path)} does not exist. Create it first, or choose another path.`);
   }
-  const target = await stat(path).catch(() => null);
-  if (target?.isDirectory()) throw new UsageError(`${option} ${path}: that is a folder; give a file name, e.g. ${join(path, 'model.json')}.`);
+  const target = (await outputTarget(path, option)).info;
   if (target === null) return;
   for (const input of inputs) {
     const other = await stat(input.path).catch(() => null);
@@ -28,16 +70,65 @@ export async function checkOutputPath(path: string, option: string, inputs: read
   }
 }
 
-/** Writes through a temporary file and a rename, so that an interrupted write never leaves half a file. */
-export async function writeTextFile(path: string, text: string): Promise<void> {
-  const temp = join(dirname(resolve(path)), `.${basename(path)}.${process.pid}.tmp`);
+/**
+ * Writes `text` to what `path` names (see OutputTarget): a regular file through a temporary file
+ * and a rename, so that an interrupted write never leaves half a file; a device or a FIFO straight.
+ * DataError naming the path and the cause (a full disk, a FIFO nobody reads) when it fails.
+ */
+export async function writeTextFile(path: string, text: string, option: string): Promise<void> {
+  const target = await outputTarget(path, option);
+  if (target.kind !== 'replace') {
+    const written =
+      target.kind === 'stdio'
+        ? new Promise<void>((done, fail) => target.stream.write(text, (e) => (e ? fail(e) : done())))
+        : writeStraight(path, text, target.info);
+    await written.catch((e: unknown) => {
+      throw cannotWrite(path, e, target.info);
+    });
+    return;
+  }
+  const temp = join(dirname(target.path), `.${basename(target.path)}.${process.pid}.tmp`);
   try {
     await writeFile(temp, text, 'utf8');
-    await rename(temp, path);
+    await rename(temp, target.path);
   } catch (e) {
     await unlink(temp).catch(() => undefined);
-    throw new UsageError(`Cannot write ${path}: ${(e as Error).message}`);
+    throw cannotWrite(path, e);
   }
+}
+
+async function writeStraight(path: string, text: string, info: Stats): Promise<void> {
+  let probe: FileHandle | null = null;
+  if (info.isFIFO()) {
+    // A blocking open would wait forever for a reader; without one this open fails at once (ENXIO).
+    // Once it succeeded, the blocking open below returns at once, and the writes block as a pipe's should.
+    probe = await open(path, constants.O_WRONLY | constants.O_NONBLOCK);
+  }
+  try {
+    const handle = await open(path, constants.O_WRONLY);
+    try {
+      await handle.writeFile(text, 'utf8');
+    } finally {
+      await handle.close();
+    }
+  } finally {
+    await probe?.close();
+  }
+}
+
+function cannotWrite(path: string, e: unknown, info: Stats | null = null): DataError {
+  const code = (e as NodeJS.ErrnoException).code;
+  const why =
+    code === 'ENOSPC'
+      ? 'the disk is full (no space left on the device)'
+      : code === 'ENXIO' && info?.isFIFO()
+        ? 'it is a FIFO (named pipe) that no program reads from; start the reader first'
+        : code === 'EPIPE'
+          ? 'the program reading from it closed it'
+          : code === 'EACCES' || code === 'EPERM'
+            ? 'permission denied'
+            : (e as Error).message;
+  return new DataError(`Cannot write ${path}: ${why}.`, { file: path });
 }
 
 /** Reads a model file; DataError when it cannot be read, ModelError when it is not a valid model. */

@@ -1,7 +1,8 @@
 import type { Matrix } from '../core/matrix';
 import { classify, predictProbabilities } from '../core/metrics';
 import { ModelError } from '../core/model';
-import { parseFeatures, readTextFile } from '../data/csv';
+import { parseFeatures } from '../data/csv';
+import { readTextFile } from '../data/textFile';
 import { applyScaling } from '../data/prepare';
 import { loadSample } from '../data/samples';
 import type { CommandSpec, ParsedArgs } from './args';

@@ -380,7 +380,7 @@ async function runTrainCommand(args: ParsedArgs, ctx: CliContext): Promise<numbe
   const { result } = run;
   let saved: string | null = null;
   if (req.savePath !== null && result.reason !== 'diverged') {
-    await writeTextFile(req.savePath, `${JSON.stringify(run.model, null, 1)}\n`);
+    await writeTextFile(req.savePath, `${JSON.stringify(run.model, null, 1)}\n`, '--save');
     saved = req.savePath;
   }
   // The report is written for every outcome: a diverged or stopped run is worth looking at too.
@@ -389,7 +389,7 @@ async function runTrainCommand(args: ParsedArgs, ctx: CliContext): Promise<numbe
     // The panel's m is the number of training examples (the map's columns).
     const info = { ...run.info, m: X.cols };
     const messages = reportMessages({ info, points, result, params: run.params, data: { X, Y, validation: run.prepared.validation } }, req.reportLang);
-    await writeTextFile(req.reportPath, reportHtml(messages, req.reportLang));
+    await writeTextFile(req.reportPath, reportHtml(messages, req.reportLang), '--report');
   }
 
   if (req.json) {

@@ -1,9 +1,9 @@
-import { readFile, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { Matrix } from '../core/matrix';
 import { FieldCursor } from './cursor';
 import { DataError, listForMessage } from './errors';
 import { isNonFiniteWord, parseNumber, parseNumberAt } from './numbers';
+import { readTextFile } from './textFile';
 
 export type Delimiter = ',' | ';' | '\t';
 
@@ -555,45 +555,10 @@ function labelMapping(
   return { map, zero, one };
 }
 
-/** Files larger than this are refused before reading: V8 cannot hold much longer strings. */
-const MAX_FILE_BYTES = 512 * 1024 * 1024 - 64;
-
 /**
  * Reads and parses a CSV/TSV file. Everything that can go wrong, including a missing or
- * unreadable file, a directory, a binary or UTF-16 file, is a DataError.
+ * unreadable file, a directory, a device or FIFO, a binary, UTF-16 or non-UTF-8 file, is a DataError.
  */
 export async function loadDatasetFile(path: string, options: { label?: LabelChoice; ignore?: readonly string[] }): Promise<Dataset> {
   return parseDataset(await readTextFile(path), { fileName: path, label: options.label, ignore: options.ignore });
-}
-
-/** A UTF-8 text file's content, for data and model files alike; DataError when unusable. */
-export async function readTextFile(path: string): Promise<string> {
-  let bytes: Buffer;
-  try {
-    const info = await stat(path);
-    if (info.isDirectory()) throw new DataError(`${path} is a folder, not a file.`, { file: path });
-    if (info.size > MAX_FILE_BYTES) {
-      throw new DataError(
-        `${path} is too large (${(info.size / 2 ** 20).toFixed(0)} MB); files up to 512 MB can be loaded.`,
-        { file: path },
-      );
-    }
-    bytes = await readFile(path);
-  } catch (e) {
-    if (e instanceof DataError) throw e;
-    const code = (e as NodeJS.ErrnoException).code;
-    const why =
-      code === 'ENOENT' ? 'there is no such file' : code === 'EACCES' || code === 'EPERM' ? 'permission denied' : (e as Error).message;
-    throw new DataError(`Cannot read ${path}: ${why}.`, { file: path });
-  }
-  if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff)) {
-    throw new DataError(`${path} is encoded as UTF-16; save it as UTF-8 (or plain ASCII) text and try again.`, { file: path });
-  }
-  if (bytes.subarray(0, 4096).includes(0)) {
-    throw new DataError(
-      `${path} is not a text file (it contains binary data, as a spreadsheet or archive does). Export the data as CSV.`,
-      { file: path },
-    );
-  }
-  return bytes.toString('utf8');
 }

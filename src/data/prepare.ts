@@ -3,6 +3,7 @@ import type { Scaling } from '../core/model';
 import { createRng, shuffledIndices } from '../core/rng';
 import type { Hyper, RunInfo } from '../protocol';
 import type { Dataset } from './csv';
+import { DataError } from './errors';
 
 export interface PreparedData {
   train: { X: Matrix; Y: Matrix };
@@ -38,6 +39,7 @@ export function validationCount(m: number, split: number): number {
  * Splits off a seeded random validation set and standardises the features with the training
  * split's mean and standard deviation. Both splits keep the examples in file order, so with
  * validationSplit 0 and standardize false the training data is exactly the file's X and Y.
+ * DataError when a feature, as the network would get it, is too large to train on.
  */
 export function prepareData(ds: Dataset, options: PrepareOptions): PreparedData {
   const m = ds.X.cols;
@@ -52,8 +54,10 @@ export function prepareData(ds: Dataset, options: PrepareOptions): PreparedData 
     validation = { X: gatherColumns(ds.X, valIdx, 0, nVal), Y: gatherColumns(ds.Y, valIdx, 0, nVal) };
   }
   const scaling = options.scaling !== undefined ? options.scaling : options.standardize ? fitScaling(train.X) : null;
+  const trainX = applyScaling(train.X, scaling);
+  checkInputs(ds, trainX, scaling);
   return {
-    train: { X: applyScaling(train.X, scaling), Y: train.Y },
+    train: { X: trainX, Y: train.Y },
     validation: validation && { X: applyScaling(validation.X, scaling), Y: validation.Y },
     scaling,
   };
@@ -62,6 +66,9 @@ export function prepareData(ds: Dataset, options: PrepareOptions): PreparedData 
 /**
  * Mean and population standard deviation (as numpy's X.std(axis=1)) of each feature (row).
  * A constant feature gets mean = its value and std = 1, so that it scales to exactly 0, not NaN.
+ * Both are computed on the values divided by the largest magnitude, so that features near the
+ * double's limits (1e308, or subnormal as 1e-320) give a finite, non-zero std instead of a sum or a
+ * square that overflows to Infinity or underflows to 0.
  */
 export function fitScaling(X: Matrix): Scaling {
   const mean: number[] = [];
@@ -69,30 +76,35 @@ export function fitScaling(X: Matrix): Scaling {
   const m = X.cols;
   for (let i = 0; i < X.rows; i++) {
     const row = X.data.subarray(i * m, (i + 1) * m);
-    let min = Infinity;
-    let max = -Infinity;
-    let sum = 0;
-    for (let j = 0; j < m; j++) {
-      const v = row[j]!;
-      sum += v;
-      if (v < min) min = v;
-      if (v > max) max = v;
-    }
+    const { min, max } = rangeOf(row);
     if (min === max) {
       mean.push(min);
       std.push(1);
       continue;
     }
+    const scale = Math.max(Math.abs(min), Math.abs(max));
+    let sum = 0;
+    for (let j = 0; j < m; j++) sum += row[j]! / scale;
     const mu = sum / m;
     let ss = 0;
     for (let j = 0; j < m; j++) {
-      const d = row[j]! - mu;
+      const d = row[j]! / scale - mu;
       ss += d * d;
     }
-    mean.push(mu);
-    std.push(Math.sqrt(ss / m));
+    mean.push(mu * scale);
+    std.push(Math.sqrt(ss / m) * scale);
   }
   return { mean, std };
+}
+
+function rangeOf(values: Float64Array): { min: number; max: number } {
+  let min = Infinity;
+  let max = -Infinity;
+  for (const v of values) {
+    if (v < min) min = v;
+    if (v > max) max = v;
+  }
+  return { min, max };
 }
 
 /** (x − mean) / std for every feature, as a new matrix; X itself when scaling is null. */
@@ -106,9 +118,43 @@ export function applyScaling(X: Matrix, scaling: Scaling | null): Matrix {
   for (let i = 0; i < X.rows; i++) {
     const mu = scaling.mean[i]!;
     const sd = scaling.std[i]!;
-    for (let j = i * m, end = (i + 1) * m; j < end; j++) out[j] = (X.data[j]! - mu) / sd;
+    for (let j = i * m, end = (i + 1) * m; j < end; j++) {
+      const x = X.data[j]!;
+      const z = (x - mu) / sd;
+      // x − mean overflows for values of opposite signs near 1e308; divided first, it does not.
+      out[j] = Number.isFinite(z) ? z : x / sd - mu / sd;
+    }
   }
   return { rows: X.rows, cols: m, data: out };
+}
+
+/**
+ * Inputs larger than this make the network's products overflow in the first epochs (the gradient
+ * of W^[1] is made of products x·dZ, the next Z of W·x, so x² must stay far below 1e308), and the
+ * run diverges whatever the learning rate.
+ */
+const LARGEST_INPUT = 1e150;
+
+/**
+ * DataError naming the first feature whose values, as the network gets them, are not finite or too
+ * large to train on: that is the data's fault, and a smaller learning rate does not help.
+ */
+function checkInputs(ds: Dataset, X: Matrix, scaling: Scaling | null): void {
+  const m = X.cols;
+  for (let i = 0; i < X.rows; i++) {
+    const { min, max } = rangeOf(X.data.subarray(i * m, (i + 1) * m));
+    if (Number.isFinite(min) && Number.isFinite(max) && Math.max(-min, max) <= LARGEST_INPUT) continue;
+    const raw = rangeOf(ds.X.data.subarray(i * ds.X.cols, (i + 1) * ds.X.cols));
+    const name = JSON.stringify(ds.featureNames[i]);
+    const how =
+      scaling === null
+        ? 'Without standardisation the network gets these numbers as they are, and products of them overflow, so ' +
+          'training would diverge at any learning rate. Standardise the features (leave out --no-standardize), or ' +
+          'rescale the column (divide it by a power of ten)'
+        : `Standardised with the model's mean ${scaling.mean[i]} and std ${scaling.std[i]} they become as large as ` +
+          `${Math.max(-min, max)}, too large to train on. Rescale the column (divide it by a power of ten) and start a new model`;
+    throw new DataError(`${ds.name}: the feature ${name} ranges from ${raw.min} to ${raw.max}. ${how}.`, { file: ds.name });
+  }
 }
 
 /** What a run trains on, as the panel and the report show it; m counts the training examples (the map's m). */

@@ -1,9 +1,11 @@
 // The questions "Train DNN" asks before a run: which data, which label column, which
 // hyper-parameters. Each returns undefined when the user cancels.
+import { open as openFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { TableSniff } from '../data/csv';
 import { SAMPLE_DESCRIPTIONS, SAMPLE_NAMES } from '../data/samples';
+import { statInputFile, utf8Text } from '../data/textFile';
 import type { DataSource, Hyper } from '../protocol';
 import { inert } from './runFiles';
 
@@ -42,14 +44,23 @@ export async function chooseData(): Promise<DataChoice | undefined> {
   return picked?.choice;
 }
 
+const SNIFF_BYTES = 256 * 1024;
+
 /** The text to sniff for the label column: the editor's when it is open, else the file's. */
 export async function tableText(choice: { uri: vscode.Uri; text?: string }): Promise<string> {
   if (choice.text !== undefined) return choice.text;
   const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === choice.uri.toString());
   if (open) return open.getText();
+  // A workspace file named .csv may be a FIFO or a device: refused from its stat(), never opened.
+  await statInputFile(choice.uri.fsPath);
   // Only the first lines matter for sniffing; a huge file is not read whole here.
-  const bytes = await vscode.workspace.fs.readFile(choice.uri);
-  return new TextDecoder('utf-8').decode(bytes.subarray(0, 256 * 1024));
+  const handle = await openFile(choice.uri.fsPath, 'r');
+  try {
+    const { buffer, bytesRead } = await handle.read({ buffer: Buffer.alloc(SNIFF_BYTES), position: 0 });
+    return utf8Text(buffer.subarray(0, bytesRead), choice.uri.fsPath, bytesRead < SNIFF_BYTES);
+  } finally {
+    await handle.close();
+  }
 }
 
 /** A quick pick of the header's columns, the likely label first. */

@@ -83,7 +83,16 @@ async function start(m: Extract<ToWorker, { type: 'start' }>): Promise<void> {
     }
   }
   current = { ds, hyper: m.hyper, init };
-  await controller.start(setupFor(m.hyper.seed));
+  let setup: RunSetup;
+  try {
+    setup = setupFor(m.hyper.seed);
+  } catch (e) {
+    // Features too large to train on are the data's fault, shown like any other data error.
+    if (!(e instanceof DataError)) throw e;
+    post({ type: 'dataError', error: e.toInfo() });
+    return;
+  }
+  await controller.start(setup);
 }
 
 async function handle(m: ToWorker): Promise<void> {

@@ -53,10 +53,11 @@ test('Ctrl-C stops between epochs, prints the metrics so far, saves the model, e
 });
 
 test('a diverging run: the advice on stderr, no model written, exit 1', () => {
-  const huge = join(dir, 'huge.csv');
-  writeFileSync(huge, 'a,b,y\n1e300,2e300,0\n-1e300,3e300,1\n2e300,-1e300,0\n-3e300,1e300,1\n');
+  // A learning rate far too large (huge features are refused before training instead).
+  const plain = join(dir, 'plain.csv');
+  writeFileSync(plain, 'a,b,y\n1,2,0\n-1,3,1\n2,-1,0\n-3,1,1\n');
   const modelFile = join(dir, 'diverged.json');
-  const r = cli(['train', huge, '--no-standardize', '--val', '0', '--epochs', '5', '--save', modelFile, '--json']);
+  const r = cli(['train', plain, '--no-standardize', '--val', '0', '--epochs', '50', '--lr', '1e6', '--save', modelFile, '--json']);
   assert.equal(r.code, 1);
   const done = jsonLines(r.stdout).at(-1)!;
   assert.equal(done['reason'], 'diverged');
