@@ -2,6 +2,7 @@ import type { Matrix } from '../core/matrix';
 import { classify, predictProbabilities } from '../core/metrics';
 import { ModelError } from '../core/model';
 import { parseFeatures } from '../data/csv';
+import { csvRecord } from '../data/csvWrite';
 import { readTextFile } from '../data/textFile';
 import { applyScaling } from '../data/prepare';
 import { loadSample } from '../data/samples';
@@ -43,10 +44,10 @@ async function runPredict(args: ParsedArgs, ctx: CliContext): Promise<number> {
   }
   const probabilities = predictProbabilities(params, applyScaling(X, model.scaling));
   const classes = classify(probabilities);
-  const names = [csvCell(model.labels['0']), csvCell(model.labels['1'])];
-  let chunk = 'probability,class,label\n';
+  const labels = [model.labels['0'], model.labels['1']];
+  let chunk = csvRecord(['probability', 'class', 'label']);
   for (let j = 0; j < probabilities.length; j++) {
-    chunk += `${probabilities[j]},${classes[j]},${names[classes[j]!]}\n`;
+    chunk += csvRecord([probabilities[j]!, classes[j]!, labels[classes[j]!]!]);
     if ((j + 1) % ROWS_PER_WRITE === 0) {
       if (!ctx.stdout.write(chunk)) await new Promise((resolve) => ctx.stdout.once('drain', resolve));
       chunk = '';
@@ -54,11 +55,6 @@ async function runPredict(args: ParsedArgs, ctx: CliContext): Promise<number> {
   }
   ctx.stdout.write(chunk);
   return EXIT.ok;
-}
-
-/** A CSV field, quoted when it needs to be. */
-function csvCell(s: string): string {
-  return /[",\r\n]/.test(s) || s !== s.trim() ? `"${s.replaceAll('"', '""')}"` : s;
 }
 
 export const predictCommand: Command = { spec: PREDICT_SPEC, run: runPredict };

@@ -12,7 +12,7 @@ import type { Parameters } from '../core/network';
 import { decisionBoundary, finalSnapshot, type SessionData } from '../core/session';
 import { thinPoints } from '../data/history';
 import type { EpochPoint, GradCheckResult, RunInfo, RunResult, ToPanel } from '../protocol';
-import { escapeAttr } from '../webview/html';
+import { escapeHtml } from '../webview/html';
 
 export interface FinishedRun {
   info: RunInfo;
@@ -72,24 +72,24 @@ export function reportHtml(messages: readonly ToPanel[], lang: 'en' | 'de' = 'en
   const nonce = randomBytes(18).toString('base64');
   const csp = `default-src 'none'; script-src 'nonce-${nonce}'; style-src 'nonce-${nonce}'; font-src data:; img-src data:`;
   const run = messages.find((m): m is Extract<ToPanel, { type: 'run' }> => m.type === 'run');
+  // The file name is the only user text outside the data block.
   const title = `Backprop Map report${run ? ` · ${run.info.datasetName}` : ''}`;
   // JSON in a data block: `<` escaped so no value (a column name, a label) can close the block.
   const data = JSON.stringify(messages).replace(/</g, '\\u003c');
-  const text = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
   return `<!DOCTYPE html>
-<html lang="${escapeAttr(lang)}">
+<html lang="${escapeHtml(lang)}">
 <head>
 <meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${escapeAttr(csp)}">
+<meta http-equiv="Content-Security-Policy" content="${escapeHtml(csp)}">
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
-<title>${text(title)}</title>
-<style nonce="${escapeAttr(nonce)}">${katexCss.replace(/<\/(style)/gi, '<\\/$1')}</style>
-<style nonce="${escapeAttr(nonce)}">${panelCss.replace(/<\/(style)/gi, '<\\/$1')}</style>
+<title>${escapeHtml(title)}</title>
+<style nonce="${escapeHtml(nonce)}">${katexCss.replace(/<\/(style)/gi, '<\\/$1')}</style>
+<style nonce="${escapeHtml(nonce)}">${panelCss.replace(/<\/(style)/gi, '<\\/$1')}</style>
 </head>
 <body>
 <div id="app"></div>
 <script type="application/json" id="backprop-map-report">${data}</script>
-<script nonce="${escapeAttr(nonce)}">${scriptSafe(script)}</script>
+<script nonce="${escapeHtml(nonce)}">${scriptSafe(script)}</script>
 </body>
 </html>
 `;

@@ -1,27 +1,19 @@
 // The run's history as files (CSV, JSON): written by the extension's export and by the panel
 // when it stands alone in the CLI's report.
 import type { EpochPoint, RunInfo, RunResult } from '../protocol';
-
-function csvCell(v: string | number | null): string {
-  if (v === null) return '';
-  const s = String(v);
-  // Column names come from user files: quote anything that would break the CSV, and defuse
-  // formula prefixes so a spreadsheet does not execute them.
-  const safe = /^[=+\-@\t\r]/.test(s) && typeof v === 'string' ? `'${s}` : s;
-  return /[",\n\r]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
-}
+import { type CsvValue, csvRecord } from './csvWrite';
 
 /** The run's history as CSV: one row per recorded epoch, one gradient-norm column per layer. */
 export function historyCsv(points: readonly EpochPoint[], layers: number): string {
   const header = ['epoch', 'cost', 'validation_cost', 'accuracy', 'validation_accuracy'];
   for (let l = 1; l <= layers; l++) header.push(`norm_dW${l}`);
-  const rows = [header.join(',')];
+  let text = csvRecord(header);
   for (const p of points) {
-    const cells: (number | null)[] = [p.epoch, p.cost, p.validationCost, p.accuracy, p.validationAccuracy];
+    const cells: CsvValue[] = [p.epoch, p.cost, p.validationCost, p.accuracy, p.validationAccuracy];
     for (let l = 0; l < layers; l++) cells.push(p.gradNorms[l] ?? null);
-    rows.push(cells.map(csvCell).join(','));
+    text += csvRecord(cells);
   }
-  return rows.join('\n') + '\n';
+  return text;
 }
 
 /** The run's history as JSON: what was trained, every recorded epoch, and the result. */

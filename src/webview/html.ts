@@ -31,12 +31,13 @@ export function panelCsp(cspSource: string, nonce: string): string {
   ].join('; ');
 }
 
-export function escapeAttr(s: string): string {
+/** Text for an element's content or a quoted attribute value. */
+export function escapeHtml(s: string): string {
   return s.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
 export function panelHtml(p: PanelPage): string {
-  const a = escapeAttr;
+  const a = escapeHtml;
   return `<!DOCTYPE html>
 <html lang="${a(p.lang)}">
 <head>
