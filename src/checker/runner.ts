@@ -1,5 +1,5 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { PythonSetupError } from './python';
@@ -45,6 +45,37 @@ const STARTUP_MS = 20000;
 const WATCHDOG_EXTRA_MS = 5000;
 const CANCEL_GRACE_MS = 3000;
 
+/**
+ * The servers' working folders (the checked code's current directory), made here rather than by
+ * the server so that they go however it ends: with it, on stop, and at the latest when this
+ * process exits. The server also removes its own when its input closes (this process killed).
+ */
+const workdirs = new Set<string>();
+let removedOnExit = false;
+
+function makeWorkdir(): string {
+  if (!removedOnExit) {
+    removedOnExit = true;
+    process.on('exit', removeAllWorkdirs);
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'backprop-map-check-'));
+  workdirs.add(dir);
+  return dir;
+}
+
+function removeWorkdir(dir: string): void {
+  workdirs.delete(dir);
+  try {
+    rmSync(dir, { recursive: true, force: true });
+  } catch {
+    // Already gone, or not ours to remove any more: nothing to do.
+  }
+}
+
+function removeAllWorkdirs(): void {
+  for (const dir of workdirs) removeWorkdir(dir);
+}
+
 function failure(file: string, code: string, message: string): Omit<CheckResult, 'durationMs'> {
   const report: CheckReport = { line: 1, column: 1, endColumn: 2, severity: 'error', code, message, related: [] };
   return { file, convention: null, dims: {}, tolerance: 1e-7, gradients: [], reports: [report], functions: [], traces: [] };
@@ -66,6 +97,7 @@ export class CheckerRunner {
   private readonly log: (line: string) => void;
   private readonly harnessDir: string | undefined;
   private proc: ChildProcessWithoutNullStreams | null = null;
+  private workdir: string | null = null;
   private started: Promise<void> | null = null;
   private waiting: Waiting | null = null;
   private cancelling: { id: number; timer: NodeJS.Timeout } | null = null;
@@ -165,19 +197,29 @@ export class CheckerRunner {
     const dir = this.harnessDir ?? harnessDirectory();
     this.started = new Promise<void>((resolve, reject) => {
       let proc: ChildProcessWithoutNullStreams;
+      let workdir: string;
       try {
-        proc = spawn(this.python, ['-B', join(dir, 'server.py')], {
-          cwd: tmpdir(),
+        workdir = makeWorkdir();
+      } catch (e) {
+        this.started = null;
+        reject(new Error(`the derivation checker cannot make its working folder in ${tmpdir()}: ${(e as Error).message}`));
+        return;
+      }
+      try {
+        proc = spawn(this.python, ['-B', join(dir, 'server.py'), workdir], {
+          cwd: workdir,
           env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1', PYTHONIOENCODING: 'utf-8', PYTHONUNBUFFERED: '1' },
           stdio: ['pipe', 'pipe', 'pipe'],
           windowsHide: true,
         });
       } catch (e) {
         this.started = null;
+        removeWorkdir(workdir);
         reject(new PythonSetupError('bad-python', `Cannot start "${this.python}": ${(e as Error).message}`));
         return;
       }
       this.proc = proc;
+      this.workdir = workdir;
       this.stdoutBuf = '';
       this.stderrTail = '';
       let ready = false;
@@ -225,6 +267,7 @@ export class CheckerRunner {
         }
       });
       proc.on('error', (e: NodeJS.ErrnoException) => {
+        removeWorkdir(workdir);
         fail(
           e.code === 'ENOENT'
             ? new PythonSetupError('bad-python', `The Python "${this.python}" does not exist; set the Python path setting or install Python 3 with numpy.`)
@@ -233,6 +276,7 @@ export class CheckerRunner {
       });
       proc.on('exit', (code, sig) => {
         clearTimeout(timer);
+        removeWorkdir(workdir);
         const current = this.proc === proc;
         if (current) {
           this.proc = null;
@@ -265,5 +309,7 @@ export class CheckerRunner {
       proc.stdin.destroy();
       proc.kill('SIGKILL');
     }
+    if (this.workdir) removeWorkdir(this.workdir);
+    this.workdir = null;
   }
 }

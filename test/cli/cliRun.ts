@@ -10,13 +10,13 @@ export interface CliResult {
   stderr: string;
 }
 
-export function cli(args: string[], options: { cwd?: string; input?: string } = {}): CliResult {
+export function cli(args: string[], options: { cwd?: string; input?: string; env?: NodeJS.ProcessEnv } = {}): CliResult {
   const r: SpawnSyncReturns<string> = spawnSync(process.execPath, [CLI, ...args], {
     encoding: 'utf8',
     cwd: options.cwd,
     input: options.input,
     timeout: 120_000,
-    env: { ...process.env, BACKPROP_MAP_DEBUG: '' },
+    env: { ...process.env, BACKPROP_MAP_DEBUG: '', ...options.env },
   });
   if (r.error) throw r.error;
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };

@@ -4,6 +4,9 @@ The parent imports numpy once, then forks one child per check, so a warm check d
 Python's and numpy's start-up. A child that runs over its time limit, crashes or exhausts memory
 is killed and reported; the parent lives on.
 
+Usage: server.py WORKDIR — an empty folder that the checked code runs in; its maker removes it,
+and so does the server when its input closes.
+
 Protocol, one JSON object per line:
   stdin:  {"id": n, "text": "...", "fileName": "...", "functions": {...}, "timeoutMs": 10000}
           {"cancel": n}
@@ -15,7 +18,6 @@ import os
 import select
 import signal
 import sys
-import tempfile
 import time
 
 # One BLAS thread: forked children must not inherit a thread pool, and the arrays are tiny.
@@ -86,6 +88,7 @@ def _child(req, wfd, workdir):
         pass
     signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # writing a file fails with an error, not a kill
     signal.signal(signal.SIGINT, signal.SIG_DFL)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
     def on_timeout(signum, frame):
         raise bpm_check.CheckTimeout()
@@ -126,10 +129,10 @@ def _failure(req, code, message, phase):
 
 
 class Server:
-    def __init__(self):
+    def __init__(self, workdir):
         self.pending = []
         self.buf = b''
-        self.workdir = tempfile.mkdtemp(prefix='backprop-map-check-')
+        self.workdir = workdir
         self.eof = False
 
     def send(self, obj):
@@ -279,7 +282,8 @@ def _reap(pid):
 
 if __name__ == '__main__':
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    server = Server()
+    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(0))  # a polite kill still removes the folder
+    server = Server(sys.argv[1])
     try:
         server.serve()
     except (BrokenPipeError, KeyboardInterrupt):
