@@ -146,8 +146,13 @@ def _rel(a, b):
     return float(np.linalg.norm(a - b) / (na + nb))
 
 
+def example_losses(AL, Y):
+    """The cross-entropy of each example (one per column), summed over the output units: (m,)."""
+    return -np.sum(Y * np.log(AL) + (1 - Y) * np.log(1 - AL), axis=0)
+
+
 def bce(AL, Y):
-    return float(-np.sum(Y * np.log(AL) + (1 - Y) * np.log(1 - AL)) / Y.shape[1])
+    return float(np.sum(example_losses(AL, Y)) / Y.shape[1])
 
 
 # ----------------------------------------------------------------------------- the check
@@ -721,21 +726,30 @@ class Checker:
             self.reports.add(self._func_line(fwd), 'error', 'forward-output', problem)
         return True
 
-    def _numerical(self, fwd, params, X, Y, layer_dims, expected, dims, primary):
-        self.progress('computing numerical gradients')
+    def _output_of(self, fwd, params, X, Y, layer_dims):
+        """A function running the forward on the current values of `params` (changed in place by the
+        caller), returning its output AL as float64 (n_y, m)."""
         values = self._values(params, X, Y, layer_dims)
         args, kwargs, _ = bind(fwd, values)
         individual = [p for p in kwargs if p in params]
         whole = [p for p, v in kwargs.items() if v is values['parameters']]
 
-        def J():
+        def output():
             for p in individual:
                 kwargs[p] = params[p]
             for p in whole:  # a fresh dict each time: a forward that stores into it changes nothing
                 kwargs[p] = dict(params)
             np.random.seed(1)  # a forward with dropout draws the same masks every time
             AL, _ = self._split_forward(fwd(*args, **kwargs), layer_dims)
-            return bce(np.asarray(AL, dtype=np.float64).reshape(layer_dims[-1], M), Y)
+            return np.asarray(AL, dtype=np.float64).reshape(layer_dims[-1], M)
+        return output
+
+    def _numerical(self, fwd, params, X, Y, layer_dims, expected, dims, primary):
+        self.progress('computing numerical gradients')
+        output = self._output_of(fwd, params, X, Y, layer_dims)
+
+        def J():
+            return bce(output(), Y)
 
         out, kink = {}, False
         try:
@@ -1122,8 +1136,10 @@ class Checker:
 
     # -- turning the first run into gradient results and reports
     def _groups(self, run):
-        """Gradients spoiled by one wrong intermediate: the top layer l such that every layer up to l
-        has both gradients wrong, when the evidence points at the dZ they share. key -> group."""
+        """Gradients spoiled by one intermediate, key -> group: the first of the user's traced dZ/dA that
+        differs from the notes' map (or that brings in a 1/m a gradient applies again); without such a
+        trace, the top layer l such that every layer up to l has both gradients wrong, when the evidence
+        points at the dZ they share."""
         evals = run['evals']
         L = len(run['layer_dims']) - 1
 
@@ -1131,14 +1147,21 @@ class Checker:
             ev = evals[key]
             return ev['status'] == 'value' and ev['code'] not in ('gradient-none', 'gradient-type', 'gradient-not-finite')
 
-        top = 0
-        for l in range(1, L + 1):
-            if all(wrong(f'dW{k}') and wrong(f'db{k}') for k in range(1, l + 1)):
-                top = l
-        group = self._upstream(run, top) if top else None
-        if group is None:
+        keys = [k for k in _grad_order(run['expected']) if wrong(k)]
+        if not keys:
             return {}
-        return {key: group for key in _grad_order(run['expected']) if wrong(key) and int(key[2:]) <= top}
+        group, right_lines = self._root(run, keys)
+        if group is None:
+            top = 0
+            for l in range(1, L + 1):
+                if all(wrong(f'dW{k}') and wrong(f'db{k}') for k in range(1, l + 1)):
+                    top = l
+            group = self._upstream(run, top) if top else None
+            # An intermediate that agrees with the map is never the one to blame.
+            if group is None or group['line'] in right_lines:
+                return {}
+            group['keys'] = [k for k in keys if int(k[2:]) <= top]
+        return {key: group for key in group['keys']}
 
     def _report(self, run):
         dims, evals = run['dims'], run['evals']
@@ -1212,36 +1235,196 @@ class Checker:
                 if abs(c / target - 1) < 1e-4:
                     hint = text
         last = writes[-1]
-        # Where its inputs come from (e.g. the dA it multiplies): the fault may be there.
-        inputs = []
-        stmt = self.src.stmt_at(last[0])
-        for n in sorted({x.id for x in ast.walk(stmt) if isinstance(x, ast.Name) and isinstance(x.ctx, ast.Load)} if stmt else ()):
-            v = last[3].get(n)
-            w = run['trace'].writes.get(id(v)) if isinstance(v, np.ndarray) and v is not D else None
-            if w and w[-1][0] != last[0]:
-                inputs.append((w[-1][0], f'its input {n} comes from here' + (f' (as {w[-1][2]})' if w[-1][2] != n and not w[-1][2].startswith('<') else '')))
         return {'name': last[2] if not last[2].startswith('<') else name, 'line': last[0], 'layer': l,
-                'writes': writes, 'hint': hint, 'var': name, 'inputs': inputs}
+                'writes': writes, 'hint': hint, 'var': name,
+                'inputs': self._inputs(last[0], last[3], run['trace'], lambda n, v: v is D)}
+
+    def _inputs(self, line, snap, trace, skip):
+        """Where the arrays a line reads come from (e.g. the dA it multiplies), as related locations;
+        `skip(name, value)` leaves out the intermediate itself."""
+        inputs = []
+        stmt = self.src.stmt_at(line)
+        for n in sorted({x.id for x in ast.walk(stmt) if isinstance(x, ast.Name) and isinstance(x.ctx, ast.Load)} if stmt else ()):
+            v = snap.get(n)
+            w = trace.writes.get(id(v)) if isinstance(v, np.ndarray) and not skip(n, v) else None
+            if w and w[-1][0] != line:
+                inputs.append((w[-1][0], f'its input {n} comes from here' + (f' (as {w[-1][2]})' if w[-1][2] != n and not w[-1][2].startswith('<') else '')))
+        return inputs
+
+    # -- the user's intermediates against the notes' map
+    def _map(self, run):
+        """The notes' map of this very forward, per example as in the notes (dZ[L] = A[L] − Y, without
+        1/m): dZ[l] by central differences of each example's loss in b[l] (which moves every column of
+        Z[l] by the step), dA[l−1] = W[l]ᵀ · dZ[l], and dA[L], the derivative of the loss in A[L].
+        {'Z': {l: (n_l, m)}, 'A': {l: (n_l, m)}}, or None when the forward fails on the way."""
+        if 'map' in run:
+            return run['map']
+        run['map'] = None
+        layer_dims, params, Y, AL = run['layer_dims'], run['params'], run['Y'], run['AL']
+        L = len(layer_dims) - 1
+        output = self._output_of(self.fn['forward'], params, run['X'], Y, layer_dims)
+        dZ = {}
+        try:
+            for l in range(1, L + 1):
+                flat = params[f'b{l}'].reshape(-1)
+                g = np.zeros((layer_dims[l], M))
+                for i in range(layer_dims[l]):
+                    old = flat[i]
+                    flat[i] = old + EPS
+                    up = example_losses(output(), Y)
+                    flat[i] = old - EPS
+                    down = example_losses(output(), Y)
+                    flat[i] = old
+                    g[i] = (up - down) / (2 * EPS)
+                dZ[l] = g
+        except Exception:  # noqa: BLE001 — it ran before with these parameters; without a map the old rule stays
+            return None
+        dA = {l - 1: params[f'W{l}'].T @ dZ[l] for l in range(1, L + 1)}
+        dA[L] = (AL - Y) / (AL * (1 - AL))
+        run['map'] = {'Z': dZ, 'A': dA}
+        return run['map']
+
+    def _intermediates(self, run):
+        """The user's dZ and dA arrays in the order the backward computed them, each once (one array
+        under many names, `dZ = relu_backward(…)`, counts where it was made): the layer from its shape
+        (every size is distinct), its last value in its function and the line that gave it that value."""
+        layer_dims = run['layer_dims']
+        L = len(layer_dims) - 1
+        out, current = [], {}
+        for line, func, name, obj, value, snap in run['trace'].changes:
+            mt = _INTERMEDIATE.fullmatch(name)
+            if mt is None or value.ndim != 2 or value.shape[1] != M:
+                continue
+            kind = mt.group(1).upper()
+            layers = [l for l in range(0 if kind == 'A' else 1, L + 1) if layer_dims[l] == value.shape[0]]
+            if len(layers) != 1:
+                continue
+            e = current.get((func, name))
+            if e is not None and e['obj'] is obj:  # changed in place, e.g. `dZ[Z <= 0] = 0`
+                e['lines'].append(line)
+                e.update(line=line, value=value, snap=snap)
+                continue
+            e = {'name': name, 'func': func, 'kind': kind, 'layer': layers[0], 'obj': obj, 'value': value,
+                 'line': line, 'lines': [line], 'snap': snap}
+            current[(func, name)] = e
+            # Assigned again for the same layer: the earlier value is not the one that was used.
+            out = [x for x in out if (x['func'], x['name'], x['layer']) != (func, name, e['layer'])]
+            out.append(e)
+        seen, unique = set(), []
+        for e in out:
+            if (id(e['obj']), e['kind']) not in seen:
+                seen.add((id(e['obj']), e['kind']))
+                unique.append(e)
+        return unique
+
+    def _root(self, run, keys):
+        """(group, lines of intermediates that agree with the map). The group is the first traced
+        intermediate that differs from the notes' map — a factor 1/m aside, which the notes apply in dW
+        and db but which may come earlier — among those that spoil a wrong gradient (`keys`); else the
+        intermediate where a 1/m came in that a gradient applies again; else None."""
+        entries = self._intermediates(run)
+        ref = self._map(run) if entries else None
+        if ref is None:
+            return None, set()
+        for e in entries:
+            e['scale'] = _scale(e['value'], ref[e['kind']][e['layer']])
+        right_lines = {e['line'] for e in entries if e['scale'] is not None}
+        for e in entries:
+            spoiled = [k for k in keys if int(k[2:]) <= e['layer']]
+            if e['scale'] is None and spoiled:
+                evidence = self._evidence(e, ref, run)
+                return {'name': e['name'], 'line': e['line'], 'layer': e['layer'], 'writes': [(l,) for l in e['lines']],
+                        'hint': evidence, 'evidence': evidence, 'var': e['name'], 'keys': spoiled,
+                        'inputs': self._inputs(e['line'], e['snap'], run['trace'], lambda n, v: n == e['name'])}, right_lines
+        # Every intermediate is right: a gradient 1/m = 1/7 of the numerical one whose dZ carries a 1/m
+        # applies it again; blame the intermediate the 1/m came in with, not the gradient's single 1/m.
+        origins = {}
+        for k in keys:
+            if run['evals'][k]['code'] != 'extra-1-over-m':
+                continue
+            l = int(k[2:])
+            z = max((i for i, e in enumerate(entries) if e['kind'] == 'Z' and e['layer'] == l), default=None)
+            if z is None or entries[z]['scale'] != 1.0 / M:
+                continue
+            while z > 0 and entries[z - 1]['scale'] == 1.0 / M and entries[z - 1]['layer'] >= l:
+                z -= 1
+            origins.setdefault(z, []).append(k)
+        if not origins:
+            return None, right_lines
+        z = min(origins)
+        e, applied = entries[z], origins[z]
+        hint = f'{_notes_name(e)} carries a factor 1/m that {_join(applied)} {"applies" if len(applied) == 1 else "apply"} again'
+        return {'name': e['name'], 'line': e['line'], 'layer': e['layer'], 'writes': [(l,) for l in e['lines']],
+                'hint': hint, 'extra': True, 'var': e['name'], 'keys': applied,
+                'inputs': self._inputs(e['line'], e['snap'], run['trace'], lambda n, v: n == e['name'])}, right_lines
+
+    def _evidence(self, e, ref, run):
+        """Why an intermediate differs from the notes' map, in the notes' terms where the values show it."""
+        v, l, kind = e['value'], e['layer'], e['kind']
+        L = len(run['layer_dims']) - 1
+        T = ref[kind][l]
+        me = _notes_name(e)
+        if kind == 'Z':
+            dA = ref['A'][l]
+            known = np.abs(dA) > 1e-9 * np.max(np.abs(dA))
+            ratio = T[known] / dA[known]
+            relu = l < L and ratio.size > 0 and bool(np.all(np.minimum(np.abs(ratio), np.abs(ratio - 1)) < 1e-6))
+            if _scale(v, dA) is not None:
+                return f'{me} is dA{l} without ' + (f'the mask [Z{l} > 0]' if relu else
+                                                    f'the factor g′(Z{l}), the derivative of the activation')
+            if relu:
+                mask = np.zeros_like(dA)
+                mask[known] = np.round(ratio)
+                if _scale(v, dA * (1 - mask)) is not None:
+                    return f'{me} is dA{l} with the inverted mask [Z{l} ≤ 0]; the notes\' mask is [Z{l} > 0]'
+            if l == L and _scale(v, T * run['AL'] * (1 - run['AL'])) is not None:
+                return (f'{me} is (A{L} − Y) · A{L}(1 − A{L}): with the cross-entropy, dZ{L} = A{L} − Y already holds the '
+                        f'sigmoid\'s derivative, so it is applied twice')
+        nn = float(np.sum(T * T))
+        if nn > 0:
+            c = float(np.sum(v * T) / nn)
+            if np.linalg.norm(v - c * T) <= 1e-5 * max(np.linalg.norm(v), 1e-300):
+                for target, text in ((-1, '−1 times its value in the notes\' map: the sign is flipped'),
+                                     (M, f'm = {M} times its value in the notes\' map: a factor m too many'),
+                                     (1 / M ** 2, f'1/m² times its value in the notes\' map: 1/m is applied twice'),
+                                     (2, 'twice its value in the notes\' map'), (0.5, 'half its value in the notes\' map')):
+                    if abs(c / target - 1) < 1e-4:
+                        return f'{me} is {text}'
+        if kind == 'A' and l < L:
+            return f'{me} should be W{l + 1}ᵀ · dZ{l + 1}, as in the notes, and dZ{l + 1} is right'
+        formula = (f'dZ{l} = A{l} − Y' if kind == 'Z' and l == L else f'dZ{l} = dA{l} * g′(Z{l})' if kind == 'Z'
+                   else f'dA{l} = −(Y / A{l} − (1 − Y) / (1 − A{l}))')
+        idx = np.unravel_index(int(np.argmax(np.abs(v - T))), v.shape)
+        return (f'{me} differs from the notes\' map of this forward ({formula}): worst entry {e["name"]}[{idx[0]}, {idx[1]}] '
+                f'is {v[idx]:.6g}, the map\'s {T[idx]:.6g}')
 
     def _report_group(self, group, evals):
-        spoiled = [k for k in evals if evals[k]['status'] == 'value' and int(k[2:]) <= group['layer']]
+        spoiled = group['keys']
         rels = ', '.join(f'{k} {evals[k]["rel"]:.2g}' for k in spoiled if evals[k]['rel'] is not None)
         above = [k for k in evals if int(k[2:]) == group['layer'] + 1]
-        if above and all(evals[k]['status'] == 'ok' for k in above):
-            above = (f'; the layer above ({", ".join(above)}) is right, so the fault is in {group["name"]} or what it '
-                     f'is computed from')
+        above_right = above and all(evals[k]['status'] == 'ok' for k in above)
+        if group.get('extra'):
+            are = 'is' if len(spoiled) == 1 else 'are'
+            msg = (f'{group["hint"]}: {_join(spoiled)} {are} 1/m = 1/{M} of the numerical gradient (rel. differences '
+                   f'{rels}); keep one 1/m — the notes apply it in dW and db only')
+        elif group.get('evidence'):
+            msg = (f'{group["evidence"]}; it spoils {_join(spoiled)} (rel. differences {rels}; '
+                   f'tolerance {TOLERANCE:g})' + (f'; the layer above ({", ".join(above)}) is right' if above_right else ''))
         else:
-            above = '; the fault is in it or what it is computed from'
-        msg = (f'{group["name"]} is wrong: it spoils {_join(spoiled)} (rel. differences {rels}; tolerance {TOLERANCE:g})'
-               + above + (f' — {group["hint"]}' if group['hint'] else ''))
+            above = (f'; the layer above ({", ".join(above)}) is right, so the fault is in {group["name"]} or what it '
+                     f'is computed from') if above_right else '; the fault is in it or what it is computed from'
+            msg = (f'{group["name"]} is wrong: it spoils {_join(spoiled)} (rel. differences {rels}; tolerance {TOLERANCE:g})'
+                   + above + (f' — {group["hint"]}' if group['hint'] else ''))
         related = [(w[0], f'{group["name"]} is first computed here') for w in group['writes'][:-1]] + group['inputs']
         users = {}
         for k in spoiled:
             if evals[k]['line']:
                 users.setdefault(evals[k]['line'], []).append(k)
         for line, keys in users.items():
-            related.append((line, f'{_join(keys)} {"is" if len(keys) == 1 else "are"} computed from it here'))
-        self.reports.add(group['line'], 'error', 'wrong-intermediate', msg, related)
+            verb = ('applies 1/m again' if len(keys) == 1 else 'apply 1/m again') if group.get('extra') else \
+                ('is computed from it' if len(keys) == 1 else 'are computed from it')
+            related.append((line, f'{_join(keys)} {verb} here'))
+        self.reports.add(group['line'], 'error', 'extra-1-over-m' if group.get('extra') else 'wrong-intermediate', msg, related)
 
     def _describe_gradient(self, ev, dims, numerical):
         key, pkey = ev['key'], ev['pkey']
@@ -1460,6 +1643,26 @@ def _scalar_context(value, product, snap, glb):
                 return (v is not None and np.ndim(v) == 0) and _scalar_context(inner, product, snap, glb) \
                     and not (other is value.left and isinstance(value.op, ast.Div))
     return False
+
+
+# The names of the notes' dZ/dA and of the helpers' versions: dZ1, dz_1, dZ, dAL, dA_prev, dA_prev_temp, …
+_INTERMEDIATE = re.compile(r'd_?([za])(?:_?\d+|l|_\w*|prev\w*|curr\w*|next\w*)?', re.I)
+
+
+def _notes_name(e):
+    """A traced intermediate by its name, with the notes' name where the code's has no layer: `dZ1`,
+    `dZ (dZ2)`."""
+    notes = f'd{e["kind"]}{e["layer"]}'
+    return e['name'] if e['name'].replace('_', '').lower() == notes.lower() else f'{e["name"]} ({notes})'
+
+
+def _scale(v, T):
+    """1 when v is the map's value T, 1/m when it carries the factor 1/m (the notes apply it in dW and
+    db, but it may come earlier), else None."""
+    for s in (1.0, 1.0 / M):
+        if _rel(v, s * T) <= 1e-5:
+            return s
+    return None
 
 
 def _grad_order(expected):

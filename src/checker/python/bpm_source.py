@@ -251,6 +251,9 @@ class Tracer:
         self.bindings = []    # (name, line, function, shape)
         self.called = {}      # (function name, first line) -> calls
         self.returns = {}     # id(returned object) -> (line, function)
+        # Every change of a local array, in the order it happened, with a copy of its value then:
+        # (line, function, name, array, copy, snapshot of the locals)
+        self.changes = []
         self.events = 0
 
     def __enter__(self):
@@ -347,6 +350,8 @@ class _FrameTrace:
             if rebound or not isinstance(v, dict):
                 if len(t.bindings) < 5000:
                     t.bindings.append((name, line, self.func, shape_of(v)))
+            if isinstance(v, np.ndarray) and v.size <= 4096 and len(t.changes) < 5000:
+                t.changes.append((line, self.func, name, v, v.copy(), snap))
             if rebound and key not in t.writes:
                 self._write(v, line, name, frame, snap)
             elif not rebound and isinstance(v, np.ndarray):  # changed in place, e.g. `dZ[Z <= 0] = 0`
