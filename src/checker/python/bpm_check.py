@@ -1329,9 +1329,15 @@ class Checker:
         for e in entries:
             e['scale'] = _scale(e['value'], ref[e['kind']][e['layer']])
         right_lines = {e['line'] for e in entries if e['scale'] is not None}
-        for e in entries:
+        for i, e in enumerate(entries):
             spoiled = [k for k in keys if int(k[2:]) <= e['layer']]
             if e['scale'] is None and spoiled:
+                # A line run once per layer (a helper's `dA_prev = … / m`) brings in 1/m again each time.
+                T = ref[e['kind']][e['layer']]
+                again = next((x for x in entries[:i] if x['line'] == e['line'] and x['scale'] == 1.0 / M), None)
+                if again is not None and any(_rel(e['value'], T / M ** k) <= 1e-5 for k in range(2, len(entries) + 2)):
+                    return self._extra_group(run, again, [k for k in keys if int(k[2:]) <= again['layer']],
+                                             ' (again in each layer below, as the line runs once per layer)'), right_lines
                 evidence = self._evidence(e, ref, run)
                 return {'name': e['name'], 'line': e['line'], 'layer': e['layer'], 'writes': [(l,) for l in e['lines']],
                         'hint': evidence, 'evidence': evidence, 'var': e['name'], 'keys': spoiled,
@@ -1352,11 +1358,14 @@ class Checker:
         if not origins:
             return None, right_lines
         z = min(origins)
-        e, applied = entries[z], origins[z]
-        hint = f'{_notes_name(e)} carries a factor 1/m that {_join(applied)} {"applies" if len(applied) == 1 else "apply"} again'
+        return self._extra_group(run, entries[z], origins[z]), right_lines
+
+    def _extra_group(self, run, e, applied, repeated=''):
+        hint = (f'{_notes_name(e)} carries a factor 1/m{repeated} that {_join(applied)} '
+                f'{"applies" if len(applied) == 1 else "apply"} again')
         return {'name': e['name'], 'line': e['line'], 'layer': e['layer'], 'writes': [(l,) for l in e['lines']],
                 'hint': hint, 'extra': True, 'var': e['name'], 'keys': applied,
-                'inputs': self._inputs(e['line'], e['snap'], run['trace'], lambda n, v: n == e['name'])}, right_lines
+                'inputs': self._inputs(e['line'], e['snap'], run['trace'], lambda n, v: n == e['name'])}
 
     def _evidence(self, e, ref, run):
         """Why an intermediate differs from the notes' map, in the notes' terms where the values show it."""
@@ -1404,9 +1413,8 @@ class Checker:
         above = [k for k in evals if int(k[2:]) == group['layer'] + 1]
         above_right = above and all(evals[k]['status'] == 'ok' for k in above)
         if group.get('extra'):
-            are = 'is' if len(spoiled) == 1 else 'are'
-            msg = (f'{group["hint"]}: {_join(spoiled)} {are} 1/m = 1/{M} of the numerical gradient (rel. differences '
-                   f'{rels}); keep one 1/m — the notes apply it in dW and db only')
+            msg = (f'{group["hint"]} (rel. differences {rels}; tolerance {TOLERANCE:g}); keep one 1/m — the notes '
+                   f'apply it in dW and db only')
         elif group.get('evidence'):
             msg = (f'{group["evidence"]}; it spoils {_join(spoiled)} (rel. differences {rels}; '
                    f'tolerance {TOLERANCE:g})' + (f'; the layer above ({", ".join(above)}) is right' if above_right else ''))
