@@ -1352,6 +1352,11 @@ class Checker:
             z = max((i for i, e in enumerate(entries) if e['kind'] == 'Z' and e['layer'] == l), default=None)
             if z is None or entries[z]['scale'] != 1.0 / M:
                 continue
+            sibling = ('db' if k.startswith('dW') else 'dW') + str(l)
+            if run['evals'][sibling]['status'] == 'ok':  # it relies on the early 1/m: the fault is k's own 1/m
+                run['evals'][k]['hint'] += (f'; {_notes_name(entries[z])} at line {entries[z]["line"]} already carries '
+                                            f'the 1/m, as the right {sibling} relies on')
+                continue
             while z > 0 and entries[z - 1]['scale'] == 1.0 / M and entries[z - 1]['layer'] >= l:
                 z -= 1
             origins.setdefault(z, []).append(k)
