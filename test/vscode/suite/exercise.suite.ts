@@ -31,6 +31,11 @@ suite('Write the Backward Pass Yourself', () => {
     const ds = await diagnosticsWhen(target, (d) => d.length >= terms.length, 'a diagnostic per term not written yet', 60_000);
     assert.deepEqual(ds.map((d) => /^(\w+) is not written yet/.exec(d.message)?.[1]), terms);
     assert.ok(ds.every((d) => d.severity === vscode.DiagnosticSeverity.Warning));
+    // The code lens counts the terms to write and goes to the first; a gradient waiting for them is not "wrong".
+    const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', target);
+    const titles = lenses.map((l) => l.command?.title ?? '');
+    assert.ok(titles.includes('… 7 terms to write — next: dZ2'), titles.join(' | '));
+    assert.ok(!titles.some((t) => t.startsWith('✗') || t.startsWith('✓')), titles.join(' | '));
 
     // The file exists now: a second exercise to the same name writes nothing.
     const edited = text.replace('dZ2 = ...', 'dZ2 = A2 - Y');
