@@ -155,6 +155,15 @@ export type DataSource =
   | { kind: 'file'; path: string; text?: string; label: string | number | null; /** columns left out (by name or 1-based number) */ ignore?: string[] }
   | { kind: 'sample'; name: string };
 
+/** How the derivation checker found one term of the map in the learner's exercise file. */
+export interface ExerciseMark {
+  /** The map term's id: `dZ2`, `dW1`, `dA1`. */
+  term: string;
+  status: 'right' | 'wrong' | 'missing';
+  /** The file's line of the term, when known. */
+  line: number | null;
+}
+
 // ---------------------------------------------------------------- host → webview
 
 export type ToPanel =
@@ -167,7 +176,9 @@ export type ToPanel =
   | { type: 'gradcheck'; result: GradCheckResult }
   | { type: 'error'; message: string }
   /** Information, not a fault (e.g. why a restored panel shows no run). */
-  | { type: 'notice'; message: string };
+  | { type: 'notice'; message: string }
+  /** The latest check of the exercise file (its name, not its path): which terms are right, wrong, not written yet. */
+  | { type: 'exercise'; file: string; marks: ExerciseMark[] };
 
 // ---------------------------------------------------------------- webview → host
 
@@ -178,7 +189,8 @@ export type FromPanel =
   | { type: 'control'; action: ControlAction }
   | { type: 'gradcheck' }
   | { type: 'export'; format: 'csv' | 'json' }
-  | { type: 'exportPng'; dataUrl: string };
+  | { type: 'exportPng'; dataUrl: string }
+  | { type: 'writeExercise' };
 
 // ---------------------------------------------------------------- host → training worker
 

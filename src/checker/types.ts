@@ -33,6 +33,7 @@ export type CheckCode =
   | 'crash'
   | 'memory'
   | 'input-called'
+  | 'not-written'
   | 'sys-exit'
   | 'not-loaded'
   | 'needs-script-state'
@@ -57,6 +58,8 @@ export interface CheckReport {
   related: { line: number; message: string }[];
   /** Only where the fix is certain. */
   fix?: CheckFix;
+  /** For `not-written`: the term an exercise leaves as `...` (`dZ2`). */
+  term?: string;
 }
 
 export interface GradientResult {

@@ -160,6 +160,17 @@ export function hiddenOption(args: ParsedArgs, fallback: readonly number[]): num
   return sizes;
 }
 
+/** A language option (`--report-lang`, `--lang`): its value, else the locale of the environment (the first of LC_ALL, LC_MESSAGES, LANG that is set). */
+export function langOption(args: ParsedArgs, name: string, env: NodeJS.ProcessEnv): 'en' | 'de' {
+  const given = args.values.get(name);
+  if (given !== undefined) {
+    if (given !== 'en' && given !== 'de') throw new UsageError(`--${name} must be en or de, got ${given}.`);
+    return given;
+  }
+  const locale = env.LC_ALL || env.LC_MESSAGES || env.LANG || '';
+  return /^de([_.@-]|$)/i.test(locale) ? 'de' : 'en';
+}
+
 // ---------------------------------------------------------------- help
 
 export function wrap(text: string, width: number, indent: string): string {

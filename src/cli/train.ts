@@ -10,7 +10,7 @@ import { type PreparedData, prepareData, runInfoOf } from '../data/prepare';
 import { SAMPLE_NAMES } from '../data/samples';
 import { loadSource, parseSourceArgument } from '../data/source';
 import type { DataSource, EpochPoint, Hyper, RunInfo, RunResult, StopReason } from '../protocol';
-import { type CommandSpec, type ParsedArgs, UsageError, hiddenOption, intOption, numberOption } from './args';
+import { type CommandSpec, type ParsedArgs, UsageError, hiddenOption, intOption, langOption, numberOption } from './args';
 import { type CliContext, type Command, EXIT } from './command';
 import { checkOutputPath, readModelFile, writeTextFile } from './files';
 import { fmt, metricsReport } from './format';
@@ -88,17 +88,6 @@ export interface TrainRequest {
   dtype: 'float64' | 'float32';
 }
 
-/** The report's language: --report-lang, else the locale of the environment (the first of LC_ALL, LC_MESSAGES, LANG that is set). */
-function reportLangOf(args: ParsedArgs, env: NodeJS.ProcessEnv): 'en' | 'de' {
-  const given = args.values.get('report-lang');
-  if (given !== undefined) {
-    if (given !== 'en' && given !== 'de') throw new UsageError(`--report-lang must be en or de, got ${given}.`);
-    return given;
-  }
-  const locale = env.LC_ALL || env.LC_MESSAGES || env.LANG || '';
-  return /^de([_.@-]|$)/i.test(locale) ? 'de' : 'en';
-}
-
 export function trainRequestOf(args: ParsedArgs, env: NodeJS.ProcessEnv = process.env): TrainRequest {
   const source = dataSourceOf(args);
   const initPath = args.values.get('init') ?? null;
@@ -120,7 +109,7 @@ export function trainRequestOf(args: ParsedArgs, env: NodeJS.ProcessEnv = proces
     validationSplit: numberOption(args, 'val', DEFAULT_HYPER.validationSplit, (x) => x >= 0 && x < 1, 'a fraction from 0 to below 1, such as 0.2'),
     standardize: !args.flags.has('no-standardize'),
   };
-  return { source, hyper, initPath, savePath: args.values.get('save') ?? null, reportPath: args.values.get('report') ?? null, reportLang: reportLangOf(args, env), json: args.flags.has('json'), dtype };
+  return { source, hyper, initPath, savePath: args.values.get('save') ?? null, reportPath: args.values.get('report') ?? null, reportLang: langOption(args, 'report-lang', env), json: args.flags.has('json'), dtype };
 }
 
 /** Everything a finished run produced: what the command prints, and what a report can show. */

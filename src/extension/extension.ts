@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { CheckResult } from '../checker/types';
 import { CheckerService } from './checkerService';
+import { ExerciseFiles } from './exercise';
 import { BackpropMapPanel } from './panel';
 import { registerPythonFeatures } from './pythonFeatures';
 import { inert } from './runFiles';
@@ -13,7 +14,8 @@ export function activate(context: vscode.ExtensionContext): void {
   const log = vscode.window.createOutputChannel('Backprop Map', { log: true });
   const training = new Training(context, log);
   const checker = new CheckerService(log);
-  context.subscriptions.push(log, training, checker, registerPythonFeatures(checker));
+  const exercises = new ExerciseFiles(training, checker);
+  context.subscriptions.push(log, training, checker, exercises, registerPythonFeatures(checker));
 
   const commands: Record<string, (...args: never[]) => unknown> = {
     'backpropMap.train': (args?: TrainArgs | vscode.Uri) => training.train(args),
@@ -21,6 +23,7 @@ export function activate(context: vscode.ExtensionContext): void {
     'backpropMap.checkCurrentFile': (uri?: vscode.Uri) => checkCurrentFile(checker, uri),
     'backpropMap.saveModel': (target?: vscode.Uri) => training.saveModel(target),
     'backpropMap.stopTraining': () => training.stop(),
+    'backpropMap.writeExercise': (target?: vscode.Uri) => exercises.write(target),
     // Behind the code lenses:
     'backpropMap.recheck': async (uri: vscode.Uri) => checker.checkNow(await vscode.workspace.openTextDocument(uri)),
     'backpropMap.revealLine': async (uri: vscode.Uri, line: number) => {

@@ -75,8 +75,18 @@ export function registerPythonFeatures(checker: CheckerService): vscode.Disposab
       for (const fn of result.functions.filter(isBackward)) {
         const range = reportRange(doc, fn.line, 1, undefined);
         const grads = result.gradients;
-        const wrong = grads.filter((g) => g.status !== 'ok');
-        if (wrong.length === 0 && grads.length > 0) {
+        // In an exercise, a gradient still missing waits for its terms to be written: not wrong.
+        const toWrite = result.reports.filter((r) => r.code === 'not-written');
+        const wrong = grads.filter((g) => g.status !== 'ok' && !(g.status === 'missing' && toWrite.length > 0));
+        if (toWrite.length > 0) {
+          lenses.push(new vscode.CodeLens(range, {
+            title: `… ${toWrite.length} term${toWrite.length === 1 ? '' : 's'} to write — next: ${toWrite[0]!.term ?? `line ${toWrite[0]!.line}`}`,
+            command: 'backpropMap.revealLine',
+            arguments: [doc.uri, toWrite[0]!.line],
+            tooltip: 'Go to the first term of the exercise not written yet',
+          }));
+        }
+        if (wrong.length === 0 && toWrite.length === 0 && grads.length > 0) {
           const worst = Math.max(...grads.map((g) => g.relDifference ?? 0));
           lenses.push(new vscode.CodeLens(range, { title: `✓ gradients match (max rel. difference ${worst.toExponential(1)})`, command: '' }));
         } else if (wrong.length > 0) {

@@ -46,6 +46,8 @@ export class Training implements vscode.Disposable {
   private unfinished: string | undefined;
   /** Why the current run failed, shown under it. */
   private failure: string | undefined;
+  /** The latest check of the exercise file, marked on the map. */
+  private exercise: Extract<ToPanel, { type: 'exercise' }> | undefined;
   /** The panel's view of this object: its messages, and the run to replay. */
   private readonly panelOwner: PanelOwner = { onMessage: (m) => this.onPanelMessage(m), replay: () => this.replay() };
   private readonly status: vscode.StatusBarItem;
@@ -140,6 +142,18 @@ export class Training implements vscode.Disposable {
   async showPanel(): Promise<void> {
     await this.restore();
     this.openPanel();
+  }
+
+  /** The layer sizes and m of the current (or restored) run, if there is one. */
+  async currentRun(): Promise<{ layerDims: number[]; m: number } | undefined> {
+    await this.restore();
+    return this.state && { layerDims: this.state.info.layerDims, m: this.state.info.m };
+  }
+
+  /** Marks the terms of the map as the latest check of the exercise file found them. */
+  showExercise(m: Extract<ToPanel, { type: 'exercise' }>): void {
+    this.exercise = m;
+    this.panel()?.post(m);
   }
 
   private openPanel(): void {
@@ -399,6 +413,7 @@ export class Training implements vscode.Disposable {
       messages.push({ type: 'notice', message: unfinishedRunMessage(this.unfinished) });
     }
     if (this.failure) messages.push({ type: 'error', message: this.failure });
+    if (this.exercise) messages.push(this.exercise);
     return messages;
   }
 
@@ -417,6 +432,9 @@ export class Training implements vscode.Disposable {
         break;
       case 'exportPng':
         void this.exportPng(m.dataUrl);
+        break;
+      case 'writeExercise':
+        void vscode.commands.executeCommand('backpropMap.writeExercise');
         break;
     }
   }
@@ -514,7 +532,8 @@ export class Training implements vscode.Disposable {
 
   // ------------------------------------------------------------------ helpers
 
-  private defaultUri(fileName: string): vscode.Uri | undefined {
+  /** A file of this name in the first workspace folder, as a save dialog's suggestion. */
+  defaultUri(fileName: string): vscode.Uri | undefined {
     const folder = vscode.workspace.workspaceFolders?.[0];
     return folder ? vscode.Uri.joinPath(folder.uri, fileName) : undefined;
   }

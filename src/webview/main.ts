@@ -9,6 +9,7 @@ import katex from 'katex';
 import type {
   Boundary,
   EpochPoint,
+  ExerciseMark,
   FromPanel,
   GradCheckResult,
   MapSnapshot,
@@ -60,6 +61,8 @@ interface State {
   gradcheckPending: boolean;
   selected: string | null;
   reluLayer: number;
+  /** The latest check of the learner's exercise file, marked on the map's terms. */
+  exercise: { file: string; marks: ExerciseMark[] } | null;
 }
 
 const initialLocale: Locale = document.documentElement.lang.toLowerCase().startsWith('de') ? 'de' : 'en';
@@ -84,6 +87,7 @@ const state: State = {
   gradcheckPending: false,
   selected: saved.selected ?? null,
   reluLayer: 1,
+  exercise: null,
 };
 
 let t: Translate = translator(state.locale);
@@ -217,7 +221,7 @@ function renderHeader(): void {
     ui.header.appendChild(el('p', { class: 'note', text: t('reportNote') }));
   }
   const bar = el('div', { class: 'toolbar', role: 'toolbar', 'aria-label': t('title') });
-  const button = (key: 'play' | 'pause' | 'step' | 'reset' | 'newSeed' | 'exportPng' | 'exportCsv' | 'exportJson', action: () => void, title?: string): HTMLButtonElement => {
+  const button = (key: 'play' | 'pause' | 'step' | 'reset' | 'newSeed' | 'writeExercise' | 'exportPng' | 'exportCsv' | 'exportJson', action: () => void, title?: string): HTMLButtonElement => {
     const b = el('button', { type: 'button', 'data-action': key, text: t(key), title: title ?? t(key) });
     b.addEventListener('click', action);
     controls[key] = b;
@@ -232,6 +236,8 @@ function renderHeader(): void {
       button('step', () => post({ type: 'control', action: 'step' }), t('stepHint')),
       button('reset', () => post({ type: 'control', action: 'reset' })),
       button('newSeed', () => post({ type: 'control', action: 'newSeed' })),
+      el('span', { class: 'sep' }),
+      button('writeExercise', () => post({ type: 'writeExercise' }), t('writeExerciseHint')),
       el('span', { class: 'sep' }),
     );
   }
@@ -338,7 +344,28 @@ function renderMap(): void {
   ui.map.appendChild(el('div', { class: 'map-grid' }, fwd, bwd, upd));
   ui.map.appendChild(el('p', { class: 'hint', text: t('clickHint') }));
   markSelected();
+  markExercise();
   typesetInView();
+}
+
+/** Each term's mark from the latest check of the exercise file, and a line that sums them up. */
+function markExercise(): void {
+  const ex = state.exercise;
+  const byTerm = new Map((ex?.marks ?? []).map((m) => [m.term, m]));
+  for (const [id, box] of termEls) {
+    const mark = byTerm.get(id);
+    if (mark) box.dataset.exercise = mark.status;
+    else delete box.dataset.exercise;
+  }
+  ui.map.querySelector('.exercise-summary')?.remove();
+  if (!ex || !state.info) return;
+  const count = (status: ExerciseMark['status']): number => ex.marks.filter((m) => m.status === status && termEls.has(m.term)).length;
+  const summary = el('p', {
+    class: 'exercise-summary',
+    role: 'status',
+    text: t('exerciseSummary', { file: ex.file, right: count('right'), wrong: count('wrong'), missing: count('missing') }),
+  });
+  ui.map.querySelector('#map-h')?.after(summary);
 }
 
 /**
@@ -831,6 +858,10 @@ function handle(msg: ToPanel): void {
       break;
     case 'notice':
       showBanner('notice', msg.message);
+      break;
+    case 'exercise':
+      state.exercise = { file: msg.file, marks: msg.marks };
+      markExercise();
       break;
   }
 }

@@ -15,6 +15,10 @@ TOLERANCE = 1e-7
 M = 7
 TWO_LAYER_DIMS = [4, 3, 1]
 L_LAYER_DIMS = [4, 5, 3, 1]
+# Hidden sizes of a deeper L-layer check, all distinct (and not m, nor the n_y = 2 of the second run),
+# so that every shape names its layer.
+DEEPER_HIDDEN = [5, 3, 6, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31,
+                 32, 33, 34, 35]
 KINK_MARGIN = 1e-3
 # Parsing and loading take about 1 s per million characters on a busy machine: far beyond any real
 # exercise file, well within the default time limit.
@@ -260,17 +264,26 @@ class Checker:
                    'cost': funcs.get(cost) if cost else None}
         self.result['convention'] = self.convention
         layer_dims = L_LAYER_DIMS if is_L else TWO_LAYER_DIMS
+        deepest = _deepest_gradient(self.src.function_node(bwd, self._func_line(funcs[bwd]))) if is_L else 0
+        if len(L_LAYER_DIMS) - 1 < deepest <= len(DEEPER_HIDDEN) + 1:
+            # A backward written out layer by layer (dW4, dW3, …) needs a network of its depth.
+            layer_dims = [L_LAYER_DIMS[0]] + DEEPER_HIDDEN[:deepest - 1] + [1]
         self.dims = Dims(layer_dims, M, self.convention)
         self.result['dims'] = self.dims.as_dict()
         self.trace_bindings = []
         self.called = {}
+        self.unwritten = _unwritten(tree)
+        self.waits_for_unwritten = False
+        for name, node in self.unwritten:
+            self._report_unwritten(name, node)
 
         try:
             run1 = self._run(layer_dims, primary=True)
         except Abort:
             self._functions()
             if not self.result['gradients']:
-                self.result['gradients'] = [self._grad_entry('d' + k, 'error', None, self.dims, None, None, None)
+                status, hint = ('missing', 'waits for the terms not written yet') if self.waits_for_unwritten else ('error', None)
+                self.result['gradients'] = [self._grad_entry('d' + k, status, None, self.dims, None, None, hint)
                                             for k in self._expected(layer_dims)]
             raise
         self._functions()
@@ -283,6 +296,29 @@ class Checker:
             self._latent(run1)
         if self.fn['cost'] is not None:
             self._check_cost(run1)
+
+    # -- exercises: terms left as `...`
+    def _report_unwritten(self, name, node):
+        named = self.dims._named(name)
+        shape = f' ({name} is {self.dims.both(named[0], name)} in this check)' if named else ''
+        r = self.reports.add(node.lineno, 'warning', 'not-written',
+                             f'{name} is not written yet: replace the `...` with its formula{shape}; what is computed '
+                             f'from it is checked once it is written', node=node)
+        r['term'] = name
+
+    def _raised_by_unwritten(self, e):
+        """Whether the user's line that raised e uses a term still `...` (then its report says it all)."""
+        frame, line = None, None
+        tb = e.__traceback__
+        while tb is not None:
+            if tb.tb_frame.f_code.co_filename == self.mark:
+                frame, line = tb.tb_frame, tb.tb_lineno
+            tb = tb.tb_next
+        stmt = self.src.stmt_at(line) if frame is not None else None
+        if stmt is None:
+            return False
+        used = {n.id for n in ast.walk(stmt) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
+        return any(frame.f_locals.get(n, None) is Ellipsis for n in used)
 
     # -- reporting helpers
     def _func_line(self, fn):
@@ -331,6 +367,10 @@ class Checker:
             with tracer:
                 value = fn(*args, **kwargs)
         except BaseException as e:  # noqa: BLE001 — the user's code may raise anything, even KeyboardInterrupt
+            if primary and self.unwritten and isinstance(e, Exception) and self._raised_by_unwritten(e):
+                self.waits_for_unwritten = True
+                self._record_trace(tracer)
+                raise Abort()
             info = self._exception(e, fn, role, dims, tracer)
             if note is not None and info['code'] == 'exception':
                 info['message'] += f' — {note[0]}'
@@ -813,6 +853,10 @@ class Checker:
             ev['write'] = write
             ev['writes'] = tracer.writes.get(id(g), []) if g is not None else []
             ev['line'] = write[0] if write else (kl[0] if kl else dict_line)
+            if g is Ellipsis:
+                ev.update(status='missing', code='not-written', hint=f'{key} is not written yet',
+                          line=self.src.var_line(gk) or ev['line'])
+                continue
             if g is None:
                 ev.update(status='missing', code='gradient-none', hint=f'{key} is None (not computed yet)', line=self.src.var_line(gk) or (kl[0] if kl else ev['line']))
                 continue
@@ -1175,7 +1219,7 @@ class Checker:
             if group is not None:
                 hint = f'spoiled by {group["name"]} at line {group["line"]}' + (f' ({group["hint"]})' if group['hint'] else '')
             self.result['gradients'].append(self._grad_entry(key, ev['status'], ev['shape'], dims, ev['rel'], ev['line'], hint))
-            if ev['status'] == 'ok' or group is not None:
+            if ev['status'] == 'ok' or group is not None or ev['code'] == 'not-written':
                 continue
             by_line.setdefault((ev['line'], ev['code']), []).append(ev)
         for group in {id(g): g for g in grouped.values()}.values():
@@ -1572,6 +1616,29 @@ class Checker:
 
 
 _MAGIC = re.compile(r'[ \t]*([%!][^\r\n]*)')
+
+
+def _unwritten(tree):
+    """The terms an exercise leaves to write: `name = ...` inside a function, in the order of the file."""
+    found = {}
+    for fn in ast.walk(tree):
+        if isinstance(fn, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            for node in ast.walk(fn):  # a nested function is walked twice: keyed by node, it counts once
+                if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name) \
+                        and isinstance(node.value, ast.Constant) and node.value.value is Ellipsis:
+                    found[id(node)] = (node.targets[0].id, node)
+    return sorted(found.values(), key=lambda x: (x[1].lineno, x[1].col_offset))
+
+
+def _deepest_gradient(fn_node):
+    """The highest l of a dW<l> the function names (as a variable or a key), 0 when it names none."""
+    deepest = 0
+    for node in ast.walk(fn_node) if fn_node is not None else ():
+        text = node.id if isinstance(node, ast.Name) else node.value if isinstance(node, ast.Constant) else None
+        mt = re.match(r'^dW(\d+)$', text) if isinstance(text, str) else None
+        if mt:
+            deepest = max(deepest, int(mt.group(1)))
+    return deepest
 
 
 def _parse_skipping_magics(text, file_name, magics):

@@ -9,6 +9,7 @@ const COMMANDS: Record<string, string> = {
   'backpropMap.checkCurrentFile': 'Check Gradients in Current File',
   'backpropMap.saveModel': 'Save Trained Model…',
   'backpropMap.stopTraining': 'Stop Training',
+  'backpropMap.writeExercise': 'Write the Backward Pass Yourself',
 };
 
 suite('commands and settings', () => {
