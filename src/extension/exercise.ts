@@ -48,8 +48,7 @@ export class ExerciseFiles implements vscode.Disposable {
       void vscode.window.showErrorMessage(`${path.basename(uri.fsPath)}: an exercise is a Python file (.py) or a notebook (.ipynb).`);
       return undefined;
     }
-    const lang = vscode.env.language.toLowerCase().startsWith('de') ? 'de' : 'en';
-    const opts = { layerDims: run.layerDims, m: run.m, lang } as const;
+    const opts = { layerDims: run.layerDims, m: run.m, lang: this.training.locale() };
     const name = path.basename(uri.fsPath);
     try {
       // 'wx' fails when the file exists: the save dialog's "replace?" is not a licence to overwrite work.

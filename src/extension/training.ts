@@ -393,7 +393,8 @@ export class Training implements vscode.Disposable {
     return BackpropMapPanel.currentPanel;
   }
 
-  private locale(): 'en' | 'de' {
+  /** The panel's language, and the exercise's: German when VS Code's display language is. */
+  locale(): 'en' | 'de' {
     return vscode.env.language.toLowerCase().startsWith('de') ? 'de' : 'en';
   }
 
