@@ -1301,8 +1301,10 @@ class Checker:
                 continue
             e = current.get((func, name))
             if e is not None and e['obj'] is obj:  # changed in place, e.g. `dZ[Z <= 0] = 0`
-                e['lines'].append(line)
-                e.update(line=line, value=value, snap=snap)
+                # Only under the name the line writes to: after `dZ1 = dA1`, masking dZ1 changes dA1 too.
+                if name in self._written_names(line):
+                    e['lines'].append(line)
+                    e.update(line=line, value=value, snap=snap)
                 continue
             e = {'name': name, 'func': func, 'kind': kind, 'layer': layers[0], 'obj': obj, 'value': value,
                  'line': line, 'lines': [line], 'snap': snap}
@@ -1316,6 +1318,23 @@ class Checker:
                 seen.add((id(e['obj']), e['kind']))
                 unique.append(e)
         return unique
+
+    def _written_names(self, line):
+        """The variables the statement at a line assigns to, or to an item or slice of: `dZ[Z <= 0] = 0`."""
+        stmt = self.src.stmt_at(line)
+        targets = list(stmt.targets) if isinstance(stmt, ast.Assign) else \
+            [stmt.target] if isinstance(stmt, (ast.AugAssign, ast.AnnAssign)) else []
+        names = set()
+        while targets:
+            node = targets.pop()
+            if isinstance(node, (ast.Tuple, ast.List)):
+                targets.extend(node.elts)
+                continue
+            while isinstance(node, (ast.Subscript, ast.Attribute, ast.Starred)):
+                node = node.value
+            if isinstance(node, ast.Name):
+                names.add(node.id)
+        return names
 
     def _root(self, run, keys):
         """(group, lines of intermediates that agree with the map). The group is the first traced
@@ -1342,7 +1361,7 @@ class Checker:
                 return {'name': e['name'], 'line': e['line'], 'layer': e['layer'], 'writes': [(l,) for l in e['lines']],
                         'hint': evidence, 'evidence': evidence, 'var': e['name'], 'keys': spoiled,
                         'inputs': self._inputs(e['line'], e['snap'], run['trace'], lambda n, v: n == e['name'])}, right_lines
-        # Every intermediate is right: a gradient 1/m = 1/7 of the numerical one whose dZ carries a 1/m
+        # Every intermediate is right: a gradient 1/m of the numerical one whose dZ carries a 1/m
         # applies it again; blame the intermediate the 1/m came in with, not the gradient's single 1/m.
         origins = {}
         for k in keys:
