@@ -1378,6 +1378,11 @@ class Checker:
                 continue
             while z > 0 and entries[z - 1]['scale'] == 1.0 / M and entries[z - 1]['layer'] >= l:
                 z -= 1
+            up = entries[z]['layer']
+            if up > l and all(run['evals'][f'{p}{up}']['status'] == 'ok' for p in ('dW', 'db')):
+                run['evals'][k]['hint'] += (f'; {_notes_name(entries[z])} at line {entries[z]["line"]} brings in the 1/m, '
+                                            f'as the right dW{up} and db{up} rely on')
+                continue
             origins.setdefault(z, []).append(k)
         if not origins:
             return None, right_lines
