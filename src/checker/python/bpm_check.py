@@ -1347,6 +1347,8 @@ class Checker:
             return None, set()
         for e in entries:
             e['scale'] = _scale(e['value'], ref[e['kind']][e['layer']])
+            if e['scale'] is None and e['kind'] == 'A' and e['layer'] >= 1:  # `dA = dA * (Z > 0)`: a dZ by another name
+                e['scale'] = _scale(e['value'], ref['Z'][e['layer']])
         right_lines = {e['line'] for e in entries if e['scale'] is not None}
         for i, e in enumerate(entries):
             spoiled = [k for k in keys if int(k[2:]) <= e['layer']]
