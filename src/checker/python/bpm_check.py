@@ -1345,8 +1345,10 @@ class Checker:
                 continue
             e = current.get((func, name))
             if e is not None and e['obj'] is obj:  # changed in place, e.g. `dZ[Z <= 0] = 0`
-                e['lines'].append(line)
-                e.update(line=line, value=value, snap=snap)
+                # Only under the name the line writes to: after `dZ1 = dA1`, masking dZ1 changes dA1 too.
+                if name in self._written_names(line):
+                    e['lines'].append(line)
+                    e.update(line=line, value=value, snap=snap)
                 continue
             e = {'name': name, 'func': func, 'kind': kind, 'layer': layers[0], 'obj': obj, 'value': value,
                  'line': line, 'lines': [line], 'snap': snap}
@@ -1361,6 +1363,23 @@ class Checker:
                 unique.append(e)
         return unique
 
+    def _written_names(self, line):
+        """The variables the statement at a line assigns to, or to an item or slice of: `dZ[Z <= 0] = 0`."""
+        stmt = self.src.stmt_at(line)
+        targets = list(stmt.targets) if isinstance(stmt, ast.Assign) else \
+            [stmt.target] if isinstance(stmt, (ast.AugAssign, ast.AnnAssign)) else []
+        names = set()
+        while targets:
+            node = targets.pop()
+            if isinstance(node, (ast.Tuple, ast.List)):
+                targets.extend(node.elts)
+                continue
+            while isinstance(node, (ast.Subscript, ast.Attribute, ast.Starred)):
+                node = node.value
+            if isinstance(node, ast.Name):
+                names.add(node.id)
+        return names
+
     def _root(self, run, keys):
         """(group, lines of intermediates that agree with the map). The group is the first traced
         intermediate that differs from the notes' map — a factor 1/m aside, which the notes apply in dW
@@ -1372,6 +1391,8 @@ class Checker:
             return None, set()
         for e in entries:
             e['scale'] = _scale(e['value'], ref[e['kind']][e['layer']])
+            if e['scale'] is None and e['kind'] == 'A' and e['layer'] >= 1:  # `dA = dA * (Z > 0)`: a dZ by another name
+                e['scale'] = _scale(e['value'], ref['Z'][e['layer']])
         right_lines = {e['line'] for e in entries if e['scale'] is not None}
         for i, e in enumerate(entries):
             spoiled = [k for k in keys if int(k[2:]) <= e['layer']]
@@ -1386,7 +1407,7 @@ class Checker:
                 return {'name': e['name'], 'line': e['line'], 'layer': e['layer'], 'writes': [(l,) for l in e['lines']],
                         'hint': evidence, 'evidence': evidence, 'var': e['name'], 'keys': spoiled,
                         'inputs': self._inputs(e['line'], e['snap'], run['trace'], lambda n, v: n == e['name'])}, right_lines
-        # Every intermediate is right: a gradient 1/m = 1/7 of the numerical one whose dZ carries a 1/m
+        # Every intermediate is right: a gradient 1/m of the numerical one whose dZ carries a 1/m
         # applies it again; blame the intermediate the 1/m came in with, not the gradient's single 1/m.
         origins = {}
         for k in keys:
@@ -1403,6 +1424,11 @@ class Checker:
                 continue
             while z > 0 and entries[z - 1]['scale'] == 1.0 / M and entries[z - 1]['layer'] >= l:
                 z -= 1
+            up = entries[z]['layer']
+            if up > l and all(run['evals'][f'{p}{up}']['status'] == 'ok' for p in ('dW', 'db')):
+                run['evals'][k]['hint'] += (f'; {_notes_name(entries[z])} at line {entries[z]["line"]} brings in the 1/m, '
+                                            f'as the right dW{up} and db{up} rely on')
+                continue
             origins.setdefault(z, []).append(k)
         if not origins:
             return None, right_lines
