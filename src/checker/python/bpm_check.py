@@ -19,6 +19,8 @@ KINK_MARGIN = 1e-3
 # Parsing and loading take about 1 s per million characters on a busy machine: far beyond any real
 # exercise file, well within the default time limit.
 MAX_CHARS = 1_000_000
+# An exception's text is quoted up to this length: a report is a line to read, not the data.
+MAX_MESSAGE = 500
 
 NAMES = {
     'forward2': ['forward_propagation', 'forward_prop', 'forward_pass', 'forwardprop', 'forward_propagate',
@@ -392,9 +394,9 @@ class Checker:
         elif isinstance(e, MemoryError):
             code = 'memory'
             msg = f'`{func}` ran out of memory (the check is limited to about 2 GB)'
-        elif isinstance(e, bpm_load.Forbidden):
+        elif _forbidden_in(e) is not None:
             code = 'forbidden'
-            msg = (f'`{func}` {e.what}: a check blocks file changes, programs, signals, the network and devices, so '
+            msg = (f'`{func}` {_forbidden_in(e).what}: a check blocks file changes, programs, signals, the network and devices, so '
                    f'that it cannot change anything or wait forever; keep saving, logging, downloads and shell commands '
                    f'out of the checked functions')
         elif isinstance(e, bpm_load.NotLoaded):
@@ -417,6 +419,8 @@ class Checker:
                     detail += (f' — `*` multiplies elementwise; the matrix product was meant: '
                                f'{self._as_matmul(node, frame)}')
             text = detail or (bpm_load.safe_str(e).strip().splitlines() or [''])[0]
+            if len(text) > MAX_MESSAGE:
+                text = text[:MAX_MESSAGE] + f'… ({len(text)} characters)'
             msg = f'{name} in `{func}`' + (f': {text}' if text else '')
         return {'line': line, 'code': code, 'message': msg, 'related': related, 'node': node, 'func': func,
                 'shapes': shapes if node is not None else None}
@@ -1406,6 +1410,18 @@ def _parse_skipping_magics(text, file_name, magics):
             body = lines[n].rstrip('\r\n')
             lines[n] = ' ' * len(body) + lines[n][len(body):]
     return ast.parse(''.join(lines), filename=file_name)
+
+
+def _forbidden_in(e):
+    """The Forbidden that caused e, also when a library wrapped it (urllib's URLError)."""
+    seen = set()
+    while e is not None and id(e) not in seen:
+        if isinstance(e, bpm_load.Forbidden):
+            return e
+        seen.add(id(e))
+        reason = getattr(e, 'reason', None)
+        e = reason if isinstance(reason, BaseException) else (e.__cause__ or e.__context__)
+    return None
 
 
 def _call_chain(frames):
