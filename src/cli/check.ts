@@ -21,7 +21,7 @@ export const CHECK_SPEC: CommandSpec = {
     init: { value: 'NAME', help: 'the parameter initialisation function' },
     cost: { value: 'NAME', help: 'the cost function' },
   },
-  notes: 'Exit status: 0 every gradient is right, 1 something is wrong, 2 usage error or nothing to check.',
+  notes: 'Exit status: 0 every gradient is right, 1 something is wrong, 2 usage error or nothing to check (also a syntax error, a file too large, an internal error).',
 };
 
 interface Parsed {
@@ -107,9 +107,12 @@ export function decodeSource(bytes: Uint8Array): { text: string } | { error: str
   }
 }
 
+/** Reports that mean the file itself could not be checked: nothing ran, as after a usage error. */
+const NOTHING_CHECKED = new Set(['nothing-to-check', 'syntax-error', 'file-too-large', 'internal-error']);
+
 /** Exit status of a finished check: 2 nothing to check, 1 anything wrong, else 0. */
 export function checkExitCode(r: CheckResult): number {
-  if (r.reports.some((x) => x.code === 'nothing-to-check')) return EXIT.badInput;
+  if (r.reports.some((x) => NOTHING_CHECKED.has(x.code))) return EXIT.badInput;
   if (r.gradients.length === 0) return r.reports.some((x) => x.severity === 'error') ? EXIT.checkFailed : EXIT.badInput;
   const wrong = r.gradients.some((g) => g.status !== 'ok') || r.reports.some((x) => x.severity === 'error');
   return wrong ? EXIT.checkFailed : EXIT.ok;

@@ -1,5 +1,7 @@
 // `backprop-map check`: FILE:LINE:COL lines, one summary line per gradient, --json, exit codes.
 import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { test } from 'node:test';
@@ -59,4 +61,22 @@ test('nothing to check, a missing file and a bad --timeout exit 2', async () => 
   assert.equal(missing.code, 2);
   assert.match(missing.stderr, /cannot read .*no such file/);
   await assert.rejects(run([f('two_layer_correct.py'), '--timeout', '-1']), /--timeout/);
+});
+
+test('a syntax error and a file too large to read: nothing was checked, exit 2', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'bpm-check-exit-'));
+  try {
+    const syntax = join(dir, 'syntax.py');
+    writeFileSync(syntax, 'import numpy as np\n\ndef backward(X:\n');
+    const s = await run([syntax]);
+    assert.equal(s.code, 2);
+    assert.match(s.stdout, /syntax\.py:3:\d+: error: syntax error: .* \[syntax-error\]/);
+    const huge = join(dir, 'huge.py');
+    writeFileSync(huge, readFileSync(f('two_layer_correct.py'), 'utf8') + '\n# padding\n'.repeat(120_000));
+    const h = await run([huge]);
+    assert.equal(h.code, 2);
+    assert.match(h.stdout, /\[file-too-large\]/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

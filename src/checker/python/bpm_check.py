@@ -23,6 +23,8 @@ KINK_MARGIN = 1e-3
 # Parsing and loading take about 1 s per million characters on a busy machine: far beyond any real
 # exercise file, well within the default time limit.
 MAX_CHARS = 1_000_000
+# An exception's text is quoted up to this length: a report is a line to read, not the data.
+MAX_MESSAGE = 500
 
 NAMES = {
     'forward2': ['forward_propagation', 'forward_prop', 'forward_pass', 'forwardprop', 'forward_propagate',
@@ -54,8 +56,7 @@ ALIASES = {
 _ALIAS_OF = {a: k for k, names in ALIASES.items() for a in names}
 
 
-class CheckTimeout(BaseException):
-    """Raised by the time limit's signal inside the user's code."""
+CheckTimeout = bpm_load.CheckTimeout  # raised by the time limit's signal inside the user's code
 
 
 class Abort(Exception):
@@ -364,8 +365,11 @@ class Checker:
         self.progress(f'running the {role} function `{fn.__name__}`', self._func_line(fn))
         try:
             np.random.seed(1)
-            with tracer:
-                value = fn(*args, **kwargs)
+            try:
+                with tracer:
+                    value = fn(*args, **kwargs)
+            finally:
+                bpm_load.restore()
         except BaseException as e:  # noqa: BLE001 — the user's code may raise anything, even KeyboardInterrupt
             if primary and self.unwritten and isinstance(e, Exception) and self._raised_by_unwritten(e):
                 self.waits_for_unwritten = True
@@ -428,13 +432,18 @@ class Checker:
         elif isinstance(e, SystemExit):
             code = 'sys-exit'
             msg = f'`{func}` called sys.exit() / exit() (code {e.code!r}); the checked functions must return instead'
+        elif isinstance(e, bpm_load.ExitCalled):
+            code = 'sys-exit'
+            msg = (f'`{func}` called os._exit({e.code!r}), which would end the check without a result; the checked '
+                   f'functions must return instead')
         elif isinstance(e, MemoryError):
             code = 'memory'
             msg = f'`{func}` ran out of memory (the check is limited to about 2 GB)'
-        elif isinstance(e, bpm_load.Forbidden):
+        elif _forbidden_in(e) is not None:
             code = 'forbidden'
-            msg = (f'`{func}` {e.what}: a check blocks file writes and programs, so that it cannot change anything '
-                   f'on disk; keep saving, logging and shell commands out of the checked functions')
+            msg = (f'`{func}` {_forbidden_in(e).what}: a check blocks file changes, programs, signals, the network and devices, so '
+                   f'that it cannot change anything or wait forever; keep saving, logging, downloads and shell commands '
+                   f'out of the checked functions')
         elif isinstance(e, bpm_load.NotLoaded):
             code = 'not-loaded'
             msg = str(e)
@@ -454,7 +463,9 @@ class Checker:
                         len(shapes[0]) == 2 and len(shapes[1]) == 2 and shapes[0][1] == shapes[1][0]:
                     detail += (f' — `*` multiplies elementwise; the matrix product was meant: '
                                f'{self._as_matmul(node, frame)}')
-            text = detail or (_safe_str(e).strip().splitlines() or [''])[0]
+            text = detail or (bpm_load.safe_str(e).strip().splitlines() or [''])[0]
+            if len(text) > MAX_MESSAGE:
+                text = text[:MAX_MESSAGE] + f'… ({len(text)} characters)'
             msg = f'{name} in `{func}`' + (f': {text}' if text else '')
         return {'line': line, 'code': code, 'message': msg, 'related': related, 'node': node, 'func': func,
                 'shapes': shapes if node is not None else None}
@@ -780,7 +791,11 @@ class Checker:
             for p in whole:  # a fresh dict each time: a forward that stores into it changes nothing
                 kwargs[p] = dict(params)
             np.random.seed(1)  # a forward with dropout draws the same masks every time
-            AL, _ = self._split_forward(fwd(*args, **kwargs), layer_dims)
+            try:
+                value = fwd(*args, **kwargs)
+            finally:
+                bpm_load.restore()
+            AL, _ = self._split_forward(value, layer_dims)
             return np.asarray(AL, dtype=np.float64).reshape(layer_dims[-1], M)
         return output
 
@@ -1686,12 +1701,16 @@ def _parse_skipping_magics(text, file_name, magics):
     return ast.parse(''.join(lines), filename=file_name)
 
 
-def _safe_str(e):
-    """str() of a user's exception, whose __str__ may itself raise."""
-    try:
-        return str(e)
-    except BaseException:  # noqa: BLE001
-        return ''
+def _forbidden_in(e):
+    """The Forbidden that caused e, also when a library wrapped it (urllib's URLError)."""
+    seen = set()
+    while e is not None and id(e) not in seen:
+        if isinstance(e, bpm_load.Forbidden):
+            return e
+        seen.add(id(e))
+        reason = getattr(e, 'reason', None)
+        e = reason if isinstance(reason, BaseException) else (e.__cause__ or e.__context__)
+    return None
 
 
 def _call_chain(frames):

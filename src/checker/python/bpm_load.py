@@ -3,8 +3,13 @@ assignments only. Students often train for minutes at module level; none of that
 import ast
 import builtins
 import os
+import stat
 import sys
 import types
+
+# The audit hook runs inside the checked code, which may rebind builtins: this module's functions
+# keep the originals.
+__builtins__ = dict(builtins.__dict__)
 
 # Calls allowed in a module-level constant, by the dotted name's last part: conversions and scalar
 # math only, never data (np.random, file reading) nor anything that may run long.
@@ -134,23 +139,51 @@ class _Missing:
         self._fail()
 
 
+class CheckTimeout(BaseException):
+    """The time limit struck; BaseException so that the user's `except Exception` cannot swallow it."""
+
+
+class ExitCalled(BaseException):
+    """os._exit() was called: in a check it raises this instead of ending the process without a word,
+    so the report names the call's line."""
+
+    def __init__(self, code):
+        super().__init__(code)
+        self.code = code
+
+
 class Forbidden(PermissionError):
-    """The checked code tried to write a file or start a program; a PermissionError, so that
-    libraries that tolerate an unwritable cache go on."""
+    """The checked code tried to change a file, start or signal a process, use the network or open a
+    device; a PermissionError, so that libraries that tolerate an unwritable cache go on."""
 
     def __init__(self, what):
         super().__init__(what)
         self.what = what
 
 
+def _name(target):
+    return os.fsdecode(target) if isinstance(target, (str, bytes)) else str(target)
+
+
 _WRITE_FLAGS = os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_TRUNC | os.O_APPEND
-# Audit events that change files or start or signal processes (`open` is judged by its mode).
+# Audit events that change files, start or signal processes, or reach the network, with what the
+# report says; {0} is the event's first argument, {1} its second. Every one exists since Python 3.8.
 _FORBIDDEN_EVENTS = {
-    'os.remove': 'deletes', 'os.rename': 'renames', 'os.rmdir': 'deletes', 'os.mkdir': 'creates the folder',
-    'os.truncate': 'truncates', 'os.chmod': 'changes the mode of', 'os.chown': 'changes the owner of',
-    'os.link': 'links', 'os.symlink': 'links', 'os.utime': 'touches', 'shutil.rmtree': 'deletes',
-    'os.system': None, 'subprocess.Popen': None, 'os.exec': None, 'os.posix_spawn': None, 'os.spawn': None,
-    'os.fork': None, 'os.kill': None, 'os.killpg': None,
+    'os.remove': 'deletes `{0}`', 'os.rename': 'renames `{0}`', 'os.rmdir': 'deletes `{0}`',
+    'os.mkdir': 'creates the folder `{0}`', 'os.truncate': 'truncates `{0}`', 'os.chmod': 'changes the mode of `{0}`',
+    'os.chown': 'changes the owner of `{0}`', 'os.link': 'links `{0}`', 'os.symlink': 'links `{0}`',
+    'os.utime': 'touches `{0}`', 'shutil.rmtree': 'deletes `{0}`',
+    'sqlite3.connect': 'opens the database `{0}`',
+    'os.system': 'starts a program (`os.system`)', 'subprocess.Popen': 'starts the program `{0}`',
+    'os.exec': 'starts the program `{0}`', 'os.posix_spawn': 'starts the program `{0}`',
+    'os.spawn': 'starts the program `{1}`', 'os.fork': 'starts a process (`os.fork`)',
+    'os.forkpty': 'starts a process (`os.forkpty`)',
+    'os.kill': 'sends a signal to a process (`os.kill`)', 'os.killpg': 'sends a signal to processes (`os.killpg`)',
+    'signal.pthread_kill': 'sends a signal (`signal.pthread_kill`)',
+    'socket.__new__': 'opens a network socket', 'socket.bind': 'listens on `{1}`', 'socket.connect': 'connects to `{1}`',
+    'socket.sendto': 'sends to `{1}`', 'socket.sendmsg': 'sends to `{1}`',
+    'socket.getaddrinfo': 'looks up the host `{0}`', 'socket.gethostbyname': 'looks up the host `{0}`',
+    'socket.gethostbyaddr': 'looks up the host `{0}`', 'socket.getnameinfo': 'looks up the host `{0}`',
 }
 
 
@@ -162,28 +195,100 @@ def _audit(event, args):
         writes = (isinstance(mode, str) and any(c in mode for c in 'wax+')) or \
             (mode is None and isinstance(flags, int) and flags & _WRITE_FLAGS)
         if writes:
-            raise Forbidden(f'writes to the file `{os.fsdecode(path) if isinstance(path, (str, bytes)) else path}`')
+            raise Forbidden(f'writes to the file `{_name(path)}`')
+        try:  # stat() never blocks, while opening a FIFO waits for a writer and a device may never end
+            kind = os.stat(path).st_mode
+        except (OSError, ValueError, TypeError):
+            return
+        if not (stat.S_ISREG(kind) or stat.S_ISDIR(kind)):
+            what = 'a FIFO' if stat.S_ISFIFO(kind) else 'a socket' if stat.S_ISSOCK(kind) else 'a device'
+            raise Forbidden(f'opens `{_name(path)}`, which is {what}, not a file (reading it may wait or never end)')
         return
-    if event in _FORBIDDEN_EVENTS:
-        verb = _FORBIDDEN_EVENTS[event]
-        if verb is None:
-            raise Forbidden(f'starts or signals a process (`{event}`)')
-        target = args[0] if args else ''
-        raise Forbidden(f'{verb} `{os.fsdecode(target) if isinstance(target, (str, bytes)) else target}`')
+    if event == 'sqlite3.connect' and args and args[0] == ':memory:':
+        return  # a database in memory touches no file
+    what = _FORBIDDEN_EVENTS.get(event)
+    if what is not None:
+        raise Forbidden(what.format(*(_name(a) for a in tuple(args)[:2]), '', ''))
+
+
+def _forbid(what):
+    def forbidden(*args, **kwargs):
+        raise Forbidden(what)
+    return forbidden
 
 
 def install_sandbox(harness_dir):
     """Process-wide changes for a check child: plotting stubs, no input(), no local imports, no file
-    writes and no programs started (an audit hook: the user's code must not touch the workspace)."""
+    changes, programs, signals or network (an audit hook: the user's code must not touch the
+    workspace, nor wait on a socket or a FIFO); os._exit() raises. Then remembers the state that the
+    checked code must not carry from one call to the next (see restore)."""
+    global _PRISTINE
+    import signal
     sys.meta_path.insert(0, _PlotFinder())
     sys.addaudithook(_audit)
 
     def no_input(*args, **kwargs):
         raise InputCalled()
 
+    def no_exit(code):
+        raise ExitCalled(code)
+
     builtins.input = no_input
+    os._exit = no_exit
+    # No audit events for these two: without a stand-in the process would die without a line.
+    signal.raise_signal = _forbid('sends itself a signal (`signal.raise_signal`)')
+    os.abort = _forbid('ends the process (`os.abort`)')
     # The user's directory and the working directory are not searched: only the user's file is read.
     sys.path[:] = [p for p in sys.path if p not in ('', '.', harness_dir)]
+    _PRISTINE = _State()
+
+
+class _State:
+    """What a call of the checked code can rebind that the next call (the n_y = 2 run, the numerical
+    gradient) and the harness rely on: the namespaces of builtins, numpy, math and os, the standard
+    streams, the recursion limit, numpy's error handling, the working folder, the signal handlers
+    of the time limit, and a profile or trace function."""
+
+    def __init__(self):
+        import math
+        import signal
+        import numpy as np
+        self.namespaces = [(m.__dict__, dict(m.__dict__)) for m in (builtins, np, np.linalg, np.random, math, os)]
+        self.streams = (sys.stdin, sys.stdout, sys.stderr)
+        self.recursion = sys.getrecursionlimit()
+        self.np_err = np.geterr()
+        self.cwd = os.getcwd()
+        self.signals = {s: signal.getsignal(s) for s in (signal.SIGUSR1, signal.SIGXFSZ, signal.SIGINT, signal.SIGTERM)}
+
+    def restore(self):
+        import signal
+        import numpy as np
+        for current, saved in self.namespaces:
+            if current != saved:
+                if current is builtins.__dict__:  # a name added there would hide a NameError in the next run
+                    for key in [k for k in current if k not in saved]:
+                        del current[key]
+                current.update(saved)
+        sys.stdin, sys.stdout, sys.stderr = self.streams
+        if sys.getrecursionlimit() != self.recursion:
+            sys.setrecursionlimit(self.recursion)
+        np.seterr(**self.np_err)
+        if os.getcwd() != self.cwd:
+            os.chdir(self.cwd)
+        for s, handler in self.signals.items():
+            if signal.getsignal(s) is not handler:
+                signal.signal(s, handler)
+        sys.setprofile(None)
+        sys.settrace(None)
+
+
+_PRISTINE = None
+
+
+def restore():
+    """Undoes what the last call of the checked code rebound (nothing outside a check child)."""
+    if _PRISTINE is not None:
+        _PRISTINE.restore()
 
 
 def load(tree, mark):
@@ -201,7 +306,9 @@ def load(tree, mark):
     def do_import(stmt):
         try:
             run(stmt)
-        except (Exception, SystemExit) as e:  # any failing import becomes a placeholder (not the time limit)
+        except CheckTimeout:
+            raise
+        except BaseException as e:  # noqa: BLE001 — any failing import becomes a placeholder
             mod = stmt.module if isinstance(stmt, ast.ImportFrom) else None
             local = isinstance(e, ModuleNotFoundError)
             for alias in stmt.names:
@@ -212,7 +319,7 @@ def load(tree, mark):
                               f"instead; if it is a file of your own, the checker reads only the checked file: copy "
                               f"what the functions need into it)")
                 else:
-                    reason = f"importing it failed ({type(e).__name__}: {e})"
+                    reason = f"importing it failed ({_raised(e)})"
                 ns[bound] = _Missing(what, stmt.lineno, reason)
 
     def visit(body):
@@ -222,19 +329,25 @@ def load(tree, mark):
             elif isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
                 try:
                     run(stmt)
-                except Exception as e:  # a decorator or class body failed
-                    problems.append((stmt.lineno, f"`{stmt.name}` could not be defined: {type(e).__name__}: {e}"))
+                except CheckTimeout:
+                    raise
+                except BaseException as e:  # noqa: BLE001 — a decorator or class body failed, even with sys.exit()
+                    problems.append((stmt.lineno, f"`{stmt.name}` could not be defined: {_raised(e)}"))
             elif isinstance(stmt, (ast.Assign, ast.AnnAssign)) and stmt.value is not None and is_constant_expr(stmt.value):
                 try:
                     run(stmt)
-                except Exception:
+                except CheckTimeout:
+                    raise
+                except BaseException:  # noqa: BLE001
                     for n in _targets(stmt):
                         skipped.setdefault(n, stmt.lineno)
             elif isinstance(stmt, ast.Try) and _only_definitions(stmt):
                 # `try: import cupy as np / except ImportError: import numpy as np` runs as written.
                 try:
                     run(stmt)
-                except Exception:
+                except CheckTimeout:
+                    raise
+                except BaseException:  # noqa: BLE001
                     visit(stmt.body)
             elif isinstance(stmt, ast.Try):
                 visit(stmt.body)
@@ -243,7 +356,21 @@ def load(tree, mark):
                     skipped.setdefault(n, stmt.lineno)
 
     visit(tree.body)
+    restore()  # the harness goes on, and the first call starts, as every later one will
     return ns, skipped, problems
+
+
+def safe_str(e):
+    """str() of a user's exception, whose __str__ may itself raise."""
+    try:
+        return str(e)
+    except BaseException:  # noqa: BLE001
+        return ''
+
+
+def _raised(e):
+    text = safe_str(e)
+    return f'{type(e).__name__}: {text}' if text else type(e).__name__
 
 
 def _only_definitions(stmt):

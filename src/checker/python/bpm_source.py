@@ -1,9 +1,14 @@
 """Source positions, shapes in the notes' notation, and the line tracer."""
 import ast
+import builtins
 import re
 import sys
 
 import numpy as np
+
+# The tracer runs inside the checked code, which may rebind builtins (`builtins.len = …`): this
+# module's functions keep the originals.
+__builtins__ = dict(builtins.__dict__)
 
 
 class Source:

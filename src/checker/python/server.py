@@ -43,6 +43,7 @@ try:
 except (ImportError, OSError):
     _LIBC = None
 
+_EXIT = os._exit  # the sandbox makes os._exit raise, for the checked code; the harness ends with this one
 GRACE_S = 0.5          # after the time limit: time for the child to report where it was stopped
 MEMORY_BYTES = 2 << 30  # address space of a check beyond what the server already maps
 MAX_RESULT = 64 << 20
@@ -71,7 +72,7 @@ def _child(req, wfd, workdir):
         except AttributeError:
             pass
     if os.getppid() == 1:
-        os._exit(70)
+        _EXIT(70)
     devnull = os.open(os.devnull, os.O_RDWR)
     for fd in (0, 1, 2):  # the user's prints and input() see nothing of the protocol
         os.dup2(devnull, fd)
@@ -115,7 +116,7 @@ def _child(req, wfd, workdir):
             out.flush()
         except BaseException:  # noqa: BLE001
             pass
-    os._exit(0)
+    _EXIT(0)
 
 
 def _failure(req, code, message, phase):
@@ -175,7 +176,7 @@ class Server:
             try:
                 _child(req, wfd, self.workdir)
             finally:
-                os._exit(70)
+                _EXIT(70)
         os.close(wfd)
         start = time.monotonic()
         deadline = start + timeout

@@ -1,0 +1,122 @@
+// The check's sandbox: sqlite files, sockets, host lookups, FIFOs and devices are refused as
+// `forbidden` at the user's line; os._exit() is reported at its call; what one call rebinds in
+// builtins or numpy is gone for the next call; a BaseException while loading is a warning.
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { createServer, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, test } from 'node:test';
+import { CheckerRunner } from '../../src/checker/runner';
+import type { CheckResult } from '../../src/checker/types';
+import { fixture, testPython } from './checkerTestSupport';
+
+const correct = fixture('two_layer_correct.py');
+const beforeReturn = (code: string) => correct.replace('    return {"dW1": dW1', `${code}\n    return {"dW1": dW1`);
+const lineOf = (text: string, needle: string) => text.split('\n').findIndex((l) => l.includes(needle)) + 1;
+const statuses = (r: CheckResult) => r.gradients.map((g) => g.status);
+
+describe('the sandbox of a check', () => {
+  const runner = new CheckerRunner({ python: testPython(), timeoutMs: 8000 });
+  const dir = mkdtempSync(join(tmpdir(), 'bpm-sandbox-'));
+  after(() => {
+    runner.dispose();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  async function assertForbiddenAt(code: string, needle: string, what: RegExp) {
+    const text = beforeReturn(code);
+    const r = await runner.check(text, join(dir, 'hostile.py'));
+    assert.deepEqual(r.reports.map((x) => [x.code, x.line]), [['forbidden', lineOf(text, needle)]], JSON.stringify(r.reports));
+    assert.match(r.reports[0]!.message, what);
+    assert.ok(r.gradients.every((g) => g.status === 'error'));
+  }
+
+  test('sqlite3 cannot create a database file; a database in memory is fine', async () => {
+    const db = join(dir, 'grads.sqlite');
+    await assertForbiddenAt(`    import sqlite3\n    sqlite3.connect(${JSON.stringify(db)}).execute("create table t (x)")`, 'sqlite3.connect', /opens the database `.*grads\.sqlite`/);
+    assert.equal(existsSync(db), false);
+    const memory = await runner.check(beforeReturn('    import sqlite3\n    sqlite3.connect(":memory:").execute("create table t (x)")'), 'memory.py');
+    assert.deepEqual(memory.reports, []);
+    assert.deepEqual(statuses(memory), ['ok', 'ok', 'ok', 'ok']);
+  });
+
+  test('no socket reaches a listener on 127.0.0.1, none listens, no host is looked up', async () => {
+    const accepted: Socket[] = [];
+    const server = createServer((s) => accepted.push(s));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const port = (server.address() as { port: number }).port;
+    try {
+      await assertForbiddenAt(
+        `    import socket\n    s = socket.socket()\n    s.connect(("127.0.0.1", ${port}))\n    s.sendall(b"dW1")`,
+        's = socket.socket()',
+        /opens a network socket/,
+      );
+      await assertForbiddenAt(`    import socket\n    socket.create_connection(("127.0.0.1", ${port})).sendall(b"dW1")`, 'create_connection', /looks up the host `127\.0\.0\.1`/);
+      await assertForbiddenAt('    import socket\n    socket.gethostbyname("localhost")', 'gethostbyname', /looks up the host `localhost`/);
+      await new Promise((r) => setTimeout(r, 200)); // a connection that got through would be accepted by now
+      assert.equal(accepted.length, 0);
+    } finally {
+      for (const s of accepted) s.destroy();
+      server.close();
+    }
+  });
+
+  test('a FIFO and a device are refused when opened, so reading them cannot hang', async () => {
+    const fifo = join(dir, 'pipe');
+    execFileSync('mkfifo', [fifo]);
+    await assertForbiddenAt(`    open(${JSON.stringify(fifo)}).read()`, 'open(', /opens `.*pipe`, which is a FIFO, not a file/);
+    await assertForbiddenAt('    import numpy\n    numpy.fromfile("/dev/zero", count=10)', 'fromfile', /opens `\/dev\/zero`, which is a device/);
+    rmSync(fifo);
+  });
+
+  test('os._exit() is reported at its call, and the next check works', async () => {
+    const text = beforeReturn('    import os\n    os._exit(3)');
+    const r = await runner.check(text, 'exit.py');
+    assert.deepEqual(r.reports.map((x) => [x.code, x.line]), [['sys-exit', lineOf(text, 'os._exit')]]);
+    assert.match(r.reports[0]!.message, /called os\._exit\(3\)/);
+    assert.deepEqual(statuses(await runner.check(correct, 'after.py')), ['ok', 'ok', 'ok', 'ok']);
+  });
+
+  test('builtins and numpy rebound by one call are restored before the next (the n_y = 2 run, the numerical gradient)', async () => {
+    // Each call fails if it sees what an earlier one left; `id` is what the line tracer uses.
+    const text = correct
+      .replace(
+        '    m = X.shape[1]\n    W2 = parameters["W2"]',
+        '    import builtins\n    if builtins.abs is None or hasattr(builtins, "seen_before") or np.dot is None:\n        raise RuntimeError("an earlier call is still visible")\n    builtins.id = None\n    m = X.shape[1]\n    W2 = parameters["W2"]',
+      )
+      .replace('    return {"dW1": dW1', '    builtins.abs = None\n    builtins.seen_before = True\n    np.dot = None\n    return {"dW1": dW1');
+    const r = await runner.check(text, 'rebinds.py');
+    assert.deepEqual(r.reports, []);
+    assert.deepEqual(statuses(r), ['ok', 'ok', 'ok', 'ok']);
+    // The traced lines are those of the file, shifted by the four lines added above them.
+    assert.deepEqual(
+      r.gradients.map((g) => g.line),
+      [43, 44, 39, 40].map((l) => l + 4),
+    );
+  });
+
+  test('a BaseException while the file loads is a warning at its definition, and the check goes on', async () => {
+    const text = correct.replace(
+      'def sigmoid(z):',
+      'class Boom(BaseException):\n    pass\n\n\nclass Broken:\n    raise Boom("at load time")\n\n\ndef stop(f):\n    raise KeyboardInterrupt\n\n\n@stop\ndef decorated():\n    pass\n\n\ndef sigmoid(z):',
+    );
+    const r = await runner.check(text, 'load.py');
+    assert.deepEqual(
+      r.reports.map((x) => [x.code, x.severity, x.line]),
+      [
+        ['load-failed', 'warning', lineOf(text, 'class Broken')],
+        ['load-failed', 'warning', lineOf(text, 'def decorated')],
+      ],
+      JSON.stringify(r.reports),
+    );
+    assert.match(r.reports[0]!.message, /`Broken` could not be defined: Boom: at load time/);
+    assert.match(r.reports[1]!.message, /`decorated` could not be defined: KeyboardInterrupt/);
+    assert.deepEqual(statuses(r), ['ok', 'ok', 'ok', 'ok']);
+  });
+
+  test('nothing was left in the folder', () => {
+    assert.deepEqual(readdirSync(dir), []);
+  });
+});
