@@ -76,6 +76,16 @@ function maxAbsDiff(a: readonly number[], b: readonly number[]): number {
   return a.reduce((s, x, i) => Math.max(s, Math.abs(x - b[i]!)), 0);
 }
 
+/** The median time per epoch of a core variant on a workload, and the threads it used. */
+function timeCore(w: Workload, v: CoreVariant): { timing: Timing; threads: number } {
+  const timer = coreTimer(w, v, LEARNING_RATE);
+  try {
+    return { timing: medianEpochMs(timer.run, budget(w).seconds, budget(w).minSamples), threads: timer.threads };
+  } finally {
+    timer.dispose();
+  }
+}
+
 /**
  * Time per epoch on W3's network for m = 10³ … 10⁶: an epoch's work is linear in m, and so
  * must its time be (per example it should stay flat, also once the data outgrow the caches).
@@ -97,13 +107,9 @@ function growthTable(): void {
     }
     let threads = 1;
     const time = (v: CoreVariant): Timing => {
-      const timer = coreTimer(w, v, LEARNING_RATE);
-      threads = timer.threads;
-      try {
-        return medianEpochMs(timer.run, budget(w).seconds, budget(w).minSamples);
-      } finally {
-        timer.dispose();
-      }
+      const t = timeCore(w, v);
+      threads = Math.max(threads, t.threads);
+      return t.timing;
     };
     const f64 = time('fast-float64'), f32 = time('fast-float32');
     const perExample = (ms: number): string => ((ms * 1e6) / m).toFixed(1);
@@ -156,13 +162,9 @@ async function main(): Promise<void> {
     const np = numpy.get(w.id)!;
     let threads = 1;
     const time = (v: CoreVariant): Timing => {
-      const timer = coreTimer(w, v, LEARNING_RATE);
-      threads = Math.max(threads, timer.threads);
-      try {
-        return medianEpochMs(timer.run, budget(w).seconds, budget(w).minSamples);
-      } finally {
-        timer.dispose();
-      }
+      const t = timeCore(w, v);
+      threads = Math.max(threads, t.threads);
+      return t.timing;
     };
     const readable = time('readable');
     const f64 = time('fast-float64');
