@@ -4,8 +4,12 @@
  * parameters. Before any figure is printed, the costs of the first epochs must agree with numpy's
  * (float64: to 1e-9); otherwise the benchmark stops with exit code 1.
  *
+ * Then the fast engine's GFLOP/s on W3 and W4 beside the machine's limits, and the cost growth:
+ * time per epoch on W3's network for m = 10³ … 10⁶, beside numpy.
+ *
  * Options: --peers adds TensorFlow.js (cpu, wasm) and brain.js, and the CSV loaders papaparse and
- * csv-parse (installed by `npm run bench:peers` into bench/.peers/); --only W1,W3 picks workloads.
+ * csv-parse (installed by `npm run bench:peers` into bench/.peers/); --only W1,W3 picks workloads
+ * (add `growth` for the cost-growth table, which runs only with all workloads or when named).
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
@@ -16,7 +20,7 @@ import { csvSection } from './lib/csv';
 import { PEERS, activatePeer, peerSession, tfjsWasmFeatures } from './lib/peers';
 import { type NumpyResult, python, runNumpy } from './lib/reference';
 import { type Timing, medianEpochMs } from './lib/timing';
-import { type Workload, flopsPerEpoch, workloads } from './lib/workloads';
+import { type Workload, flopsPerEpoch, growthWorkload, workloads } from './lib/workloads';
 
 // Run from the package folder, as `npm run bench` does: bench/reference.py and bench/.peers are there.
 const root = process.cwd();
@@ -37,11 +41,30 @@ const PEER_CHECK_EPOCHS = 3;
 /** Seconds per measurement and the least number of samples: fewer for the long epochs of W4. */
 const budget = (w: Workload): { seconds: number; minSamples: number } => (w.X.cols > 10_000 ? { seconds: 4, minSamples: 5 } : { seconds: 1.5, minSamples: 15 });
 
+const GROWTH_M = [1_000, 10_000, 100_000, 1_000_000];
+
+const cpuinfo = existsSync('/proc/cpuinfo') ? readFileSync('/proc/cpuinfo', 'utf8') : '';
+
+/**
+ * Peak flops per cycle and core, assuming two multiply and two add pipes (one multiply-add on an
+ * FMA pipe counts two): 128-bit WebAssembly SIMD, which has no fused multiply-add in Node 20, does
+ * 2·2 + 2·2 = 8 float64 flops per cycle (16 in float32); AVX2 with FMA, as OpenBLAS uses it,
+ * 2 FMA · 4 lanes · 2 = 16 float64 flops.
+ */
+function limits(): { ghz: number; wasm64: number; wasm32: number; avx2fma64: number } | null {
+  const mhz = Number(/^cpu MHz\s*:\s*([\d.]+)/m.exec(cpuinfo)?.[1] ?? cpus()[0]?.speed ?? NaN);
+  if (!(mhz > 0)) return null;
+  const ghz = mhz / 1000;
+  return { ghz, wasm64: 8 * ghz, wasm32: 16 * ghz, avx2fma64: 16 * ghz };
+}
+
 function machine(): string[] {
-  const cpu = (/^model name\s*:\s*(.*)$/m.exec(existsSync('/proc/cpuinfo') ? readFileSync('/proc/cpuinfo', 'utf8') : '')?.[1] ?? cpus()[0]?.model ?? 'unknown').trim();
-  const flags = existsSync('/proc/cpuinfo') ? (/^flags\s*:(.*)$/m.exec(readFileSync('/proc/cpuinfo', 'utf8'))?.[1] ?? '') : '';
+  const cpu = (/^model name\s*:\s*(.*)$/m.exec(cpuinfo)?.[1] ?? cpus()[0]?.model ?? 'unknown').trim();
+  const flags = /^flags\s*:(.*)$/m.exec(cpuinfo)?.[1] ?? '';
   const simd = ['avx512f', 'avx2', 'fma'].filter((f) => flags.split(/\s+/).includes(f)).join(', ');
-  return [`cores (nproc): ${cpus().length}`, `CPU: ${cpu}${simd ? ` (${simd})` : ''}`, `node ${process.version}`, `load average at start: ${loadavg().map((x) => x.toFixed(2)).join(' ')}`];
+  const family = /^cpu family\s*:\s*(\d+)/m.exec(cpuinfo)?.[1], model = /^model\s*:\s*(\d+)/m.exec(cpuinfo)?.[1];
+  const kind = family !== undefined ? `, family ${family} model ${model ?? '?'}` : '';
+  return [`cores (nproc): ${cpus().length}`, `CPU: ${cpu}${kind}${simd ? ` (${simd})` : ''}`, `node ${process.version}`, `load average at start: ${loadavg().map((x) => x.toFixed(2)).join(' ')}`];
 }
 
 const fmtMs = (ms: number): string => (ms >= 100 ? ms.toFixed(0) : ms >= 1 ? ms.toFixed(2) : ms >= 0.01 ? ms.toFixed(4) : ms.toFixed(5));
@@ -51,6 +74,48 @@ const gflops = (w: Workload, t: Timing): string => (flopsPerEpoch(w) / (t.msPerE
 function maxAbsDiff(a: readonly number[], b: readonly number[]): number {
   if (a.length !== b.length) return Infinity;
   return a.reduce((s, x, i) => Math.max(s, Math.abs(x - b[i]!)), 0);
+}
+
+/** The median time per epoch of a core variant on a workload, and the threads it used. */
+function timeCore(w: Workload, v: CoreVariant): { timing: Timing; threads: number } {
+  const timer = coreTimer(w, v, LEARNING_RATE);
+  try {
+    return { timing: medianEpochMs(timer.run, budget(w).seconds, budget(w).minSamples), threads: timer.threads };
+  } finally {
+    timer.dispose();
+  }
+}
+
+/**
+ * Time per epoch on W3's network for m = 10³ … 10⁶: an epoch's work is linear in m, and so
+ * must its time be (per example it should stay flat, also once the data outgrow the caches).
+ * numpy beside it, measured the same way, from the same data and parameters.
+ */
+function growthTable(): void {
+  console.log(`\nCost growth, W3's network 30→16→1 (fast engine, default threads; numpy f64 the faster of its thread counts):`);
+  const head = ['m', 'fast threads', 'fast f64 ms', 'ns / example', 'GFLOP/s', 'fast f32 ms', 'ns / example', 'numpy f64 ms', 'ns / example', 'numpy f64 / fast f64'];
+  console.log(`\n| ${head.join(' | ')} |\n|${head.map(() => '---').join('|')}|`);
+  const script = join(root, 'bench', 'reference.py');
+  for (const m of GROWTH_M) {
+    process.stderr.write(`growth m = ${m}: …\n`);
+    const w = growthWorkload(m);
+    const np = runNumpy(w, { learningRate: LEARNING_RATE, checkEpochs: CHECK_EPOCHS, ...budget(w) }, script);
+    const d = maxAbsDiff(coreCosts(w, 'fast-float64', LEARNING_RATE, CHECK_EPOCHS), np.float64.costs);
+    if (!(d <= F64_TOLERANCE)) {
+      console.error(`m = ${m}: the fast engine's costs differ from numpy's by ${d.toExponential(2)} (more than ${F64_TOLERANCE}).`);
+      process.exit(1);
+    }
+    let threads = 1;
+    const time = (v: CoreVariant): Timing => {
+      const t = timeCore(w, v);
+      threads = Math.max(threads, t.threads);
+      return t.timing;
+    };
+    const f64 = time('fast-float64'), f32 = time('fast-float32');
+    const perExample = (ms: number): string => ((ms * 1e6) / m).toFixed(1);
+    console.log(`| ${[m.toLocaleString('en'), threads, fmtMs(f64.msPerEpoch), perExample(f64.msPerEpoch), gflops(w, f64), fmtMs(f32.msPerEpoch), perExample(f32.msPerEpoch),
+      fmtMs(np.float64.msPerEpoch), perExample(np.float64.msPerEpoch), fmtRatio(np.float64.msPerEpoch / f64.msPerEpoch)].join(' | ')} |`);
+  }
 }
 
 async function main(): Promise<void> {
@@ -91,23 +156,21 @@ async function main(): Promise<void> {
   const head = ['workload', 'numpy f64 ms', 'numpy f32 ms', 'readable f64 ms', 'fast threads', 'fast f64 ms', 'GFLOP/s', 'numpy f64 / fast f64', 'fast f32 ms', 'GFLOP/s', 'numpy f32 / fast f32'];
   console.log(`\n| ${head.join(' | ')} |\n|${head.map(() => '---').join('|')}|`);
   const fast = new Map<string, { f64: Timing; f32: Timing }>();
+  const threadsUsed = new Map<string, number>();
   for (const w of ws) {
     process.stderr.write(`${w.id}: timing …\n`);
     const np = numpy.get(w.id)!;
     let threads = 1;
     const time = (v: CoreVariant): Timing => {
-      const timer = coreTimer(w, v, LEARNING_RATE);
-      threads = Math.max(threads, timer.threads);
-      try {
-        return medianEpochMs(timer.run, budget(w).seconds, budget(w).minSamples);
-      } finally {
-        timer.dispose();
-      }
+      const t = timeCore(w, v);
+      threads = Math.max(threads, t.threads);
+      return t.timing;
     };
     const readable = time('readable');
     const f64 = time('fast-float64');
     const f32 = time('fast-float32');
     fast.set(w.id, { f64, f32 });
+    threadsUsed.set(w.id, threads);
     const row = [
       `${w.id} ${w.title}`,
       fmtMs(np.float64.msPerEpoch),
@@ -130,6 +193,19 @@ async function main(): Promise<void> {
     const by = (r: NumpyResult['float64']): string => Object.entries(r.byThreads).map(([t, ms]) => `${t}: ${fmtMs(ms)}`).join(', ');
     console.log(`  ${w.id}: f64 ${by(np.float64)}; f32 ${by(np.float32)}`);
   }
+
+  const lim = limits();
+  if (lim) {
+    console.log(`\nThe machine's limits at ${lim.ghz.toFixed(2)} GHz (cpu MHz in /proc/cpuinfo; a turbo clock is higher), per core: ` +
+      `128-bit WebAssembly SIMD without FMA ${lim.wasm64.toFixed(1)} GFLOP/s float64, ${lim.wasm32.toFixed(1)} float32; AVX2 + FMA (OpenBLAS) ${lim.avx2fma64.toFixed(1)} float64.`);
+    for (const w of ws.filter((x) => x.id === 'W3' || x.id === 'W4')) {
+      const f = fast.get(w.id)!, threads = threadsUsed.get(w.id)!;
+      const share = (t: Timing, limit: number): string => `${gflops(w, t)} GFLOP/s = ${((100 * flopsPerEpoch(w)) / (t.msPerEpoch * 1e6) / (limit * threads)).toFixed(0)}%`;
+      console.log(`  ${w.id} on ${threads} thread${threads > 1 ? 's' : ''}: float64 ${share(f.f64, lim.wasm64)} of the WebAssembly limit (${(lim.wasm64 * threads).toFixed(1)}), ` +
+        `float32 ${share(f.f32, lim.wasm32)} of its limit (${(lim.wasm32 * threads).toFixed(1)}); numpy float64 ${gflops(w, { msPerEpoch: numpy.get(w.id)!.float64.msPerEpoch, samples: 0, epochsPerSample: 0 })} GFLOP/s`);
+    }
+  }
+  if (only === null || only.includes('growth')) growthTable();
 
   if (withPeers) {
     const peerHead = ['workload', ...PEERS.flatMap((p) => [`${p} ms`, `/ fast f64`, `/ fast f32`])];

@@ -53,6 +53,11 @@ export function workloads(): Workload[] {
   ];
 }
 
+/** W3's network (30→16→1) and kind of data at m examples: the cost-growth table's workloads. */
+export function growthWorkload(m: number): Workload {
+  return workload(`W3 m=${m}`, `30→16→1, m = ${m.toLocaleString('en')}`, [30, 16, 1], synthetic(30, m, 13));
+}
+
 /** 2·Σ n_in·n_out·m·3: the multiply-adds of the forward product and the two backward ones. */
 export function flopsPerEpoch(w: Workload): number {
   let s = 0;
