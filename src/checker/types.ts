@@ -5,7 +5,7 @@
 
 export interface CheckFix {
   title: string;
-  edits: { line: number; column: number; endLine: number; endColumn: number; newText: string }[];
+  edits: { line: number; column: number; endLine: number; endColumn: number; newText: string; cell?: number }[];
 }
 
 /** Stable identifiers of the report kinds (diagnostic codes in the editor). */
@@ -54,9 +54,11 @@ export interface CheckReport {
   severity: 'error' | 'warning' | 'info';
   code: CheckCode | string;
   message: string;
-  related: { line: number; message: string }[];
+  related: { line: number; message: string; cell?: number }[];
   /** Only where the fix is certain. */
   fix?: CheckFix;
+  /** In a notebook: the 1-based number of the cell (among all its cells); `line` is then the cell's line. */
+  cell?: number;
 }
 
 export interface GradientResult {
@@ -73,6 +75,7 @@ export interface GradientResult {
   relDifference: number | null;
   /** The line that computes the gradient. */
   line: number | null;
+  cell?: number;
   hint: string | null;
 }
 
@@ -83,6 +86,7 @@ export interface TracedVariable {
   function: string;
   shape: number[] | null;
   symbolicShape: string | null;
+  cell?: number;
 }
 
 export interface CheckedFunction {
@@ -90,6 +94,7 @@ export interface CheckedFunction {
   role: 'forward' | 'backward' | 'helper' | 'init' | 'cost';
   line: number;
   endLine: number;
+  cell?: number;
 }
 
 export interface CheckResult {
