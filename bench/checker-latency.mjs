@@ -1,5 +1,5 @@
 // Latency of the derivation checker: the cold first check (Python start, numpy import) and warm
-// checks through the fork server. Prints medians; not a test.
+// checks through the fork server, of Python files and of a notebook. Prints medians; not a test.
 // Usage: node bench/checker-latency.mjs [--runs N] [--python PATH]
 import * as esbuild from 'esbuild';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -16,17 +16,28 @@ const arg = (name, fallback) => {
 const runs = Number(arg('--runs', '30'));
 const python = arg('--python', process.env.BACKPROP_MAP_PYTHON || 'python3');
 
-// The runner is TypeScript: bundle it once into a temporary CommonJS file.
+// The runner and the notebook reader are TypeScript: bundle them once into a temporary CommonJS file.
 const tmp = mkdtempSync(join(tmpdir(), 'bpm-bench-'));
 const out = join(tmp, 'runner.cjs');
-await esbuild.build({ entryPoints: [join(root, 'src/checker/runner.ts')], bundle: true, platform: 'node', format: 'cjs', outfile: out, logLevel: 'warning' });
-const { CheckerRunner } = createRequire(import.meta.url)(out);
+await esbuild.build({
+  stdin: { contents: "export * from './src/checker/runner'; export * from './src/checker/notebook';", resolveDir: root, loader: 'ts' },
+  bundle: true, platform: 'node', format: 'cjs', outfile: out, logLevel: 'warning',
+});
+const { CheckerRunner, checkNotebook, readNotebook } = createRequire(import.meta.url)(out);
 const harnessDir = join(root, 'src/checker/python');
 
-const files = {
-  'two-layer (notes)': readFileSync(join(root, 'test/fixtures/checker/two_layer_correct.py'), 'utf8'),
-  'L-layer [4, 5, 3, 1]': readFileSync(join(root, 'test/fixtures/checker/L_layer_correct.py'), 'utf8'),
-  'two-layer, a wrong dZ1': readFileSync(join(root, 'test/fixtures/checker/wrong_relu_mask.py'), 'utf8'),
+const pyCheck = (file) => {
+  const text = readFileSync(join(root, 'test/fixtures/checker', file), 'utf8');
+  return (runner) => runner.check(text, 'warm.py');
+};
+// The L-layer notebook: 13 cells, its helpers imported from dnn_utils.py beside it on every check.
+const notebook = join(root, 'test/fixtures/checker/notebooks/deep/deep_correct.ipynb');
+const cells = readNotebook(readFileSync(notebook, 'utf8'));
+const checks = {
+  'two-layer (notes)': pyCheck('two_layer_correct.py'),
+  'L-layer [4, 5, 3, 1]': pyCheck('L_layer_correct.py'),
+  'two-layer, a wrong dZ1': pyCheck('wrong_relu_mask.py'),
+  'L-layer notebook with helper modules': (runner) => checkNotebook(runner, cells, notebook, { folder: dirname(notebook) }),
 };
 const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -39,7 +50,7 @@ try {
   for (let i = 0; i < 3; i++) {
     const runner = new CheckerRunner({ python, harnessDir });
     const t0 = performance.now();
-    await runner.check(files['two-layer (notes)'], 'two_layer.py');
+    await checks['two-layer (notes)'](runner);
     colds.push(performance.now() - t0);
     runner.dispose();
   }
@@ -57,13 +68,14 @@ try {
       return NaN;
     }
   };
-  for (const [name, text] of Object.entries(files)) {
-    await runner.check(text, 'warm.py');
+  for (const [name, check] of Object.entries(checks)) {
+    const first = await check(runner);
+    if (first.gradients.some((g) => g.status !== 'ok')) console.log(`(${name}: ${first.gradients.filter((g) => g.status !== 'ok').map((g) => g.name).join(', ')} wrong, as meant)`);
     const ms = [];
     const cpu0 = cpuMs();
     for (let i = 0; i < runs; i++) {
       const t0 = performance.now();
-      await runner.check(text, 'warm.py');
+      await check(runner);
       ms.push(performance.now() - t0);
     }
     const cpu = (cpuMs() - cpu0) / runs;

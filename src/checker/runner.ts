@@ -18,6 +18,8 @@ export interface CheckerRunnerOptions {
 export interface CheckOptions {
   functions?: CheckFunctions;
   signal?: AbortSignal;
+  /** The checked file's folder: its modules (`from dnn_utils import relu_backward`) can be imported. */
+  folder?: string;
 }
 
 /** Where the Python harness is: dist/checker next to a bundle, or the sources in a checkout. */
@@ -152,7 +154,7 @@ export class CheckerRunner {
   private exchange(text: string, fileName: string, options: CheckOptions): Promise<Omit<CheckResult, 'durationMs'> | 'server-died'> {
     const { signal } = options;
     const id = this.nextId++;
-    const request = { id, text, fileName, functions: options.functions ?? null, timeoutMs: this.timeoutMs };
+    const request = { id, text, fileName, functions: options.functions ?? null, timeoutMs: this.timeoutMs, folder: options.folder ?? null };
     return new Promise((resolve, reject) => {
       const watchdog = setTimeout(() => {
         this.log(`check ${id}: no answer within ${this.timeoutMs + WATCHDOG_EXTRA_MS} ms, restarting the checker`);

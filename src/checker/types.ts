@@ -5,7 +5,7 @@
 
 export interface CheckFix {
   title: string;
-  edits: { line: number; column: number; endLine: number; endColumn: number; newText: string }[];
+  edits: { line: number; column: number; endLine: number; endColumn: number; newText: string; cell?: number }[];
 }
 
 /** Stable identifiers of the report kinds (diagnostic codes in the editor). */
@@ -55,11 +55,13 @@ export interface CheckReport {
   severity: 'error' | 'warning' | 'info';
   code: CheckCode | string;
   message: string;
-  related: { line: number; message: string }[];
+  related: { line: number; message: string; cell?: number }[];
   /** Only where the fix is certain. */
   fix?: CheckFix;
   /** For `not-written`: the term an exercise leaves as `...` (`dZ2`). */
   term?: string;
+  /** In a notebook: the 1-based number of the cell (among all its cells); `line` is then the cell's line. */
+  cell?: number;
 }
 
 export interface GradientResult {
@@ -76,6 +78,7 @@ export interface GradientResult {
   relDifference: number | null;
   /** The line that computes the gradient. */
   line: number | null;
+  cell?: number;
   hint: string | null;
 }
 
@@ -86,6 +89,7 @@ export interface TracedVariable {
   function: string;
   shape: number[] | null;
   symbolicShape: string | null;
+  cell?: number;
 }
 
 export interface CheckedFunction {
@@ -93,6 +97,7 @@ export interface CheckedFunction {
   role: 'forward' | 'backward' | 'helper' | 'init' | 'cost';
   line: number;
   endLine: number;
+  cell?: number;
 }
 
 export interface CheckResult {

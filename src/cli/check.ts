@@ -1,5 +1,7 @@
 import { readFileSync, statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { findPython, PythonSetupError } from '../checker/python';
+import { checkNotebook, NotebookError, readNotebook, type NotebookCell } from '../checker/notebook';
 import { CheckerRunner } from '../checker/runner';
 import type { CheckFunctions, CheckResult, GradientResult } from '../checker/types';
 import { type CommandSpec, type ParsedArgs, UsageError, helpText, parseArgs } from './args';
@@ -9,9 +11,9 @@ import { type Command, EXIT } from './command';
 export const CHECK_SPEC: CommandSpec = {
   name: 'check',
   summary:
-    'Checks the numpy backward pass in FILE.py against numerical gradients of its own forward pass and says on which line a gradient goes wrong. ' +
+    'Checks the numpy backward pass in FILE.py (or a Jupyter notebook, FILE.ipynb) against numerical gradients of its own forward pass and says on which line a gradient goes wrong. ' +
     "Where the evidence supports it, it also says why. Only the file's imports, functions, classes and constants are loaded; its script code never runs.",
-  positionals: [{ name: 'FILE.py', help: 'the Python file with the forward and backward pass (two-layer or L-layer, as in the notes)' }],
+  positionals: [{ name: 'FILE.py', help: 'the Python file (or .ipynb notebook) with the forward and backward pass (two-layer or L-layer, as in the notes)' }],
   options: {
     json: { help: 'print one JSON object instead of lines' },
     timeout: { value: 'S', help: 'time limit of the check in seconds (default 10)' },
@@ -61,12 +63,17 @@ function tuple(shape: number[]): string {
   return shape.length === 1 ? `(${shape[0]},)` : `(${shape.join(', ')})`;
 }
 
+/** `line 12`, or in a notebook `cell 7, line 12`. */
+function where(x: { line: number; cell?: number }): string {
+  return x.cell === undefined ? `line ${x.line}` : `cell ${x.cell}, line ${x.line}`;
+}
+
 function summary(g: GradientResult): string {
   if (g.status === 'ok') return `${g.name} ok (rel. difference ${g.relDifference === null ? '–' : fmtRel(g.relDifference)})`;
   const parts: string[] = [];
   if (g.status === 'value' && g.relDifference !== null) parts.push(`rel. difference ${fmtRel(g.relDifference)}`);
   if (g.status === 'shape' && g.shape) parts.push(`shape ${tuple(g.shape)}, expected ${g.symbolicShape} = ${tuple(g.expectedShape)}`);
-  if (g.line !== null) parts.push(`line ${g.line}`);
+  if (g.line !== null) parts.push(where({ line: g.line, cell: g.cell }));
   if (g.hint) parts.push(g.hint);
   const label = { value: 'WRONG', shape: 'WRONG SHAPE', missing: 'MISSING', error: 'NOT CHECKED', ok: 'ok' }[g.status];
   return `${g.name} ${label}${parts.length ? ` (${parts.join('; ')})` : ''}`;
@@ -120,7 +127,9 @@ export function checkExitCode(r: CheckResult): number {
 
 /** Runs a check as the command line does, writing to the given streams; resolves to the exit status. */
 async function execute(args: Parsed, stdout: NodeJS.WritableStream, stderr: NodeJS.WritableStream): Promise<number> {
+  const notebook = /\.ipynb$/i.test(args.file);
   let text: string;
+  let cells: NotebookCell[] | null = null;
   try {
     // stat() before opening: a FIFO would block the open, a device would never end.
     const notAFile = notAFileReason(statSync(args.file));
@@ -134,7 +143,12 @@ async function execute(args: Parsed, stdout: NodeJS.WritableStream, stderr: Node
       return EXIT.badInput;
     }
     text = decoded.text;
+    if (notebook) cells = readNotebook(text);
   } catch (e) {
+    if (e instanceof NotebookError) {
+      stderr.write(`backprop-map check: cannot read ${args.file}: ${e.message}.\n`);
+      return EXIT.badInput;
+    }
     const code = (e as NodeJS.ErrnoException).code;
     const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : (e as Error).message;
     stderr.write(`backprop-map check: cannot read ${args.file}: ${why}\n`);
@@ -144,13 +158,15 @@ async function execute(args: Parsed, stdout: NodeJS.WritableStream, stderr: Node
   try {
     const python = await findPython(args.python ?? process.env.BACKPROP_MAP_PYTHON ?? null);
     runner = new CheckerRunner({ python: python.path, timeoutMs: Math.round(args.timeoutS * 1000) });
-    const result = await runner.check(text, args.file, { functions: args.functions });
+    const options = { functions: args.functions, folder: dirname(resolve(args.file)) };
+    const result = cells ? await checkNotebook(runner, cells, args.file, options) : await runner.check(text, args.file, options);
     if (args.json) {
       stdout.write(JSON.stringify(result, null, 2) + '\n');
     } else {
       for (const r of result.reports) {
-        const related = r.related.map((x) => ` (line ${x.line}: ${x.message})`).join('');
-        stdout.write(`${args.file}:${r.line}:${r.column}: ${r.severity}: ${r.message}${related} [${r.code}]\n`);
+        const related = r.related.map((x) => ` (${where(x)}: ${x.message})`).join('');
+        const at = r.cell === undefined ? `${args.file}:${r.line}:${r.column}` : `${args.file}, ${where(r)}`;
+        stdout.write(`${at}: ${r.severity}: ${r.message}${related} [${r.code}]\n`);
       }
       for (const g of result.gradients) stdout.write(summary(g) + '\n');
       if (result.gradients.length && result.convention) {

@@ -1,7 +1,10 @@
-// Runs the derivation checker on Python files and keeps the latest result per file: on open, on
-// save and (debounced) while typing; never two checks of one file at once; a result for text that
-// has changed since is dropped. Publishes diagnostics and tells the providers to refresh.
+// Runs the derivation checker on Python files and Jupyter notebooks and keeps the latest result
+// per file: on open, on save and (debounced) while typing; never two checks of one file at once; a
+// result for text that has changed since is dropped. Publishes diagnostics and tells the providers
+// to refresh. A notebook is checked as a whole; each cell gets its own part of the result.
+import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { checkNotebook, type NotebookCell } from '../checker/notebook';
 import { findPython, PythonSetupError } from '../checker/python';
 import { CheckerRunner } from '../checker/runner';
 import type { CheckFunctions, CheckReport, CheckResult } from '../checker/types';
@@ -14,10 +17,46 @@ const DEBOUNCE_MS = 500;
 /** Quick test before starting Python: does the text have anything the checker looks for? */
 const CHECKABLE = /\bdef\s+\w*(?:backward|backprop|back_prop)\w*\s*\(|backprop[-_ ]map/i;
 
+/** A Python file, or a notebook with its cells: what one check covers. */
+interface Target {
+  uri: vscode.Uri;
+  /** Changes with any edit of the text (a notebook: of any cell, or its cells' order). */
+  stamp(): string;
+  closed(): boolean;
+  text(): string;
+  document: vscode.TextDocument | undefined;
+  notebook: vscode.NotebookDocument | undefined;
+}
+
+function fileTarget(doc: vscode.TextDocument): Target {
+  return { uri: doc.uri, stamp: () => String(doc.version), closed: () => doc.isClosed, text: () => doc.getText(), document: doc, notebook: undefined };
+}
+
+function notebookTarget(nb: vscode.NotebookDocument): Target {
+  return {
+    uri: nb.uri,
+    stamp: () => nb.getCells().map((c) => `${c.kind}:${c.document.languageId}:${c.document.uri.toString()}:${c.document.version}`).join('|'),
+    closed: () => nb.isClosed,
+    text: () => nb.getCells().map((c) => c.document.getText()).join('\n'),
+    document: undefined,
+    notebook: nb,
+  };
+}
+
+/** The notebook holding a cell's document (`vscode-notebook-cell:` URI), if it is open. */
+function notebookOf(doc: vscode.TextDocument): vscode.NotebookDocument | undefined {
+  if (doc.uri.scheme !== 'vscode-notebook-cell') return undefined;
+  return vscode.workspace.notebookDocuments.find((nb) => nb.getCells().some((c) => c.document === doc));
+}
+
+const isPythonCell = (c: vscode.NotebookCell) => c.kind === vscode.NotebookCellKind.Code && c.document.languageId === 'python';
+
 interface FileState {
-  /** The document version the shown result belongs to. */
-  version: number;
+  /** The stamp of the text the shown result belongs to. */
+  version: string;
   result: CheckResult | undefined;
+  /** A notebook's cells' documents that got diagnostics. */
+  cells: vscode.Uri[];
   running: Promise<void> | undefined;
   /** Another check was asked for while one was running. */
   again: boolean;
@@ -28,6 +67,8 @@ interface FileState {
 export class CheckerService implements vscode.Disposable {
   readonly diagnostics = vscode.languages.createDiagnosticCollection('backpropMap');
   private readonly files = new Map<string, FileState>();
+  /** A notebook cell's part of its notebook's result, by the cell document's URI. */
+  private readonly cellResults = new Map<string, CheckResult>();
   private readonly reports = new WeakMap<vscode.Diagnostic, CheckReport>();
   private readonly changed = new vscode.EventEmitter<vscode.Uri>();
   /** Fires after a file's result changed (providers refresh their lenses and hints). */
@@ -45,7 +86,14 @@ export class CheckerService implements vscode.Disposable {
     d.push(vscode.workspace.onDidChangeTextDocument((e) => {
       if (e.contentChanges.length > 0) this.request(e.document, 'type');
     }));
-    d.push(vscode.workspace.onDidCloseTextDocument((doc) => this.forget(doc.uri)));
+    d.push(vscode.workspace.onDidCloseTextDocument((doc) => doc.uri.scheme !== 'vscode-notebook-cell' && this.forget(doc.uri)));
+    d.push(vscode.workspace.onDidOpenNotebookDocument((nb) => this.requestNotebook(nb, 'open')));
+    d.push(vscode.workspace.onDidSaveNotebookDocument((nb) => this.requestNotebook(nb, 'save')));
+    // Cells added, removed or moved (their text changes arrive as text document changes).
+    d.push(vscode.workspace.onDidChangeNotebookDocument((e) => {
+      if (e.contentChanges.length > 0) this.requestNotebook(e.notebook, 'type');
+    }));
+    d.push(vscode.workspace.onDidCloseNotebookDocument((nb) => this.forget(nb.uri)));
     // The editor keeps a closed tab's document alive for a while; for the user the file is closed
     // when its last tab is, so its problems go then. Shown again, it is checked again.
     d.push(vscode.window.tabGroups.onDidChangeTabs((e) => {
@@ -69,11 +117,19 @@ export class CheckerService implements vscode.Disposable {
       this.recheckAll();
     }).then((sub) => sub && d.push(sub));
     for (const doc of vscode.workspace.textDocuments) this.request(doc, 'open');
+    for (const nb of vscode.workspace.notebookDocuments) this.requestNotebook(nb, 'open');
   }
 
-  /** The latest applied result of a file, if any. */
+  /** The latest applied result of a file, if any; of a notebook cell, the cell's part of it. */
   result(uri: vscode.Uri): CheckResult | undefined {
-    return this.files.get(uri.toString())?.result;
+    return this.files.get(uri.toString())?.result ?? this.cellResults.get(uri.toString());
+  }
+
+  /** Where a location of a document's result is: in a notebook cell's result, `cell` names a sibling cell. */
+  locate(uri: vscode.Uri, at: { line: number; cell?: number }): { uri: vscode.Uri; line: number } {
+    const nb = at.cell === undefined ? undefined : vscode.workspace.notebookDocuments.find((n) => n.getCells().some((c) => c.document.uri.toString() === uri.toString()));
+    const cell = nb && at.cell! <= nb.cellCount ? nb.cellAt(at.cell! - 1) : undefined;
+    return { uri: cell?.document.uri ?? uri, line: at.line };
   }
 
   report(d: vscode.Diagnostic): CheckReport | undefined {
@@ -81,34 +137,52 @@ export class CheckerService implements vscode.Disposable {
   }
 
   /**
-   * Checks a document now (the command and "Re-check"), whatever the on-type setting says, and
-   * resolves once the result for its current text is applied; undefined when it could not run.
+   * Checks a document (or a notebook, also through one of its cells) now — the command and
+   * "Re-check" — whatever the on-type setting says, and resolves once the result for its current
+   * text is applied; undefined when it could not run.
    */
-  async checkNow(doc: vscode.TextDocument): Promise<CheckResult | undefined> {
-    if (!this.mayRun(doc, true)) return undefined;
+  async checkNow(what: vscode.TextDocument | vscode.NotebookDocument): Promise<CheckResult | undefined> {
+    const nb = 'cellCount' in what ? what : notebookOf(what);
+    const target = nb ? notebookTarget(nb) : fileTarget(what as vscode.TextDocument);
+    if (!this.mayRun(true)) return undefined;
     this.setupProblem = undefined;
-    const st = this.state(doc.uri);
+    const st = this.state(target.uri);
     clearTimeout(st.timer);
-    await this.check(doc);
-    return st.version === doc.version ? st.result : undefined;
+    await this.check(target);
+    return st.version === target.stamp() ? st.result : undefined;
   }
 
   private request(doc: vscode.TextDocument, why: 'open' | 'save' | 'type'): void {
-    if (doc.languageId !== 'python' || (doc.uri.scheme !== 'file' && doc.uri.scheme !== 'untitled')) return;
-    const settings = checkerSettings(doc.uri);
+    if (doc.languageId !== 'python') return;
+    if (doc.uri.scheme === 'vscode-notebook-cell') {
+      const nb = notebookOf(doc);
+      // A cell shown again asks for a check only when its notebook has none yet.
+      if (nb && (why !== 'open' || !this.files.has(nb.uri.toString()))) this.requestNotebook(nb, why);
+      return;
+    }
+    if (doc.uri.scheme !== 'file' && doc.uri.scheme !== 'untitled') return;
+    this.schedule(fileTarget(doc), why);
+  }
+
+  private requestNotebook(nb: vscode.NotebookDocument, why: 'open' | 'save' | 'type'): void {
+    if (nb.getCells().some(isPythonCell)) this.schedule(notebookTarget(nb), why);
+  }
+
+  private schedule(target: Target, why: 'open' | 'save' | 'type'): void {
+    const settings = checkerSettings(target.uri);
     if (!settings.enabled || (why === 'type' && settings.run === 'onSave')) return;
-    if (!this.mayRun(doc, false)) return;
-    const st = this.state(doc.uri);
+    if (!this.mayRun(false)) return;
+    const st = this.state(target.uri);
     clearTimeout(st.timer);
     if (why === 'type') {
-      st.timer = setTimeout(() => void this.check(doc), DEBOUNCE_MS);
+      st.timer = setTimeout(() => void this.check(target), DEBOUNCE_MS);
     } else {
-      void this.check(doc);
+      void this.check(target);
     }
   }
 
   /** Workspace trust and setup problems: said once, not per keystroke. */
-  private mayRun(doc: vscode.TextDocument, explicit: boolean): boolean {
+  private mayRun(explicit: boolean): boolean {
     if (!vscode.workspace.isTrusted) {
       if (!this.trustExplained || explicit) {
         this.trustExplained = true;
@@ -121,32 +195,31 @@ export class CheckerService implements vscode.Disposable {
       }
       return false;
     }
-    if (this.setupProblem !== undefined && !explicit) return false;
-    return doc.languageId === 'python';
+    return this.setupProblem === undefined || explicit;
   }
 
   private state(uri: vscode.Uri): FileState {
     const key = uri.toString();
     let st = this.files.get(key);
     if (!st) {
-      st = { version: -1, result: undefined, running: undefined, again: false, timer: undefined, abort: undefined };
+      st = { version: '', result: undefined, cells: [], running: undefined, again: false, timer: undefined, abort: undefined };
       this.files.set(key, st);
     }
     return st;
   }
 
   /** One check at a time per file: a request during a check runs once more afterwards. */
-  private check(doc: vscode.TextDocument): Promise<void> {
-    const st = this.state(doc.uri);
+  private check(target: Target): Promise<void> {
+    const st = this.state(target.uri);
     if (st.running) {
       st.again = true;
       return st.running;
     }
-    const run = this.runOnce(doc, st).finally(() => {
+    const run = this.runOnce(target, st).finally(() => {
       st.running = undefined;
-      if (st.again && !doc.isClosed && this.files.get(doc.uri.toString()) === st) {
+      if (st.again && !target.closed() && this.files.get(target.uri.toString()) === st) {
         st.again = false;
-        return this.check(doc);
+        return this.check(target);
       }
       return undefined;
     });
@@ -154,18 +227,18 @@ export class CheckerService implements vscode.Disposable {
     return run;
   }
 
-  private async runOnce(doc: vscode.TextDocument, st: FileState): Promise<void> {
-    const version = doc.version;
-    const text = doc.getText();
-    const name = vscode.workspace.asRelativePath(doc.uri);
-    const functions = definedIn(text, checkerSettings(doc.uri).functions);
+  private async runOnce(target: Target, st: FileState): Promise<void> {
+    const version = target.stamp();
+    const text = target.text();
+    const name = vscode.workspace.asRelativePath(target.uri);
+    const functions = definedIn(text, checkerSettings(target.uri).functions);
     if (!CHECKABLE.test(text) && !functions.backward) {
-      this.apply(doc, st, version, undefined);
+      this.apply(target, st, version, undefined);
       return;
     }
     let runner: CheckerRunner;
     try {
-      runner = await this.getRunner(doc.uri);
+      runner = await this.getRunner(target.uri);
     } catch (e) {
       this.setupFailed(e);
       return;
@@ -175,7 +248,15 @@ export class CheckerService implements vscode.Disposable {
     const t0 = Date.now();
     let result: CheckResult;
     try {
-      result = await runner.check(text, doc.fileName, { signal: abort.signal, ...(Object.keys(functions).length > 0 ? { functions } : {}) });
+      const options = {
+        signal: abort.signal,
+        ...(Object.keys(functions).length > 0 ? { functions } : {}),
+        ...(target.uri.scheme === 'file' ? { folder: path.dirname(target.uri.fsPath) } : {}),
+      };
+      const fileName = target.uri.scheme === 'file' ? target.uri.fsPath : name;
+      result = target.notebook
+        ? await checkNotebook(runner, target.notebook.getCells().map((c): NotebookCell => ({ code: isPythonCell(c), text: c.document.getText() })), fileName, options)
+        : await runner.check(text, fileName, options);
     } catch (e) {
       if (abort.signal.aborted) return;
       if (e instanceof PythonSetupError) {
@@ -189,28 +270,57 @@ export class CheckerService implements vscode.Disposable {
     }
     const errors = result.reports.filter((r) => r.severity === 'error').length;
     const warnings = result.reports.length - errors;
-    const stale = doc.isClosed || doc.version !== version;
-    this.log.info(`checked ${name} (version ${version}) in ${Date.now() - t0} ms: ${result.functions.map((f) => f.name).join(', ') || 'no checkable functions'}; ` +
+    const stale = target.closed() || target.stamp() !== version;
+    this.log.info(`checked ${name} in ${Date.now() - t0} ms: ${result.functions.map((f) => f.name).join(', ') || 'no checkable functions'}; ` +
       `${errors} error(s), ${warnings} other report(s)${stale ? ' — dropped, the text has changed since' : ''}`);
-    if (!stale) this.apply(doc, st, version, result);
+    if (!stale) this.apply(target, st, version, result);
   }
 
-  private apply(doc: vscode.TextDocument, st: FileState, version: number, result: CheckResult | undefined): void {
-    if (this.files.get(doc.uri.toString()) !== st) return; // closed while it was checked
+  private apply(target: Target, st: FileState, version: string, result: CheckResult | undefined): void {
+    if (this.files.get(target.uri.toString()) !== st) return; // closed while it was checked
     st.version = version;
     st.result = result;
-    this.diagnostics.set(doc.uri, result ? result.reports.map((r) => this.toDiagnostic(doc, r)) : []);
-    this.changed.fire(doc.uri);
+    const { notebook: nb, document: doc } = target;
+    if (!nb) {
+      this.diagnostics.set(target.uri, result && doc ? result.reports.map((r) => this.toDiagnostic(doc, r, () => doc)) : []);
+      this.changed.fire(target.uri);
+      return;
+    }
+    this.clearCells(st);
+    const cells = nb.getCells();
+    const cellDoc = (n: number | undefined) => cells[(n ?? 1) - 1]?.document;
+    cells.forEach((cell, i) => {
+      const n = i + 1;
+      const own = <T extends { cell?: number }>(xs: T[]) => xs.filter((x) => x.cell === n);
+      if (result && isPythonCell(cell)) {
+        // The cell's reports, functions and traces; the gradients are the whole notebook's.
+        this.cellResults.set(cell.document.uri.toString(), { ...result, reports: own(result.reports), functions: own(result.functions), traces: own(result.traces) });
+        this.diagnostics.set(cell.document.uri, own(result.reports).map((r) => this.toDiagnostic(cell.document, r, cellDoc)));
+        st.cells.push(cell.document.uri);
+      }
+      this.changed.fire(cell.document.uri);
+    });
   }
 
-  private toDiagnostic(doc: vscode.TextDocument, r: CheckReport): vscode.Diagnostic {
+  /** Removes a notebook's diagnostics and cell results (its cells may have moved or gone since). */
+  private clearCells(st: FileState): void {
+    for (const uri of st.cells) {
+      this.diagnostics.delete(uri);
+      this.cellResults.delete(uri.toString());
+      this.changed.fire(uri);
+    }
+    st.cells = [];
+  }
+
+  private toDiagnostic(doc: vscode.TextDocument, r: CheckReport, docOfCell: (cell: number | undefined) => vscode.TextDocument | undefined): vscode.Diagnostic {
     const d = new vscode.Diagnostic(reportRange(doc, r.line, r.column, r.endColumn), r.message, severity(r.severity));
     d.source = SOURCE;
     d.code = r.code;
     if (r.related.length > 0) {
-      d.relatedInformation = r.related.map(
-        (rel) => new vscode.DiagnosticRelatedInformation(new vscode.Location(doc.uri, reportRange(doc, rel.line, 1, undefined)), rel.message),
-      );
+      d.relatedInformation = r.related.map((rel) => {
+        const at = docOfCell(rel.cell) ?? doc;
+        return new vscode.DiagnosticRelatedInformation(new vscode.Location(at.uri, reportRange(at, rel.line, 1, undefined)), rel.message);
+      });
     }
     this.reports.set(d, r);
     return d;
@@ -251,14 +361,18 @@ export class CheckerService implements vscode.Disposable {
   }
 
   private recheckAll(): void {
-    for (const doc of vscode.workspace.textDocuments) this.request(doc, 'open');
+    for (const doc of vscode.workspace.textDocuments) if (doc.uri.scheme !== 'vscode-notebook-cell') this.request(doc, 'open');
+    for (const nb of vscode.workspace.notebookDocuments) this.requestNotebook(nb, 'open');
   }
 
   private clearAll(): void {
     this.diagnostics.clear();
+    this.cellResults.clear();
     for (const [key, st] of this.files) {
       st.result = undefined;
       this.changed.fire(vscode.Uri.parse(key));
+      for (const cell of st.cells) this.changed.fire(cell);
+      st.cells = [];
     }
   }
 
@@ -268,6 +382,7 @@ export class CheckerService implements vscode.Disposable {
       clearTimeout(st.timer);
       st.abort?.abort();
       this.files.delete(uri.toString());
+      this.clearCells(st);
     }
     this.diagnostics.delete(uri);
     this.changed.fire(uri);
@@ -296,7 +411,7 @@ function definedIn(text: string, named: CheckFunctions): CheckFunctions {
 }
 
 function tabUri(tab: vscode.Tab): vscode.Uri | undefined {
-  return tab.input instanceof vscode.TabInputText ? tab.input.uri : undefined;
+  return tab.input instanceof vscode.TabInputText || tab.input instanceof vscode.TabInputNotebook ? tab.input.uri : undefined;
 }
 
 function severity(s: string): vscode.DiagnosticSeverity {

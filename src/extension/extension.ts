@@ -46,15 +46,19 @@ export function deactivate(): void {}
 
 /** Check Gradients in Current File: a check now, whatever the on-type setting, and a summary. */
 async function checkCurrentFile(checker: CheckerService, uri?: vscode.Uri): Promise<CheckResult | undefined> {
-  const doc = uri ? await vscode.workspace.openTextDocument(uri) : vscode.window.activeTextEditor?.document;
-  if (!doc || doc.languageId !== 'python') {
-    void vscode.window.showInformationMessage('Open a Python file with a numpy backward pass to check its gradients.');
+  // A notebook: the one named, else the active notebook editor's (whether or not a cell has focus).
+  const notebook = uri
+    ? vscode.workspace.notebookDocuments.find((nb) => nb.uri.toString() === uri.toString())
+    : vscode.window.activeNotebookEditor?.notebook;
+  const doc = notebook ? undefined : uri ? await vscode.workspace.openTextDocument(uri) : vscode.window.activeTextEditor?.document;
+  if (!notebook && (!doc || doc.languageId !== 'python')) {
+    void vscode.window.showInformationMessage('Open a Python file or a notebook with a numpy backward pass to check its gradients.');
     return undefined;
   }
-  const name = path.basename(doc.fileName);
+  const name = path.basename((notebook?.uri ?? doc!.uri).path);
   const result = await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Window, title: `Checking gradients in ${name}` },
-    () => checker.checkNow(doc),
+    () => checker.checkNow(notebook ?? doc!),
   );
   if (!result) return undefined;
   const wrong = result.gradients.filter((g) => g.status !== 'ok').map((g) => g.name);

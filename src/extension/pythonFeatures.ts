@@ -1,5 +1,6 @@
-// The checker's latest result for a Python file as the editor's own features: code lenses above
-// the checked backward functions, hovers and inlay hints with traced shapes, quick fixes.
+// The checker's latest result for a Python file or a notebook cell as the editor's own features:
+// code lenses above the checked backward functions, hovers and inlay hints with traced shapes,
+// quick fixes.
 import * as vscode from 'vscode';
 import type { CheckedFunction, CheckResult, GradientResult, TracedVariable } from '../checker/types';
 import { reportRange, SOURCE, type CheckerService } from './checkerService';
@@ -8,6 +9,7 @@ import { checkerSettings } from './settings';
 const PYTHON: vscode.DocumentSelector = [
   { language: 'python', scheme: 'file' },
   { language: 'python', scheme: 'untitled' },
+  { language: 'python', scheme: 'vscode-notebook-cell' },
 ];
 
 type Trace = TracedVariable;
@@ -90,11 +92,11 @@ export function registerPythonFeatures(checker: CheckerService): vscode.Disposab
           const worst = Math.max(...grads.map((g) => g.relDifference ?? 0));
           lenses.push(new vscode.CodeLens(range, { title: `✓ gradients match (max rel. difference ${worst.toExponential(1)})`, command: '' }));
         } else if (wrong.length > 0) {
-          const first = firstErrorLine(result, wrong);
+          const first = checker.locate(doc.uri, firstError(result, wrong));
           lenses.push(new vscode.CodeLens(range, {
             title: `✗ ${wrong.map((g) => g.name).join(', ')} wrong — show`,
             command: 'backpropMap.revealLine',
-            arguments: [doc.uri, first],
+            arguments: [first.uri, first.line],
             tooltip: 'Go to the line where the first wrong gradient goes wrong',
           }));
         }
@@ -177,8 +179,13 @@ export function registerPythonFeatures(checker: CheckerService): vscode.Disposab
   return vscode.Disposable.from(...subs);
 }
 
-/** Where to go from "show": the first error report, else the line computing the first wrong gradient. */
-function firstErrorLine(result: CheckResult, wrong: Gradient[]): number {
+/**
+ * Where to go from "show": the first error report, else the line computing the first wrong
+ * gradient (in a notebook cell's result, which may be in another cell).
+ */
+function firstError(result: CheckResult, wrong: Gradient[]): { line: number; cell?: number } {
   const error = result.reports.find((r) => r.severity === 'error');
-  return error?.line ?? wrong.find((g) => g.line !== null)?.line ?? 1;
+  if (error) return error;
+  const g = wrong.find((x) => x.line !== null);
+  return g ? { line: g.line!, ...(g.cell !== undefined ? { cell: g.cell } : {}) } : { line: 1 };
 }

@@ -69,10 +69,11 @@ describe('odd files get clear reports', () => {
     assert.match(r.reports[0]!.message, /million characters/);
   });
 
-  test('a library that is not installed, used by the forward: named, with its import line', async () => {
+  test('a library that is not installed, used by the forward: reported at its import line, the use related', async () => {
     const text = 'import not_a_real_module_xyz as nn\n' + correct.replace('A1 = np.maximum(0, Z1)', 'A1 = nn.relu(Z1)');
     const r = await runner.check(text, 'lib.py');
-    assert.deepEqual(r.reports.map((x) => [x.code, x.line]), [['not-loaded', lineOf(text, 'nn.relu(Z1)')]]);
+    assert.deepEqual(r.reports.map((x) => [x.code, x.line]), [['not-loaded', 1]]);
+    assert.deepEqual(r.reports[0]!.related[0], { line: lineOf(text, 'nn.relu(Z1)'), message: '`forward_propagation` uses it here' });
     assert.match(r.reports[0]!.message, /`not_a_real_module_xyz` is not installed for this Python/);
     assert.ok(r.gradients.every((g) => g.status === 'error'));
   });

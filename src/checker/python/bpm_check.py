@@ -447,6 +447,9 @@ class Checker:
         elif isinstance(e, bpm_load.NotLoaded):
             code = 'not-loaded'
             msg = str(e)
+            if e.line:  # reported at the import, where the fix goes; the use is related
+                related.insert(0, (line, f'`{func}` uses it here'))
+                line = e.line
         elif isinstance(e, NameError) and getattr(e, 'name', None) in self.skipped:
             code = 'needs-script-state'
             sl = self.skipped[e.name]

@@ -22,7 +22,11 @@ _PLOTTING = ('matplotlib', 'seaborn', 'IPython', 'pylab')
 
 
 class NotLoaded(Exception):
-    """A name the file's functions use that the checker could not provide."""
+    """A name the file's functions use that the checker could not provide; `line` is its import."""
+
+    def __init__(self, message, line=None):
+        super().__init__(message)
+        self.line = line
 
 
 class InputCalled(BaseException):
@@ -128,7 +132,7 @@ class _Missing:
         object.__setattr__(self, '_reason', reason)
 
     def _fail(self):
-        raise NotLoaded(f"`{self._what}` (imported at line {self._line}) is not available: {self._reason}")
+        raise NotLoaded(f"`{self._what}` is not available: {self._reason}", self._line)
 
     def __getattr__(self, name):
         if name.startswith('__'):
@@ -291,6 +295,43 @@ def restore():
         _PRISTINE.restore()
 
 
+class _FolderFinder:
+    """Serves a module that is a file in the checked file's folder (`from dnn_utils import
+    relu_backward`), loaded by the same rules as the checked file: definitions only."""
+
+    def __init__(self, folder):
+        self.folder = folder
+
+    def find_spec(self, fullname, path=None, target=None):
+        file = os.path.join(self.folder, fullname + '.py')
+        if '.' in fullname or not os.path.isfile(file):
+            return None
+        import importlib.machinery
+        return importlib.machinery.ModuleSpec(fullname, self, origin=file)
+
+    def create_module(self, spec):
+        return None
+
+    def exec_module(self, module):
+        with open(module.__spec__.origin, 'rb') as f:
+            source = f.read()
+        tree = ast.parse(source, filename=module.__spec__.origin)
+        ns, _, _ = load(tree, module.__spec__.origin)
+        ns['__name__'] = module.__name__
+        vars(module).update(ns)
+
+
+_folder = None
+
+
+def allow_folder_modules(folder):
+    """Lets the checked code import the modules beside it (after install_sandbox)."""
+    global _folder
+    if folder and os.path.isdir(folder):
+        _folder = folder
+        sys.meta_path.insert(0, _FolderFinder(folder))
+
+
 def load(tree, mark):
     """Executes the kept statements of the module `tree` in a fresh namespace.
     Returns (namespace, skipped, problems): skipped maps a name set only by script code to its line;
@@ -311,15 +352,18 @@ def load(tree, mark):
         except BaseException as e:  # noqa: BLE001 — any failing import becomes a placeholder
             mod = stmt.module if isinstance(stmt, ast.ImportFrom) else None
             local = isinstance(e, ModuleNotFoundError)
+            if local:
+                where = f"no file `{e.name}.py` in {_folder}" if _folder else "no folder to import it from (an unsaved file has none)"
+                reason = (f"module `{e.name}` is not installed for this Python and there is {where} (install it, "
+                          f"put `{e.name}.py` beside this file, or use numpy instead)")
+            else:
+                reason = f"importing it failed ({_raised(e)})"
             for alias in stmt.names:
+                if alias.name == '*':  # the names it binds are unknown, so their use will be a plain NameError
+                    problems.append((stmt.lineno, f"`import *` found nothing: {reason}"))
+                    continue
                 bound = alias.asname or alias.name.split('.')[0]
                 what = f"{mod}.{alias.name}" if mod else alias.name
-                if local:
-                    reason = (f"module `{e.name}` is not installed for this Python (install it there, or use numpy "
-                              f"instead; if it is a file of your own, the checker reads only the checked file: copy "
-                              f"what the functions need into it)")
-                else:
-                    reason = f"importing it failed ({_raised(e)})"
                 ns[bound] = _Missing(what, stmt.lineno, reason)
 
     def visit(body):

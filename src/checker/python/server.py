@@ -8,7 +8,8 @@ Usage: server.py WORKDIR — an empty folder that the checked code runs in; its 
 and so does the server when its input closes.
 
 Protocol, one JSON object per line:
-  stdin:  {"id": n, "text": "...", "fileName": "...", "functions": {...}, "timeoutMs": 10000}
+  stdin:  {"id": n, "text": "...", "fileName": "...", "functions": {...}, "timeoutMs": 10000,
+           "folder": "/abs/dir" (optional: modules there can be imported)}
           {"cancel": n}
   stdout: {"ready": true, "python": "3.11.7", "numpy": "2.4.6"} once, then
           {"id": n, "result": {...CheckResult without durationMs...}}
@@ -96,6 +97,7 @@ def _child(req, wfd, workdir):
 
     signal.signal(signal.SIGUSR1, on_timeout)
     bpm_load.install_sandbox(HERE)
+    bpm_load.allow_folder_modules(req.get('folder'))
     out = os.fdopen(wfd, 'w', encoding='utf-8')
 
     def progress(phase, line=None):
