@@ -10,13 +10,14 @@ import { DataError } from '../data/errors';
 import { UsageError, helpText, parseArgs, suggestion, wrap } from './args';
 import { type CliContext, type Command, EXIT } from './command';
 import { checkCommand } from './check';
+import { exportCommand } from './export';
 import { gradcheckCommand } from './gradcheck';
 import { predictCommand } from './predict';
 import { trainCommand } from './train';
 
 const PROGRAM = 'backprop-map';
 
-export const COMMANDS: Command[] = [trainCommand, gradcheckCommand, checkCommand, predictCommand];
+export const COMMANDS: Command[] = [trainCommand, gradcheckCommand, checkCommand, predictCommand, exportCommand];
 
 export function overview(): string {
   const width = Math.max(...COMMANDS.map((c) => c.spec.name.length)) + 2;
