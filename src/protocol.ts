@@ -178,7 +178,8 @@ export type FromPanel =
   | { type: 'control'; action: ControlAction }
   | { type: 'gradcheck' }
   | { type: 'export'; format: 'csv' | 'json' }
-  | { type: 'exportPng'; dataUrl: string };
+  | { type: 'exportPng'; dataUrl: string }
+  | { type: 'exportScript'; kind: 'numpy' | 'torch' };
 
 // ---------------------------------------------------------------- host → training worker
 

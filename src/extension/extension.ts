@@ -20,6 +20,8 @@ export function activate(context: vscode.ExtensionContext): void {
     'backpropMap.showPanel': () => training.showPanel(),
     'backpropMap.checkCurrentFile': (uri?: vscode.Uri) => checkCurrentFile(checker, uri),
     'backpropMap.saveModel': (target?: vscode.Uri) => training.saveModel(target),
+    'backpropMap.exportNumpy': (target?: vscode.Uri) => training.exportScript('numpy', target),
+    'backpropMap.exportTorch': (target?: vscode.Uri) => training.exportScript('torch', target),
     'backpropMap.stopTraining': () => training.stop(),
     // Behind the code lenses:
     'backpropMap.recheck': async (uri: vscode.Uri) => checker.checkNow(await vscode.workspace.openTextDocument(uri)),
