@@ -36,8 +36,9 @@ const watPlugin = {
   },
 };
 
-// `.csv` imports become strings: the built-in banknote dataset ships inside the bundles.
-const node = { bundle: true, platform: 'node', format: 'cjs', target: 'node20', sourcemap: 'linked', logLevel: 'warning', plugins: [watPlugin], loader: { '.csv': 'text' } };
+// `.csv` imports become strings: the built-in banknote dataset ships inside the bundles; so do
+// `.py` imports, the Python code of the exported scripts.
+const node = { bundle: true, platform: 'node', format: 'cjs', target: 'node20', sourcemap: 'linked', logLevel: 'warning', plugins: [watPlugin], loader: { '.csv': 'text', '.py': 'text' } };
 
 /** @type {import('esbuild').BuildOptions[]} */
 const builds = [

@@ -190,7 +190,8 @@ export type FromPanel =
   | { type: 'gradcheck' }
   | { type: 'export'; format: 'csv' | 'json' }
   | { type: 'exportPng'; dataUrl: string }
-  | { type: 'writeExercise' };
+  | { type: 'writeExercise' }
+  | { type: 'exportScript'; kind: 'numpy' | 'torch' };
 
 // ---------------------------------------------------------------- host → training worker
 

@@ -11,13 +11,14 @@ import { UsageError, helpText, parseArgs, suggestion, wrap } from './args';
 import { type CliContext, type Command, EXIT } from './command';
 import { checkCommand } from './check';
 import { exerciseCommand } from './exercise';
+import { exportCommand } from './export';
 import { gradcheckCommand } from './gradcheck';
 import { predictCommand } from './predict';
 import { trainCommand } from './train';
 
 const PROGRAM = 'backprop-map';
 
-export const COMMANDS: Command[] = [trainCommand, gradcheckCommand, checkCommand, exerciseCommand, predictCommand];
+export const COMMANDS: Command[] = [trainCommand, gradcheckCommand, checkCommand, exerciseCommand, predictCommand, exportCommand];
 
 export function overview(): string {
   const width = Math.max(...COMMANDS.map((c) => c.spec.name.length)) + 2;

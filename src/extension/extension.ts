@@ -22,6 +22,8 @@ export function activate(context: vscode.ExtensionContext): void {
     'backpropMap.showPanel': () => training.showPanel(),
     'backpropMap.checkCurrentFile': (uri?: vscode.Uri) => checkCurrentFile(checker, uri),
     'backpropMap.saveModel': (target?: vscode.Uri) => training.saveModel(target),
+    'backpropMap.exportNumpy': (target?: vscode.Uri) => training.exportScript('numpy', target),
+    'backpropMap.exportTorch': (target?: vscode.Uri) => training.exportScript('torch', target),
     'backpropMap.stopTraining': () => training.stop(),
     'backpropMap.writeExercise': (target?: vscode.Uri) => exercises.write(target),
     // Behind the code lenses:

@@ -9,6 +9,8 @@ import { DEFAULT_HYPER } from '../core/defaults';
 import { sniffTable } from '../data/csv';
 import { DataError } from '../data/errors';
 import { historyCsv, historyJson } from '../data/history';
+import { parseModelFile } from '../core/model';
+import { type ScriptKind, pythonScript } from '../export/pythonScript';
 import type { DataErrorInfo, DataSource, FromPanel, FromWorker, Hyper, RunInfo, RunResult, ToPanel, ToWorker } from '../protocol';
 import { parseSavedRun, savedRunJson, unfinishedRunMessage, type RunOrigin, type RunState, type SavedModel, type SavedRun } from './lastRun';
 import { BackpropMapPanel, type PanelOwner } from './panel';
@@ -185,6 +187,42 @@ export class Training implements vscode.Disposable {
     }));
     if (!uri) return undefined;
     await this.write(uri, new TextEncoder().encode(JSON.stringify(this.model.json, null, 2) + '\n'), 'the model');
+    return uri;
+  }
+
+  /**
+   * Export as numpy… / Export as PyTorch…: the model as a Python script that predicts like
+   * `backprop-map predict`. The save dialog asks before it replaces a file; a `target` given by code
+   * that already exists is refused, never replaced.
+   */
+  async exportScript(kind: ScriptKind, target?: vscode.Uri): Promise<vscode.Uri | undefined> {
+    await this.restore();
+    if (!this.model) {
+      void vscode.window.showInformationMessage('There is no trained model yet: run "Backprop Map: Train DNN" first.');
+      return undefined;
+    }
+    // A Python module name, so that the script can also be imported.
+    const base = this.model.datasetName.replace(/^sample:/, '').replace(/\.(csv|tsv)$/i, '').replace(/\W+/g, '_');
+    const title = kind === 'numpy' ? 'Export as numpy' : 'Export as PyTorch';
+    const uri = target ?? (await vscode.window.showSaveDialog({
+      title,
+      defaultUri: this.defaultUri(`${base}_${kind === 'numpy' ? 'numpy' : 'torch'}.py`),
+      filters: { Python: ['py'] },
+      saveLabel: 'Export',
+    }));
+    if (!uri) return undefined;
+    if (target && (await vscode.workspace.fs.stat(target).then(() => true, () => false))) {
+      void vscode.window.showErrorMessage(`${target.fsPath} already exists; it was not replaced. Choose a new file name.`);
+      return undefined;
+    }
+    let script: string;
+    try {
+      script = pythonScript(kind, parseModelFile(JSON.stringify(this.model.json), this.model.datasetName).model);
+    } catch (e) {
+      void vscode.window.showErrorMessage(e instanceof Error ? e.message : String(e));
+      return undefined;
+    }
+    await this.write(uri, new TextEncoder().encode(script), 'the script');
     return uri;
   }
 
@@ -436,6 +474,9 @@ export class Training implements vscode.Disposable {
         break;
       case 'writeExercise':
         void vscode.commands.executeCommand('backpropMap.writeExercise');
+        break;
+      case 'exportScript':
+        void this.exportScript(m.kind);
         break;
     }
   }

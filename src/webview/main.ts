@@ -221,7 +221,7 @@ function renderHeader(): void {
     ui.header.appendChild(el('p', { class: 'note', text: t('reportNote') }));
   }
   const bar = el('div', { class: 'toolbar', role: 'toolbar', 'aria-label': t('title') });
-  const button = (key: 'play' | 'pause' | 'step' | 'reset' | 'newSeed' | 'writeExercise' | 'exportPng' | 'exportCsv' | 'exportJson', action: () => void, title?: string): HTMLButtonElement => {
+  const button = (key: 'play' | 'pause' | 'step' | 'reset' | 'newSeed' | 'writeExercise' | 'exportPng' | 'exportCsv' | 'exportJson' | 'exportNumpy' | 'exportTorch', action: () => void, title?: string): HTMLButtonElement => {
     const b = el('button', { type: 'button', 'data-action': key, text: t(key), title: title ?? t(key) });
     b.addEventListener('click', action);
     controls[key] = b;
@@ -243,6 +243,10 @@ function renderHeader(): void {
   }
   if (info) {
     append(bar, button('exportPng', () => void exportPng()), button('exportCsv', () => exportHistory('csv')), button('exportJson', () => exportHistory('json')));
+  }
+  if (!isReport && info) {
+    // The trained network as code: the extension host holds the model and writes the file.
+    append(bar, button('exportNumpy', () => post({ type: 'exportScript', kind: 'numpy' })), button('exportTorch', () => post({ type: 'exportScript', kind: 'torch' })));
   }
   ui.header.appendChild(bar);
   updateStatus();

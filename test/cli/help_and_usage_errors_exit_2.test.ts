@@ -43,7 +43,7 @@ test('no command: the overview on stderr, exit 2', () => {
 test('unknown commands and options: exit 2, one message with a suggestion and a pointer to --help', () => {
   const command = cli(['trian']);
   assert.equal(command.code, 2);
-  assert.match(command.stderr, /^backprop-map: Unknown command "trian"\. Did you mean train\? The commands are train, gradcheck, .*predict\.\nSee backprop-map --help\.\n$/);
+  assert.match(command.stderr, /^backprop-map: Unknown command "trian"\. Did you mean train\? The commands are train, gradcheck, .*predict, export\.\nSee backprop-map --help\.\n$/);
   const option = cli(['train', '--epoch', '3']);
   assert.equal(option.code, 2);
   assert.equal(option.stderr, 'backprop-map: train has no option --epoch. Did you mean --epochs?\nSee backprop-map train --help.\n');

@@ -36,6 +36,7 @@ test('Step walks forward → backward → update; the highlighted terms, the val
   assert.equal(await page.isDisabled('button[data-action="step"]'), false);
   assert.equal(await page.isDisabled('button[data-action="play"]'), false);
   assert.equal(await page.isDisabled('button[data-action="pause"]'), true);
+  assert.deepEqual([await page.textContent('button[data-action="exportNumpy"]'), await page.textContent('button[data-action="exportTorch"]')], ['Als numpy exportieren…', 'Als PyTorch exportieren…']);
 
   let last: MapSnapshot | null = null;
   const step = async (): Promise<void> => {

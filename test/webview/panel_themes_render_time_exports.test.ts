@@ -127,6 +127,11 @@ for (const theme of ['light', 'dark', 'high-contrast'] as Theme[]) {
     await page.click('button[data-action="exportCsv"]');
     await page.click('button[data-action="exportJson"]');
     assert.deepEqual((await p.posted()).slice(-2), [{ type: 'export', format: 'csv' }, { type: 'export', format: 'json' }]);
+    // The trained network as code: the panel only asks, the extension host writes the file.
+    assert.equal(await page.textContent('button[data-action="exportNumpy"]'), 'Export as numpy…');
+    await page.click('button[data-action="exportNumpy"]');
+    await page.click('button[data-action="exportTorch"]');
+    assert.deepEqual((await p.posted()).slice(-2), [{ type: 'exportScript', kind: 'numpy' }, { type: 'exportScript', kind: 'torch' }]);
 
     await page.click('.term[data-term="dZ1"]');
     await page.waitForSelector('.detail[data-term="dZ1"] canvas'); // (6 × 48 shown of 320): a canvas heatmap with stats

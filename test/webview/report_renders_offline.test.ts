@@ -67,6 +67,8 @@ test('the report of a finished run renders offline with the panel bundle, fonts 
   // The live controls are not offered; exports are (made in the browser).
   assert.equal(await page.locator('button[data-action="step"]').count(), 0);
   assert.equal(await page.locator('button[data-action="exportCsv"]').count(), 1);
+  // No extension host to write a script: the report has no code exports.
+  assert.equal(await page.locator('button[data-action="exportNumpy"]').count(), 0);
   // The final matrices: dW[1] of the trained network, (5 × 2).
   await page.click('.term[data-term="dW1"]');
   assert.equal(await page.locator('.detail table.matrix td').count(), 10);

@@ -8,6 +8,8 @@ const COMMANDS: Record<string, string> = {
   'backpropMap.showPanel': 'Show Backprop Map',
   'backpropMap.checkCurrentFile': 'Check Gradients in Current File',
   'backpropMap.saveModel': 'Save Trained Model…',
+  'backpropMap.exportNumpy': 'Export as numpy…',
+  'backpropMap.exportTorch': 'Export as PyTorch…',
   'backpropMap.stopTraining': 'Stop Training',
   'backpropMap.writeExercise': 'Write the Backward Pass Yourself',
 };

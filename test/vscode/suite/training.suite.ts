@@ -1,4 +1,5 @@
 import * as assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { suite, suiteSetup, test } from 'mocha';
 import * as vscode from 'vscode';
 import { activate, panelTab, until, workspaceFile } from './util';
@@ -69,6 +70,26 @@ suite('Train DNN', () => {
     assert.equal(model.parameters.W1.length, 4);
     assert.equal(model.parameters.W1[0].length, 3);
     assert.equal(model.labelName, 'diagnosis');
+  });
+
+  test('Export as numpy… / as PyTorch… write scripts of the last run that predict on its data; an existing file is not replaced', async () => {
+    for (const kind of ['numpy', 'torch'] as const) {
+      const target = workspaceFile(`tumours_${kind}.py`);
+      const written = await vscode.commands.executeCommand<vscode.Uri>(kind === 'numpy' ? 'backpropMap.exportNumpy' : 'backpropMap.exportTorch', target);
+      assert.equal(written?.toString(), target.toString());
+      const text = new TextDecoder().decode(await vscode.workspace.fs.readFile(target));
+      assert.match(text, /^LAYER_DIMS = \[3, 4, 1\]/m);
+      assert.match(text, /^FEATURE_NAMES = \["radius", "texture", "smoothness"\]/m);
+      assert.match(text, kind === 'numpy' ? /^def L_model_forward\(X, parameters\):$/m : /^class BackpropMapNet\(nn\.Module\):$/m);
+      const again = await vscode.commands.executeCommand<vscode.Uri | undefined>(kind === 'numpy' ? 'backpropMap.exportNumpy' : 'backpropMap.exportTorch', target);
+      assert.equal(again, undefined, 'an existing file is refused');
+      assert.equal(new TextDecoder().decode(await vscode.workspace.fs.readFile(target)), text);
+    }
+    const run = spawnSync('python3', [workspaceFile('tumours_numpy.py').fsPath, workspaceFile('data', 'tumours.csv').fsPath], { encoding: 'utf8' });
+    assert.equal(run.status, 0, run.stderr);
+    const rows = run.stdout.trim().split('\n');
+    assert.equal(rows[0], 'probability,class,label');
+    assert.ok(rows.length > 10 && rows.slice(1).every((r) => /^[\d.e-]+,[01],\S+$/.test(r)), run.stdout.slice(0, 300));
   });
 
   test('on a built-in dataset: completes and reports its accuracy', async () => {
