@@ -5,6 +5,7 @@ import { DataError } from '../data/errors';
 import { exerciseNotebook, exercisePython } from '../exercise/exercise';
 import { type CommandSpec, UsageError, hiddenOption, intOption, langOption } from './args';
 import { type Command, EXIT } from './command';
+import { cannotWrite } from './files';
 
 export const EXERCISE_SPEC: CommandSpec = {
   name: 'exercise',
@@ -43,7 +44,7 @@ export const exerciseCommand: Command = {
       if (code === 'EEXIST') throw new DataError(`${out} exists already; an exercise never replaces a file. Choose another name, or delete ${out} first.`, { file: out });
       if (code === 'ENOENT') throw new DataError(`${out}: the folder ${dirname(out)} does not exist. Create it first, or choose another path.`, { file: out });
       if (code === 'EISDIR') throw new DataError(`${out} is a folder; give a file name.`, { file: out });
-      throw new DataError(`Cannot write ${out}: ${code === 'EACCES' || code === 'EPERM' ? 'permission denied' : (e as Error).message}.`, { file: out });
+      throw cannotWrite(out, e);
     }
     ctx.stdout.write(`Wrote ${out}: the network [${opts.layerDims.join(', ')}], ${hidden.length === 1 ? 'backward_propagation' : 'L_model_backward'} to write. Check it with: backprop-map check ${out}\n`);
     return EXIT.ok;

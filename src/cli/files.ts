@@ -116,7 +116,8 @@ async function writeStraight(path: string, text: string, info: Stats): Promise<v
   }
 }
 
-function cannotWrite(path: string, e: unknown, info: Stats | null = null): DataError {
+/** A failed write as a one-paragraph error naming the file and the cause. */
+export function cannotWrite(path: string, e: unknown, info: Stats | null = null): DataError {
   const code = (e as NodeJS.ErrnoException).code;
   const why =
     code === 'ENOSPC'

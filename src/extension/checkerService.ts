@@ -43,10 +43,11 @@ function notebookTarget(nb: vscode.NotebookDocument): Target {
   };
 }
 
-/** The notebook holding a cell's document (`vscode-notebook-cell:` URI), if it is open. */
-function notebookOf(doc: vscode.TextDocument): vscode.NotebookDocument | undefined {
-  if (doc.uri.scheme !== 'vscode-notebook-cell') return undefined;
-  return vscode.workspace.notebookDocuments.find((nb) => nb.getCells().some((c) => c.document === doc));
+/** The open notebook holding the cell document of this `vscode-notebook-cell:` URI, if any. */
+function notebookOf(uri: vscode.Uri): vscode.NotebookDocument | undefined {
+  if (uri.scheme !== 'vscode-notebook-cell') return undefined;
+  const key = uri.toString();
+  return vscode.workspace.notebookDocuments.find((nb) => nb.getCells().some((c) => c.document.uri.toString() === key));
 }
 
 const isPythonCell = (c: vscode.NotebookCell) => c.kind === vscode.NotebookCellKind.Code && c.document.languageId === 'python';
@@ -127,7 +128,7 @@ export class CheckerService implements vscode.Disposable {
 
   /** Where a location of a document's result is: in a notebook cell's result, `cell` names a sibling cell. */
   locate(uri: vscode.Uri, at: { line: number; cell?: number }): { uri: vscode.Uri; line: number } {
-    const nb = at.cell === undefined ? undefined : vscode.workspace.notebookDocuments.find((n) => n.getCells().some((c) => c.document.uri.toString() === uri.toString()));
+    const nb = at.cell === undefined ? undefined : notebookOf(uri);
     const cell = nb && at.cell! <= nb.cellCount ? nb.cellAt(at.cell! - 1) : undefined;
     return { uri: cell?.document.uri ?? uri, line: at.line };
   }
@@ -142,7 +143,7 @@ export class CheckerService implements vscode.Disposable {
    * text is applied; undefined when it could not run.
    */
   async checkNow(what: vscode.TextDocument | vscode.NotebookDocument): Promise<CheckResult | undefined> {
-    const nb = 'cellCount' in what ? what : notebookOf(what);
+    const nb = 'cellCount' in what ? what : notebookOf(what.uri);
     const target = nb ? notebookTarget(nb) : fileTarget(what as vscode.TextDocument);
     if (!this.mayRun(true)) return undefined;
     this.setupProblem = undefined;
@@ -155,7 +156,7 @@ export class CheckerService implements vscode.Disposable {
   private request(doc: vscode.TextDocument, why: 'open' | 'save' | 'type'): void {
     if (doc.languageId !== 'python') return;
     if (doc.uri.scheme === 'vscode-notebook-cell') {
-      const nb = notebookOf(doc);
+      const nb = notebookOf(doc.uri);
       // A cell shown again asks for a check only when its notebook has none yet.
       if (nb && (why !== 'open' || !this.files.has(nb.uri.toString()))) this.requestNotebook(nb, why);
       return;

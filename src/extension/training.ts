@@ -206,7 +206,7 @@ export class Training implements vscode.Disposable {
     const title = kind === 'numpy' ? 'Export as numpy' : 'Export as PyTorch';
     const uri = target ?? (await vscode.window.showSaveDialog({
       title,
-      defaultUri: this.defaultUri(`${base}_${kind === 'numpy' ? 'numpy' : 'torch'}.py`),
+      defaultUri: this.defaultUri(`${base}_${kind}.py`),
       filters: { Python: ['py'] },
       saveLabel: 'Export',
     }));
