@@ -287,8 +287,8 @@ export class CheckerService implements vscode.Disposable {
       this.changed.fire(target.uri);
       return;
     }
-    this.clearCells(st);
     const cells = nb.getCells();
+    this.clearCells(st, new Set(cells.map((c) => c.document.uri.toString())));
     const cellDoc = (n: number | undefined) => cells[(n ?? 1) - 1]?.document;
     cells.forEach((cell, i) => {
       const n = i + 1;
@@ -303,12 +303,15 @@ export class CheckerService implements vscode.Disposable {
     });
   }
 
-  /** Removes a notebook's diagnostics and cell results (its cells may have moved or gone since). */
-  private clearCells(st: FileState): void {
+  /**
+   * Removes a notebook's diagnostics and cell results (its cells may have moved or gone since).
+   * `refilled`: cells the caller fires "changed" for itself, so that providers refresh once.
+   */
+  private clearCells(st: FileState, refilled: ReadonlySet<string> = new Set()): void {
     for (const uri of st.cells) {
       this.diagnostics.delete(uri);
       this.cellResults.delete(uri.toString());
-      this.changed.fire(uri);
+      if (!refilled.has(uri.toString())) this.changed.fire(uri);
     }
     st.cells = [];
   }
