@@ -3,26 +3,8 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { test } from 'node:test';
-import { checkCommand } from '../../src/cli/check';
-import { parseArgs } from '../../src/cli/args';
-import { fixturesDir, testPython } from './checkerTestSupport';
-
-async function run(argv: string[]) {
-  const out = new PassThrough();
-  const err = new PassThrough();
-  let stdout = '';
-  let stderr = '';
-  out.on('data', (c) => (stdout += c));
-  err.on('data', (c) => (stderr += c));
-  const code = await checkCommand.run(parseArgs([...argv, '--python', testPython()], checkCommand.spec), {
-    stdout: out,
-    stderr: err,
-    interrupt: new AbortController().signal,
-  });
-  return { code, stdout, stderr };
-}
+import { fixturesDir, runCheckCommand as run } from './checkerTestSupport';
 
 const f = (name: string) => join(fixturesDir(), name);
 

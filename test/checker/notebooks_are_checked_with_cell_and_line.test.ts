@@ -5,23 +5,9 @@ import assert from 'node:assert/strict';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { after, test } from 'node:test';
-import { parseArgs } from '../../src/cli/args';
-import { checkCommand } from '../../src/cli/check';
 import type { CheckResult } from '../../src/checker/types';
-import { fixturesDir, testPython } from './checkerTestSupport';
-
-async function run(argv: string[]) {
-  const out = new PassThrough();
-  const err = new PassThrough();
-  let stdout = '';
-  let stderr = '';
-  out.on('data', (c) => (stdout += c));
-  err.on('data', (c) => (stderr += c));
-  const code = await checkCommand.run(parseArgs([...argv, '--python', testPython()], checkCommand.spec), { stdout: out, stderr: err, interrupt: new AbortController().signal });
-  return { code, stdout, stderr };
-}
+import { fixturesDir, runCheckCommand as run } from './checkerTestSupport';
 
 async function json(file: string): Promise<{ code: number; r: CheckResult }> {
   const { code, stdout } = await run([file, '--json']);

@@ -22,10 +22,13 @@ export function cli(args: string[], options: { cwd?: string; input?: string; env
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-/** Runs the command line without blocking; after `limitMs` it is killed and `killed` is true. */
-export function cliAsync(args: string[], options: { cwd: string; limitMs: number }): Promise<CliResult & { killed: boolean }> {
+/**
+ * Runs the command line without blocking; after `limitMs` it is killed and `killed` is true. Each
+ * stream keeps its first MiB: a runaway report must not fill the test's memory.
+ */
+export function cliAsync(args: string[], options: { cwd: string; limitMs: number; env?: NodeJS.ProcessEnv }): Promise<CliResult & { killed: boolean }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], { cwd: options.cwd, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, BACKPROP_MAP_DEBUG: '' } });
+    const child = spawn(process.execPath, [CLI, ...args], { cwd: options.cwd, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, BACKPROP_MAP_DEBUG: '', ...options.env } });
     let stdout = '';
     let stderr = '';
     let killed = false;
@@ -33,8 +36,8 @@ export function cliAsync(args: string[], options: { cwd: string; limitMs: number
       killed = true;
       child.kill('SIGKILL');
     }, options.limitMs);
-    child.stdout.setEncoding('utf8').on('data', (s: string) => (stdout += s));
-    child.stderr.setEncoding('utf8').on('data', (s: string) => (stderr += s));
+    child.stdout.setEncoding('utf8').on('data', (s: string) => (stdout = (stdout + s).slice(0, 1 << 20)));
+    child.stderr.setEncoding('utf8').on('data', (s: string) => (stderr = (stderr + s).slice(0, 1 << 20)));
     child.on('error', reject);
     child.on('close', (code) => {
       clearTimeout(timer);

@@ -5,14 +5,14 @@
 // leave anything in the temporary folder, send nothing to a listener on 127.0.0.1, and leave no
 // process behind (found by a mark in the environment that every descendant inherits).
 import assert from 'node:assert/strict';
-import { spawn, execFileSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { CLI } from '../cli/cliRun';
+import { cliAsync } from '../cli/cliRun';
 import { testPython } from '../checker/checkerTestSupport';
 import { HOSTILE, type Place, type Hostile, combination, hostileFile } from './hostilePython';
 
@@ -57,28 +57,6 @@ function marked(mark: string): number[] {
   return found;
 }
 
-function runCheck(file: string, cwd: string, env: NodeJS.ProcessEnv): Promise<{ code: number | null; stdout: string; stderr: string; killed: boolean }> {
-  return new Promise((resolve, reject) => {
-    const args = [CLI, 'check', file, '--timeout', String(CHECK_TIMEOUT_S), '--python', testPython()];
-    const child = spawn(process.execPath, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    let killed = false;
-    const timer = setTimeout(() => {
-      killed = true;
-      child.kill('SIGKILL');
-    }, HANG_MS);
-    // Bounded: a report quoting a huge message must not fill the test's memory.
-    child.stdout.setEncoding('utf8').on('data', (s: string) => (stdout = (stdout + s).slice(0, 1 << 20)));
-    child.stderr.setEncoding('utf8').on('data', (s: string) => (stderr = (stderr + s).slice(0, 1 << 20)));
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr, killed });
-    });
-  });
-}
-
 describe(`the checker survives hostile Python files (${HOSTILE.length} pieces, ${COMBINATIONS} combinations of seed ${SEED})`, { concurrency: 2 }, () => {
   const accepted: Socket[] = [];
   const listener = createServer((s) => accepted.push(s));
@@ -109,7 +87,7 @@ describe(`the checker survives hostile Python files (${HOSTILE.length} pieces, $
       const text = hostileFile(pieces, watched, port);
       writeFileSync(join(watched, 'hostile.py'), text);
       const before = snapshot(watched);
-      const r = await runCheck('hostile.py', watched, { ...process.env, BACKPROP_MAP_DEBUG: '', TMPDIR: temp, [MARK]: mark });
+      const r = await cliAsync(['check', 'hostile.py', '--timeout', String(CHECK_TIMEOUT_S), '--python', testPython()], { cwd: watched, limitMs: HANG_MS, env: { TMPDIR: temp, [MARK]: mark } });
       if (r.killed) out.push(`still running after ${HANG_MS / 1000} s (killed)`);
       else if (r.code !== 0 && r.code !== 1 && r.code !== 2) out.push(`exit code ${r.code}`);
       const printed = r.stdout + r.stderr;
