@@ -160,7 +160,7 @@ export interface ExerciseMark {
   /** The map term's id: `dZ2`, `dW1`, `dA1`. */
   term: string;
   status: 'right' | 'wrong' | 'missing';
-  /** The file's line of the term, when known. */
+  /** The line of the term, when known (in a notebook, the line within its cell). */
   line: number | null;
 }
 

@@ -72,7 +72,7 @@ export class CheckerService implements vscode.Disposable {
   private readonly cellResults = new Map<string, CheckResult>();
   private readonly reports = new WeakMap<vscode.Diagnostic, CheckReport>();
   private readonly changed = new vscode.EventEmitter<vscode.Uri>();
-  /** Fires after a file's result changed (providers refresh their lenses and hints). */
+  /** Fires after a result changed: a file's, a notebook cell's part, and a notebook's whole (providers refresh their lenses and hints). */
   readonly onDidChangeResult = this.changed.event;
   private readonly disposables: vscode.Disposable[] = [this.diagnostics, this.changed];
   private runner: Promise<CheckerRunner> | undefined;
@@ -301,6 +301,8 @@ export class CheckerService implements vscode.Disposable {
       }
       this.changed.fire(cell.document.uri);
     });
+    // And the notebook's own: the exercise marks follow the whole notebook's result.
+    this.changed.fire(target.uri);
   }
 
   /**

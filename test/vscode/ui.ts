@@ -114,12 +114,15 @@ function fileWritten(file: string, ms = 30_000): Promise<Buffer> {
   });
 }
 
+/** The panel's webview: ours among the workbench's (a notebook's outputs are a webview too). */
+const PANEL_WEBVIEW = 'iframe.webview.ready[src*="extensionId=backprop-map."]';
+
 /** The panel's content frame (a webview is an iframe holding the content's iframe). */
-const panelContent = (page: Page): FrameLocator => page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
+const panelContent = (page: Page): FrameLocator => page.frameLocator(PANEL_WEBVIEW).frameLocator('iframe#active-frame');
 
 /** The panel's content frame as a Frame, to run script in it. */
 async function panelFrame(page: Page): Promise<Frame> {
-  const outer = await (await page.waitForSelector('iframe.webview.ready', { timeout: 60_000 })).contentFrame();
+  const outer = await (await page.waitForSelector(PANEL_WEBVIEW, { timeout: 60_000 })).contentFrame();
   const inner = await (await outer!.waitForSelector('iframe#active-frame', { timeout: 60_000 })).contentFrame();
   return inner!;
 }
@@ -149,7 +152,7 @@ export const uiTests: Record<string, (s: Session, folder: string) => Promise<voi
       await shot(page, 'train-2-hyper-parameters');
       await pick(page, '', 'Start training');
       // The panel is a webview: an iframe holding the content frame.
-      const content = page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
+      const content = panelContent(page);
       await content.locator('body *').first().waitFor({ timeout: 60_000 });
       const done = page.locator('.notifications-toasts .notification-toast', { hasText: 'finished after' });
       await done.waitFor({ timeout: 120_000 });
@@ -238,6 +241,46 @@ export const uiTests: Record<string, (s: Session, folder: string) => Promise<voi
       await shot(page, 'problems');
     });
   },
+  async 'the exercise as a notebook: the panel marks its terms after each check'(s, folder) {
+    await inWorkbench(s, folder, 'exercise-notebook', async (page) => {
+      await runCommand(page, 'Backprop Map: Train DNN');
+      await pick(page, 'circles', 'circles');
+      await pick(page, '', 'Start training');
+      await page.locator('.notifications-toasts .notification-toast', { hasText: 'finished after' }).waitFor({ timeout: 120_000 });
+      await runCommand(page, 'Backprop Map: Write the Backward Pass Yourself');
+      // The save dialog proposes a .py beside the workspace's files; the learner names a notebook.
+      const input = quickInput(page).locator('input.input');
+      await input.waitFor({ state: 'visible', timeout: 30_000 });
+      const deadline = Date.now() + 15_000;
+      while (!/\/L_model_backward\.py$/.test(await input.inputValue())) {
+        if (Date.now() > deadline) assert.match(await input.inputValue(), /\/L_model_backward\.py$/);
+        await page.waitForTimeout(100);
+      }
+      await input.fill((await input.inputValue()).replace(/L_model_backward\.py$/, 'my_backward.ipynb'));
+      await input.press('Enter');
+      const file = join(folder, 'my_backward.ipynb');
+      const written = (await fileWritten(file)).toString('utf8');
+      assert.match(written, /dZ3 = \.\.\. {2}# TODO dZ3/);
+      const content = panelContent(page);
+      const summary = content.locator('.exercise-summary');
+      await summary.filter({ hasText: /\(my_backward\.ipynb\): 0 right, 0 wrong, [1-9]\d* not written yet/ }).waitFor({ timeout: 90_000 });
+      const missing = Number(/(\d+) not written yet/.exec(await summary.innerText())![1]);
+      assert.equal(await content.locator('.term[data-exercise="missing"]').count(), missing);
+      await shot(page, 'exercise-notebook-1-written');
+
+      // The learner writes the output layer's three terms (saved from another editor): the notebook
+      // reloads, is checked again, and the panel marks them right; dZ3 counts once dW3 and db3 are right.
+      const filled = written
+        .replace('dZ3 = ...  # TODO dZ3', 'dZ3 = A3 - Y  # dZ3')
+        .replace('dW3 = ...  # TODO dW3', 'dW3 = np.dot(dZ3, A2.T) / m  # dW3')
+        .replace('db3 = ...  # TODO db3', 'db3 = np.sum(dZ3, axis=1, keepdims=True) / m  # db3');
+      assert.equal(filled.match(/# TODO d[ZWb]3/g), null, 'the three TODOs were in the notebook');
+      writeFileSync(file, filled);
+      await summary.filter({ hasText: `: 3 right, 0 wrong, ${missing - 3} not written yet` }).waitFor({ timeout: 90_000 });
+      for (const term of ['dZ3', 'dW3', 'db3']) assert.equal(await content.locator(`.term[data-term="${term}"]`).getAttribute('data-exercise'), 'right', term);
+      await shot(page, 'exercise-notebook-2-output-layer-right');
+    });
+  },
   async 'the panel survives being hidden and a window reload; a run cut off by a reload says so'(s, folder) {
     await inWorkbench(s, folder, 'revive', async (page) => {
       await runCommand(page, 'Backprop Map: Train DNN');
@@ -257,7 +300,7 @@ export const uiTests: Record<string, (s: Session, folder: string) => Promise<voi
       await page.keyboard.press('Control+P');
       await pick(page, 'broken.csv', 'broken.csv');
       await page.locator('.monaco-editor .view-lines', { hasText: '1.1,abc,1' }).waitFor({ timeout: 30_000 });
-      await page.locator('iframe.webview.ready').waitFor({ state: 'hidden' });
+      await page.locator(PANEL_WEBVIEW).waitFor({ state: 'hidden' });
       await page.locator('.tabs-container .tab', { hasText: 'Backprop Map' }).click();
       assert.deepEqual(await panelView(page), before);
       assert.ok(await fresh(), 'the panel shown again is a new page');
