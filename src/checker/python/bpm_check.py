@@ -1,14 +1,17 @@
 """The derivation check: the user's backward pass against central differences of the true binary
 cross-entropy of the user's own forward, located at the user's lines and explained where it can be."""
 import ast
-import inspect
 import re
 from collections import Counter
 
 import numpy as np
 
+from bpm_find import FindStep, _parse_skipping_magics, bind
 import bpm_load
+from bpm_load import _dotted as _dotted_name
+from bpm_report import Abort, Reports, _describe, _join
 from bpm_source import Dims, Source, Tracer, fmt_shape, safe_eval, shape_of
+
 
 EPS = 1e-6
 TOLERANCE = 1e-7
@@ -26,122 +29,8 @@ MAX_CHARS = 1_000_000
 # An exception's text is quoted up to this length: a report is a line to read, not the data.
 MAX_MESSAGE = 500
 
-NAMES = {
-    'forward2': ['forward_propagation', 'forward_prop', 'forward_pass', 'forwardprop', 'forward_propagate',
-                 'propagate_forward', 'feed_forward', 'feedforward', 'forward'],
-    'backward2': ['backward_propagation', 'back_propagation', 'backpropagation', 'backward_prop', 'back_prop',
-                  'backprop', 'backward_pass', 'backward_propagate', 'propagate_backward', 'backward'],
-    'forwardL': ['l_model_forward', 'model_forward', 'deep_forward', 'forward_propagation_deep'],
-    'backwardL': ['l_model_backward', 'model_backward', 'deep_backward', 'backward_propagation_deep'],
-    'init2': ['initialize_parameters', 'initialise_parameters', 'init_parameters', 'initialize_params', 'init_params'],
-    'initL': ['initialize_parameters_deep', 'initialise_parameters_deep', 'init_parameters_deep', 'initialize_deep'],
-    'cost': ['compute_cost', 'cost', 'compute_loss', 'cost_function', 'binary_cross_entropy', 'cross_entropy'],
-}
-
-# Argument names bound to each value, compared case-insensitively after exact names.
-ALIASES = {
-    'X': ['x', 'a0', 'x_train', 'inputs', 'input', 'data', 'features'],
-    'Y': ['y', 'y_train', 'labels', 'targets', 'y_true'],
-    'parameters': ['parameters', 'params', 'parameter', 'param', 'weights', 'theta', 'p', 'model', 'net',
-                   'network', 'nn_params'],
-    'cache': ['cache', 'caches', 'forward_cache', 'cached', 'memory', 'store', 'cache_list'],
-    'AL': ['al', 'a2', 'a_l', 'a_last', 'yhat', 'y_hat', 'y_pred', 'predictions', 'output', 'out', 'a_out',
-           'probs', 'a'],
-    'm': ['m', 'n_samples', 'num_examples', 'batch_size'],
-    'layer_dims': ['layer_dims', 'layers_dims', 'layer_sizes', 'dims', 'layers', 'sizes'],
-    'n_x': ['n_x', 'nx', 'input_size', 'n_in', 'n_input'],
-    'n_h': ['n_h', 'nh', 'hidden_size', 'n_hidden'],
-    'n_y': ['n_y', 'ny', 'output_size', 'n_out', 'n_output'],
-}
-_ALIAS_OF = {a: k for k, names in ALIASES.items() for a in names}
-
 
 CheckTimeout = bpm_load.CheckTimeout  # raised by the time limit's signal inside the user's code
-
-
-class Abort(Exception):
-    """Stops a run after its fault was reported."""
-
-
-class Reports:
-    def __init__(self, src):
-        self.src = src
-        self.items = []
-
-    def add(self, line, severity, code, message, related=(), fix=None, node=None):
-        line = max(1, int(line or 1))
-        col, end = self.src.node_span(node) if node is not None else self.src.span(line)
-        r = {'line': line, 'column': col, 'endColumn': end, 'severity': severity, 'code': code,
-             'message': message, 'related': [{'line': int(l), 'message': m} for l, m in related]}
-        if fix:
-            r['fix'] = fix
-        self.items.append(r)
-        return r
-
-
-# ----------------------------------------------------------------------------- function discovery
-
-def _user_functions(ns, mark):
-    out = {}
-    for name, v in ns.items():
-        code = getattr(v, '__code__', None)
-        if code is not None and code.co_filename == mark:
-            out[name] = v
-    return out
-
-
-def _find(funcs, candidates):
-    lower = {n.lower(): n for n in funcs}
-    for c in candidates:
-        if c in lower:
-            return lower[c]
-    return None
-
-
-_DIRECTIVE = re.compile(r'#\s*backprop-map\s*:\s*(.*)$', re.I)
-
-
-def directives(text):
-    """`# backprop-map: forward=my_forward backward=my_backward init=… cost=…` anywhere in the file."""
-    out = {}
-    for number, line in enumerate(text.splitlines(), 1):
-        mt = _DIRECTIVE.search(line)
-        if mt:
-            for k, v in re.findall(r'(forward|backward|init|cost)\s*[=:]\s*([A-Za-z_]\w*)', mt.group(1)):
-                out[k] = (v, number)
-    return out
-
-
-def _param_names(fn):
-    try:
-        return [p.name for p in inspect.signature(fn).parameters.values()]
-    except (TypeError, ValueError):
-        return []
-
-
-# ----------------------------------------------------------------------------- calling user code
-
-def bind(fn, values):
-    """Arguments for a user function by their names: exact, then case-insensitive, then by the
-    aliases people use (`params`, `caches`, `A2`, …). Returns (args, kwargs, names without a value)."""
-    kwargs, args, missing = {}, [], []
-    lower = {k.lower(): k for k in values}
-    for p in inspect.signature(fn).parameters.values():
-        if p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD):
-            continue
-        key = p.name if p.name in values else lower.get(p.name.lower())
-        if key is None:
-            canon = _ALIAS_OF.get(p.name.lower())
-            key = canon if canon in values else None
-        if key is None:
-            if p.default is p.empty:
-                missing.append(p.name)
-            continue
-        if p.kind == p.POSITIONAL_ONLY:
-            args.append(values[key])
-        else:
-            kwargs[p.name] = values[key]
-    return args, kwargs, missing
 
 
 def _rel(a, b):
@@ -160,9 +49,13 @@ def bce(AL, Y):
     return float(np.sum(example_losses(AL, Y)) / Y.shape[1])
 
 
-# ----------------------------------------------------------------------------- the check
+def _grad_order(expected):
+    return ['d' + k for k in expected]
 
-class Checker:
+
+class Checker(FindStep):
+    """One check of one file: the state that every step reads and adds to."""
+
     def __init__(self, text, file_name, functions, timeout_s, progress):
         self.text = text
         self.file = file_name
@@ -214,69 +107,14 @@ class Checker:
         return self.result
 
     def _check(self, tree):
-        self.progress('loading the file')
-        try:
-            ns, self.skipped, problems = bpm_load.load(tree, self.mark)
-        except CheckTimeout as e:  # e.g. an import that takes longer than the whole limit
-            tb, line = e.__traceback__, 1
-            while tb is not None:
-                if tb.tb_frame.f_code.co_filename == self.mark:
-                    line = tb.tb_lineno
-                tb = tb.tb_next
-            self.reports.add(line, 'error', 'timeout',
-                             f'loading the file (its imports, definitions and constants) did not finish within the time '
-                             f'limit of {self.timeout_s:g} s; it stopped here')
-            raise Abort()
-        self.ns = ns
-        for line, msg in problems:
-            self.reports.add(line, 'warning', 'load-failed', msg)
-        funcs = _user_functions(ns, self.mark)
-        named = directives(self.text)
-        named.update({k: (v, None) for k, v in self.settings.items() if v and k in ('forward', 'backward', 'init', 'cost')})
-        for role, (name, line) in named.items():
-            if name not in funcs:
-                where = 'the `# backprop-map:` comment names' if line else 'the settings name'
-                self.reports.add(line or 1, 'error', 'nothing-to-check',
-                                 f'{where} `{name}` as the {role} function, but this file has no function `{name}`'
-                                 + (f' (it has {", ".join("`" + f + "`" for f in sorted(funcs))})' if funcs else ''))
-                raise Abort()
-        chosen = {k: v for k, (v, _) in named.items()}
-        fwdL, bwdL = _find(funcs, NAMES['forwardL']), _find(funcs, NAMES['backwardL'])
-        fwd2, bwd2 = _find(funcs, NAMES['forward2']), _find(funcs, NAMES['backward2'])
-        fwd = chosen.get('forward') or (fwdL if fwdL and bwdL else fwd2 or fwdL)
-        bwd = chosen.get('backward') or (bwdL if fwdL and bwdL else bwd2 or bwdL)
-        if not fwd or not bwd:
-            found = [n for n in (fwd, bwd) if n]
-            self.reports.add(1, 'error', 'nothing-to-check',
-                             'nothing to check: looked for a forward function (forward_propagation, L_model_forward, '
-                             'forward, …) and a backward function (backward_propagation, back_propagation, backward, '
-                             'backprop, L_model_backward, …)' + (f'; found only `{found[0]}`' if found else '') +
-                             '. Name other functions in a comment: `# backprop-map: forward=my_forward backward=my_backward`')
-            raise Abort()
-        bparams = [p.lower() for p in _param_names(funcs[bwd])]
-        initL = _find(funcs, NAMES['initL'])
-        is_L = (fwd.lower() in NAMES['forwardL'] or bwd.lower() in NAMES['backwardL'] or 'caches' in bparams
-                or 'al' in bparams or (chosen.get('init') and 'dims' in ' '.join(_param_names(funcs[chosen['init']])))
-                or (initL is not None and not _find(funcs, NAMES['init2'])))
-        self.convention = 'L-layer' if is_L else 'two-layer'
-        init = chosen.get('init') or (initL if is_L else _find(funcs, NAMES['init2']))
-        cost = chosen.get('cost') or _find(funcs, NAMES['cost'])
-        self.fn = {'forward': funcs[fwd], 'backward': funcs[bwd], 'init': funcs.get(init) if init else None,
-                   'cost': funcs.get(cost) if cost else None}
-        self.result['convention'] = self.convention
-        layer_dims = L_LAYER_DIMS if is_L else TWO_LAYER_DIMS
-        deepest = _deepest_gradient(self.src.function_node(bwd, self._func_line(funcs[bwd]))) if is_L else 0
-        if len(L_LAYER_DIMS) - 1 < deepest <= len(DEEPER_HIDDEN) + 1:
-            # A backward written out layer by layer (dW4, dW3, …) needs a network of its depth.
-            layer_dims = [L_LAYER_DIMS[0]] + DEEPER_HIDDEN[:deepest - 1] + [1]
-        self.dims = Dims(layer_dims, M, self.convention)
-        self.result['dims'] = self.dims.as_dict()
+        """The steps of a check: load the file and choose its functions; one run of the user's forward
+        and backward under trace against central differences, each gradient compared and diagnosed; the
+        faults put at their root line and reported; then the second run and the cost function."""
+        self._load(tree)
+        layer_dims = self._layer_dims(self._choose_functions())
         self.trace_bindings = []
         self.called = {}
-        self.unwritten = _unwritten(tree)
-        self.waits_for_unwritten = False
-        for name, node in self.unwritten:
-            self._report_unwritten(name, node)
+        self._find_unwritten(tree)
 
         try:
             run1 = self._run(layer_dims, primary=True)
@@ -298,14 +136,18 @@ class Checker:
         if self.fn['cost'] is not None:
             self._check_cost(run1)
 
-    # -- exercises: terms left as `...`
-    def _report_unwritten(self, name, node):
-        named = self.dims._named(name)
-        shape = f' ({name} is {self.dims.both(named[0], name)} in this check)' if named else ''
-        r = self.reports.add(node.lineno, 'warning', 'not-written',
-                             f'{name} is not written yet: replace the `...` with its formula{shape}; what is computed '
-                             f'from it is checked once it is written', node=node)
-        r['term'] = name
+    def _layer_dims(self, backward):
+        """The sizes of the checked network: the notes' two-layer or L-layer sizes, or as deep as the
+        backward's definition `backward` writes out."""
+        is_L = self.convention == 'L-layer'
+        layer_dims = L_LAYER_DIMS if is_L else TWO_LAYER_DIMS
+        deepest = _deepest_gradient(backward) if is_L else 0
+        if len(L_LAYER_DIMS) - 1 < deepest <= len(DEEPER_HIDDEN) + 1:
+            # A backward written out layer by layer (dW4, dW3, …) needs a network of its depth.
+            layer_dims = [L_LAYER_DIMS[0]] + DEEPER_HIDDEN[:deepest - 1] + [1]
+        self.dims = Dims(layer_dims, M, self.convention)
+        self.result['dims'] = self.dims.as_dict()
+        return layer_dims
 
     def _raised_by_unwritten(self, e):
         """Whether the user's line that raised e uses a term still `...` (then its report says it all)."""
@@ -320,33 +162,6 @@ class Checker:
             return False
         used = {n.id for n in ast.walk(stmt) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
         return any(frame.f_locals.get(n, None) is Ellipsis for n in used)
-
-    # -- reporting helpers
-    def _func_line(self, fn):
-        return fn.__code__.co_firstlineno
-
-    def _functions(self):
-        seen = set()
-        out = []
-        for role in ('init', 'forward', 'backward', 'cost'):
-            fn = self.fn.get(role)
-            if fn is None:
-                continue
-            key = (fn.__code__.co_name, fn.__code__.co_firstlineno)
-            seen.add(key)
-            out.append((role, key))
-        for key in self.called:
-            if key not in seen and key[0] != '<lambda>':
-                seen.add(key)
-                out.append(('helper', key))
-        for role, (name, first) in out:
-            node = self.src.function_node(name, first)
-            self.result['functions'].append({'name': name, 'role': role, 'line': node.lineno if node else first,
-                                             'endLine': node.end_lineno if node else first})
-        self.result['traces'] = [
-            {'name': n, 'line': l, 'function': f, 'shape': list(s) if s is not None else None,
-             'symbolicShape': self.dims.sym(s, n) if s is not None else None}
-            for n, l, f, s in self.trace_bindings]
 
     def _traced(self, fn, values, role, dims, primary, note=None):
         """Runs fn under the tracer. Returns (value, tracer); a failure is reported and raises Abort,
@@ -556,7 +371,6 @@ class Checker:
                     f'`{ta}` is {dims.sym(sa, ta)}, `{tb}` is {dims.sym(sb, tb)}'), node, (sa, sb)
         return None, None, None
 
-    # -- one run of forward, numerical gradient, backward
     def _make_inputs(self, layer_dims, user_params, attempt):
         rng = np.random.RandomState(1000 + attempt)
         L = len(layer_dims) - 1
@@ -616,6 +430,7 @@ class Checker:
                     break
         return AL, cache
 
+    # -- one run of forward, numerical gradient, backward
     def _run(self, layer_dims, primary):
         dims = Dims(layer_dims, M, self.convention)
         fwd, bwd = self.fn['forward'], self.fn['backward']
@@ -838,7 +653,6 @@ class Checker:
             return None, False
         return out, kink
 
-    # -- evaluating the gradients
     def _grad_entry(self, key, status, shape, dims, rel, line, hint):
         pkey = key[1:]
         exp = dims.param_shape(pkey)
@@ -1196,7 +1010,6 @@ class Checker:
                 return 'suffix'
         return '1 / m'
 
-    # -- turning the first run into gradient results and reports
     def _groups(self, run):
         """Gradients spoiled by one intermediate, key -> group: the first of the user's traced dZ/dA that
         differs from the notes' map (or that brings in a 1/m a gradient applies again); without such a
@@ -1488,7 +1301,7 @@ class Checker:
             if np.linalg.norm(v - c * T) <= 1e-5 * max(np.linalg.norm(v), 1e-300):
                 for target, text in ((-1, '−1 times its value in the notes\' map: the sign is flipped'),
                                      (M, f'm = {M} times its value in the notes\' map: a factor m too many'),
-                                     (1 / M ** 2, f'1/m² times its value in the notes\' map: 1/m is applied twice'),
+                                     (1 / M ** 2, '1/m² times its value in the notes\' map: 1/m is applied twice'),
                                      (2, 'twice its value in the notes\' map'), (0.5, 'half its value in the notes\' map')):
                     if abs(c / target - 1) < 1e-4:
                         return f'{me} is {text}'
@@ -1622,7 +1435,6 @@ class Checker:
             self.reports.add(line, 'warning', 'latent-n_y-1',
                              f'{names} {"is" if len(evs) == 1 else "are"} right only because n_y = 1: with n_y = 2, {msg}')
 
-    # -- compute_cost
     def _check_cost(self, run1):
         fn = self.fn['cost']
         dims = run1['dims']
@@ -1659,21 +1471,6 @@ class Checker:
         return w[0] if w else self._func_line(fn)
 
 
-_MAGIC = re.compile(r'[ \t]*([%!][^\r\n]*)')
-
-
-def _unwritten(tree):
-    """The terms an exercise leaves to write: `name = ...` inside a function, in the order of the file."""
-    found = {}
-    for fn in ast.walk(tree):
-        if isinstance(fn, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            for node in ast.walk(fn):  # a nested function is walked twice: keyed by node, it counts once
-                if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name) \
-                        and isinstance(node.value, ast.Constant) and node.value.value is Ellipsis:
-                    found[id(node)] = (node.targets[0].id, node)
-    return sorted(found.values(), key=lambda x: (x[1].lineno, x[1].col_offset))
-
-
 def _deepest_gradient(fn_node):
     """The highest l of a dW<l> the function names (as a variable or a key), 0 when it names none."""
     deepest = 0
@@ -1683,25 +1480,6 @@ def _deepest_gradient(fn_node):
         if mt:
             deepest = max(deepest, int(mt.group(1)))
     return deepest
-
-
-def _parse_skipping_magics(text, file_name, magics):
-    """ast.parse, but a line Python rejects that is a notebook export's `%matplotlib inline` or
-    `!pip install …` is blanked (spaces, so every position stays) and noted in `magics` as
-    (line, text); only lines Python itself stops at, so a continuation line `!= b)` stays."""
-    lines = text.splitlines(keepends=True)
-    for _ in range(100):
-        try:
-            return ast.parse(''.join(lines), filename=file_name)
-        except SyntaxError as e:
-            n = (e.lineno or 0) - 1
-            mt = _MAGIC.match(lines[n]) if 0 <= n < len(lines) else None
-            if mt is None or any(line == n + 1 for line, _ in magics):
-                raise
-            magics.append((n + 1, mt.group(1).strip()[:60]))
-            body = lines[n].rstrip('\r\n')
-            lines[n] = ' ' * len(body) + lines[n][len(body):]
-    return ast.parse(''.join(lines), filename=file_name)
 
 
 def _forbidden_in(e):
@@ -1732,9 +1510,6 @@ def _call_chain(frames):
 class _Failed:
     def __init__(self, exc, info, kind):
         self.exc, self.info, self.kind = exc, info, kind
-
-
-_dotted_name = bpm_load._dotted
 
 
 def _axis_node(call):
@@ -1793,10 +1568,6 @@ def _scale(v, T):
     return None
 
 
-def _grad_order(expected):
-    return ['d' + k for k in expected]
-
-
 def _known_args(role):
     if role == 'backward':
         return 'parameters, cache/caches, X, Y, AL/A2, m, W1, b1, …'
@@ -1805,18 +1576,6 @@ def _known_args(role):
     if role == 'cost':
         return 'AL/A2, Y, parameters, m'
     return 'X, parameters (or W1, b1, …), layer_dims'
-
-
-def _describe(out):
-    s = shape_of(out)
-    if isinstance(out, np.ndarray):
-        return f'an array of shape {fmt_shape(s)}'
-    return f'a {type(out).__name__}'
-
-
-def _join(names):
-    names = list(names)
-    return names[0] if len(names) == 1 else ', '.join(names[:-1]) + ' and ' + names[-1]
 
 
 def _finite(v):
