@@ -1,0 +1,37 @@
+"""What every step of a check shares: the reports at the user's lines, the stop after a reported
+fault, and the wording of values and lists in them."""
+import numpy as np
+
+from bpm_source import fmt_shape, shape_of
+
+
+class Abort(Exception):
+    """Stops a run after its fault was reported."""
+
+
+class Reports:
+    def __init__(self, src):
+        self.src = src
+        self.items = []
+
+    def add(self, line, severity, code, message, related=(), fix=None, node=None):
+        line = max(1, int(line or 1))
+        col, end = self.src.node_span(node) if node is not None else self.src.span(line)
+        r = {'line': line, 'column': col, 'endColumn': end, 'severity': severity, 'code': code,
+             'message': message, 'related': [{'line': int(l), 'message': m} for l, m in related]}
+        if fix:
+            r['fix'] = fix
+        self.items.append(r)
+        return r
+
+
+def _describe(out):
+    s = shape_of(out)
+    if isinstance(out, np.ndarray):
+        return f'an array of shape {fmt_shape(s)}'
+    return f'a {type(out).__name__}'
+
+
+def _join(names):
+    names = list(names)
+    return names[0] if len(names) == 1 else ', '.join(names[:-1]) + ' and ' + names[-1]
