@@ -121,6 +121,24 @@ test('the L-layer notebook with its helpers from dnn_utils.py (a star import too
   assert.deepEqual([report?.cell, report?.line], [at.cell, at.line], JSON.stringify(bad.r.reports));
 });
 
+test('a wrong dZ made by a helper from dnn_utils.py and passed straight on is blamed at the calling line, not in the right linear_backward', async () => {
+  // A fault seen in a public solution notebook: the ReLU layers' loop takes dAL and the sigmoid's derivative.
+  const file = variant(
+    'deep',
+    'deep_correct.ipynb',
+    'linear_activation_backward(grads["dA" + str(l + 1)], current_cache, "relu")',
+    'linear_backward(sigmoid_backward(dAL, current_cache[1]), current_cache[0])',
+  );
+  const { code, r } = await json(file);
+  assert.equal(code, 1);
+  const at = locate(file, 'linear_backward(sigmoid_backward(dAL');
+  const errors = r.reports.filter((x) => x.severity === 'error');
+  assert.deepEqual(errors.map((x) => [x.code, x.cell, x.line]), [['wrong-intermediate', at.cell, at.line]], JSON.stringify(errors));
+  assert.match(errors[0]!.message, /\(dZ2\) differs from the notes' map/);
+  assert.deepEqual(r.gradients.filter((g) => g.status !== 'ok').map((g) => g.name).sort(), ['dW1', 'dW2', 'db1', 'db2']);
+  for (const g of r.gradients.filter((x) => x.status !== 'ok')) assert.match(g.hint!, new RegExp(`at cell ${at.cell}, line ${at.line}\\b`), g.name);
+});
+
 test('a helper module that is not there: reported at its import line, in its cell', async () => {
   const file = join(nbDir('deep'), 'deep_missing_helper.ipynb');
   const { code, r } = await json(file);

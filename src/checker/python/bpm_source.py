@@ -305,9 +305,17 @@ class _FrameTrace:
         self.func = frame.f_code.co_name
         self.prev = None
         self.seen = {}
+        caller = frame.f_back
+        from_user = caller is not None and caller.f_code.co_filename == tracer.mark
         for name, v in frame.f_locals.items():  # arguments: bound by the caller, not written here
             if isinstance(v, _TRACKED):
                 self.seen[name] = (id(v), _fingerprint(v))
+                # An array that no traced line made (an expression in the call, or what a helper from
+                # another module returned, `linear_backward(sigmoid_backward(dAL, Z), …)`) is first
+                # the user's at the calling line: record it there, so a fault in it is found there.
+                if from_user and isinstance(v, np.ndarray) and v.size <= 4096 and id(v) not in tracer.writes \
+                        and len(tracer.changes) < 5000:
+                    tracer.changes.append((caller.f_lineno, self.func, name, v, v.copy(), dict(caller.f_locals)))
 
     def trace(self, frame, event, arg):
         t = self.t
