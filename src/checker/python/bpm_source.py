@@ -278,6 +278,11 @@ class Tracer:
         self.called[key] = self.called.get(key, 0) + 1
         return _FrameTrace(self, frame).trace
 
+    def record_change(self, line, func, name, v, snap):
+        """One entry of `changes`, for arrays small enough to copy, up to a bound per check."""
+        if v.size <= 4096 and len(self.changes) < 5000:
+            self.changes.append((line, func, name, v, v.copy(), snap))
+
     def last_write(self, obj):
         w = self.writes.get(id(obj))
         return w[-1] if w else None
@@ -313,9 +318,8 @@ class _FrameTrace:
                 # An array that no traced line made (an expression in the call, or what a helper from
                 # another module returned, `linear_backward(sigmoid_backward(dAL, Z), …)`) is first
                 # the user's at the calling line: record it there, so a fault in it is found there.
-                if from_user and isinstance(v, np.ndarray) and v.size <= 4096 and id(v) not in tracer.writes \
-                        and len(tracer.changes) < 5000:
-                    tracer.changes.append((caller.f_lineno, self.func, name, v, v.copy(), dict(caller.f_locals)))
+                if from_user and isinstance(v, np.ndarray) and id(v) not in tracer.writes:
+                    tracer.record_change(caller.f_lineno, self.func, name, v, dict(caller.f_locals))
 
     def trace(self, frame, event, arg):
         t = self.t
@@ -363,8 +367,8 @@ class _FrameTrace:
             if rebound or not isinstance(v, dict):
                 if len(t.bindings) < 5000:
                     t.bindings.append((name, line, self.func, shape_of(v)))
-            if isinstance(v, np.ndarray) and v.size <= 4096 and len(t.changes) < 5000:
-                t.changes.append((line, self.func, name, v, v.copy(), snap))
+            if isinstance(v, np.ndarray):
+                t.record_change(line, self.func, name, v, snap)
             if rebound and key not in t.writes:
                 self._write(v, line, name, frame, snap)
             elif not rebound and isinstance(v, np.ndarray):  # changed in place, e.g. `dZ[Z <= 0] = 0`
