@@ -77,8 +77,16 @@ async function pressNotificationButton(toast: Locator, name: string): Promise<vo
   }
 }
 
-/** Accepts the save dialog, checking it proposes `fileName`. */
-async function saveAs(page: Page, fileName: string): Promise<void> {
+/** Train DNN from the palette on the built-in circles with the default settings, until it has finished. */
+async function trainOnCircles(page: Page): Promise<void> {
+  await runCommand(page, 'Backprop Map: Train DNN');
+  await pick(page, 'circles', 'circles');
+  await pick(page, '', 'Start training');
+  await page.locator('.notifications-toasts .notification-toast', { hasText: 'finished after' }).waitFor({ timeout: 120_000 });
+}
+
+/** Accepts the save dialog, checking it proposes `fileName`; with `rename`, saves under that name instead. */
+async function saveAs(page: Page, fileName: string, rename?: string): Promise<void> {
   const input = quickInput(page).locator('input.input');
   await input.waitFor({ state: 'visible', timeout: 30_000 });
   // The dialog shows the folder first and then completes the proposed name.
@@ -88,6 +96,7 @@ async function saveAs(page: Page, fileName: string): Promise<void> {
     if (Date.now() > deadline) assert.match(await input.inputValue(), proposed);
     await page.waitForTimeout(100);
   }
+  if (rename !== undefined) await input.fill((await input.inputValue()).replace(proposed, `/${rename}`));
   await input.press('Enter');
   await input.waitFor({ state: 'hidden' });
 }
@@ -243,21 +252,10 @@ export const uiTests: Record<string, (s: Session, folder: string) => Promise<voi
   },
   async 'the exercise as a notebook: the panel marks its terms after each check'(s, folder) {
     await inWorkbench(s, folder, 'exercise-notebook', async (page) => {
-      await runCommand(page, 'Backprop Map: Train DNN');
-      await pick(page, 'circles', 'circles');
-      await pick(page, '', 'Start training');
-      await page.locator('.notifications-toasts .notification-toast', { hasText: 'finished after' }).waitFor({ timeout: 120_000 });
+      await trainOnCircles(page);
       await runCommand(page, 'Backprop Map: Write the Backward Pass Yourself');
       // The save dialog proposes a .py beside the workspace's files; the learner names a notebook.
-      const input = quickInput(page).locator('input.input');
-      await input.waitFor({ state: 'visible', timeout: 30_000 });
-      const deadline = Date.now() + 15_000;
-      while (!/\/L_model_backward\.py$/.test(await input.inputValue())) {
-        if (Date.now() > deadline) assert.match(await input.inputValue(), /\/L_model_backward\.py$/);
-        await page.waitForTimeout(100);
-      }
-      await input.fill((await input.inputValue()).replace(/L_model_backward\.py$/, 'my_backward.ipynb'));
-      await input.press('Enter');
+      await saveAs(page, 'L_model_backward.py', 'my_backward.ipynb');
       const file = join(folder, 'my_backward.ipynb');
       const written = (await fileWritten(file)).toString('utf8');
       assert.match(written, /dZ3 = \.\.\. {2}# TODO dZ3/);
@@ -283,10 +281,7 @@ export const uiTests: Record<string, (s: Session, folder: string) => Promise<voi
   },
   async 'the panel survives being hidden and a window reload; a run cut off by a reload says so'(s, folder) {
     await inWorkbench(s, folder, 'revive', async (page) => {
-      await runCommand(page, 'Backprop Map: Train DNN');
-      await pick(page, 'circles', 'circles');
-      await pick(page, '', 'Start training');
-      await page.locator('.notifications-toasts .notification-toast', { hasText: 'finished after' }).waitFor({ timeout: 120_000 });
+      await trainOnCircles(page);
       const content = panelContent(page);
       await content.locator('.term[data-term="dW1"]').click();
       const before = await panelView(page);
