@@ -333,16 +333,23 @@ export class CheckerService implements vscode.Disposable {
   }
 
   private getRunner(resource: vscode.Uri): Promise<CheckerRunner> {
-    this.runner ??= (async () => {
+    const lookup = (this.runner ??= (async () => {
       const settings = checkerSettings(resource);
-      const preferred = settings.pythonPath || (await selectedInterpreter(resource));
-      const python = await findPython(preferred || undefined);
-      this.log.info(`gradient checker uses ${python.path} (Python ${python.version})`);
+      const selected = settings.pythonPath ? undefined : await selectedInterpreter(resource);
+      const python = await findPython(settings.pythonPath || selected);
+      const source = settings.pythonPath ? ', from backpropMap.checker.pythonPath' : selected ? ', selected in the Python extension' : '';
+      this.log.info(`gradient checker uses ${python.path} (Python ${python.version}${source})`);
       return new CheckerRunner({ python: python.path, timeoutMs: settings.timeoutMs, log: (line: string) => this.log.debug(line) });
-    })();
-    // A failed lookup is not cached: the next explicit check tries again.
-    this.runner.catch(() => (this.runner = undefined));
-    return this.runner;
+    })());
+    return lookup.catch((e: unknown) => {
+      // A failed lookup is not cached: the next explicit check tries again.
+      if (this.runner === lookup) {
+        this.runner = undefined;
+        throw e;
+      }
+      // The interpreter or the settings changed while this one was tried: only the new one counts.
+      return this.getRunner(resource);
+    });
   }
 
   private setupFailed(e: unknown): void {

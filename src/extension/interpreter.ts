@@ -24,7 +24,11 @@ async function pythonApi(): Promise<PythonExtensionApi | undefined> {
   }
 }
 
-/** The interpreter the Python extension has selected for `resource`, if it tells. */
+/**
+ * The interpreter the Python extension has selected for `resource`, if it tells. What it names may
+ * be a placeholder (`python`, with nothing selected) or an environment since removed: only what it
+ * resolves to an interpreter counts, else the checker searches PATH as without the extension.
+ */
 export async function selectedInterpreter(resource: vscode.Uri | undefined): Promise<string | undefined> {
   const envs = (await pythonApi())?.environments;
   if (!envs) return undefined;
@@ -32,7 +36,7 @@ export async function selectedInterpreter(resource: vscode.Uri | undefined): Pro
     const active = envs.getActiveEnvironmentPath(resource);
     if (!active) return undefined;
     const resolved = await envs.resolveEnvironment(active);
-    return resolved?.executable.uri?.fsPath ?? active.path;
+    return resolved?.executable.uri?.fsPath;
   } catch {
     return undefined;
   }

@@ -4,9 +4,8 @@ import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runTests } from '@vscode/test-electron';
+import { pythonExtensionStandIn, root } from './harness';
 import type { SuiteResult } from './results';
-
-const root = join(__dirname, '..', '..', '..');
 
 async function main(): Promise<number> {
   const dir = mkdtempSync(join(tmpdir(), 'backprop-map-electron-'));
@@ -16,7 +15,8 @@ async function main(): Promise<number> {
   try {
     const code = await runTests({
       version: '1.100.3',
-      extensionDevelopmentPath: root,
+      // With the stand-in for the Python extension, as in the code-server run (real_vscode.test.ts).
+      extensionDevelopmentPath: [root, pythonExtensionStandIn],
       extensionTestsPath: join(__dirname, 'suite', 'index.js'),
       launchArgs: [workspace, '--disable-extensions', '--disable-workspace-trust', '--user-data-dir', join(dir, 'user')],
       extensionTestsEnv: { BACKPROP_MAP_VSCODE_RESULTS: results },

@@ -1,14 +1,16 @@
 // Shared by the node:test wrapper: a code-server with the extension loaded live, a headless
 // Chromium showing its workbench, and a fresh copy of the fixture workspace per window.
-import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { ensureCodeServer, installExtension, startCodeServer, workbenchUrl, type CodeServer } from '../../scripts/vscode/codeServer.mjs';
 
 /** The repository root (this file runs from out/test/vscode/). */
 export const root = join(__dirname, '..', '..', '..');
 export const artifacts = join(root, '.test-artifacts', 'vscode');
+/** A stand-in for the Python extension (its `environments` API), loaded beside ours where a window asks for it. */
+export const pythonExtensionStandIn = join(root, 'test', 'fixtures', 'python-extension');
 
 export interface Session {
   server: CodeServer;
@@ -118,9 +120,9 @@ export interface Workbench {
 /**
  * Opens a workbench window on `folder` with the extension loaded live from the repository (or, in
  * a session with a .vsix, the installed one) and, with `testsPath`, the mocha suite there running
- * in its extension host.
+ * in its extension host. `alongside`: more extension folders loaded live in this window only.
  */
-export async function openWorkbench(session: Session, folder: string, testsPath?: string): Promise<Workbench> {
+export async function openWorkbench(session: Session, folder: string, testsPath?: string, alongside: string[] = []): Promise<Workbench> {
   const page = await session.context.newPage();
   page.on('console', (m) => {
     if (m.type() === 'error' && !m.text().includes('vsda')) session.log.push(`[page] ${m.text()}`);
@@ -133,9 +135,22 @@ export async function openWorkbench(session: Session, folder: string, testsPath?
     session.log.push(`[suite ${type}] ${(Array.isArray(args) ? args : [args]).map(String).join(' ')}`);
   });
   await page.exposeFunction('codeAutomationExit', (code: number) => settle(code));
-  const url = workbenchUrl(session.server, { folder, ...(session.vsix ? {} : { extensionPath: root }), ...(testsPath ? { testsPath } : {}) });
+  const extensions = [...(session.vsix ? [] : [root]), ...alongside];
+  const url = workbenchUrl(session.server, { folder, extensionPath: developmentFolder(session, extensions), ...(testsPath ? { testsPath } : {}) });
   await page.goto(url, { waitUntil: 'domcontentloaded', timeout: 60_000 });
   return { page, exit };
+}
+
+/**
+ * The one folder to load `extensions` live from: the extension's own, or, for several (the web
+ * workbench takes one development path), a folder of links to them, which the editor scans as a
+ * folder of extensions.
+ */
+function developmentFolder(session: Session, extensions: string[]): string | undefined {
+  if (extensions.length <= 1) return extensions[0];
+  const dir = mkdtempSync(join(session.stateDir, 'development-'));
+  for (const ext of extensions) symlinkSync(ext, join(dir, basename(ext)), 'dir');
+  return dir;
 }
 
 /** Rejects after `ms` with `what` in the message; the timer never keeps the process alive. */

@@ -6,7 +6,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { openSession, openWorkbench, within, workspaceCopy, type Session } from './harness';
+import { openSession, openWorkbench, pythonExtensionStandIn, within, workspaceCopy, type Session } from './harness';
 import type { SuiteResult } from './results';
 import { uiTests, untrustedWorkspace } from './ui';
 
@@ -30,7 +30,9 @@ test('integration suite in the extension host', { timeout: SUITE_TIMEOUT_MS + 60
   const folder = workspaceCopy(s, 'integration');
   const suite = join(__dirname, 'suite', 'index.js');
   const started = Date.now();
-  const wb = await openWorkbench(s, folder, suite);
+  // The suite's window also runs a stand-in for the Python extension: the checker asks it which
+  // interpreter to run (it names none until interpreter.suite selects one).
+  const wb = await openWorkbench(s, folder, suite, [pythonExtensionStandIn]);
   let code: number;
   try {
     code = await within(SUITE_TIMEOUT_MS, 'the integration suite did not finish', wb.exit);
