@@ -2,7 +2,7 @@ import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { PythonSetupError } from './python';
+import { PythonSetupError, pythonEnv } from './python';
 import type { CheckFunctions, CheckReport, CheckResult } from './types';
 
 export interface CheckerRunnerOptions {
@@ -210,7 +210,7 @@ export class CheckerRunner {
       try {
         proc = spawn(this.python, ['-B', join(dir, 'server.py'), workdir], {
           cwd: workdir,
-          env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1', PYTHONIOENCODING: 'utf-8', PYTHONUNBUFFERED: '1' },
+          env: pythonEnv(),
           stdio: ['pipe', 'pipe', 'pipe'],
           windowsHide: true,
         });

@@ -27,6 +27,10 @@ for _var in ('OPENBLAS_NUM_THREADS', 'OMP_NUM_THREADS', 'MKL_NUM_THREADS'):
 sys.dont_write_bytecode = True
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+# The harness from its own folder, numpy from the interpreter's paths, and never the working folder
+# (where the checked code runs), which a `.` or an empty entry in PYTHONPATH would add.
+_CWD = os.path.realpath(os.getcwd())
+sys.path[:] = [HERE] + [p for p in sys.path if p and os.path.isabs(p) and p != HERE and os.path.realpath(p) != _CWD]
 
 if not hasattr(os, 'fork'):
     sys.stderr.write('The derivation checker needs Linux or macOS (it forks one process per check); '
