@@ -46,6 +46,8 @@ const STARTUP_MS = 20000;
 /** Beyond the server's own time limit (which reports the user's line), the runner's last resort. */
 const WATCHDOG_EXTRA_MS = 5000;
 const CANCEL_GRACE_MS = 3000;
+/** A stopped server kills what its checks started and removes its folder; if it hangs, it is killed. */
+const STOP_GRACE_MS = 3000;
 
 /**
  * The servers' working folders (the checked code's current directory), made here rather than by
@@ -307,9 +309,13 @@ export class CheckerRunner {
     const proc = this.proc;
     this.proc = null;
     this.started = null;
-    if (proc && proc.exitCode === null) {
+    if (proc && proc.exitCode === null && proc.signalCode === null) {
+      // SIGTERM, not SIGKILL: the server then kills whatever the running check started (a process
+      // that left its process group reaches only the server, its subreaper) before it ends.
       proc.stdin.destroy();
-      proc.kill('SIGKILL');
+      proc.kill('SIGTERM');
+      const kill = setTimeout(() => proc.kill('SIGKILL'), STOP_GRACE_MS);
+      proc.once('exit', () => clearTimeout(kill));
     }
     if (this.workdir) removeWorkdir(this.workdir);
     this.workdir = null;

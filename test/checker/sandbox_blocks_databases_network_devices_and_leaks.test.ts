@@ -33,13 +33,37 @@ describe('the sandbox of a check', () => {
     assert.ok(r.gradients.every((g) => g.status === 'error'));
   }
 
-  test('sqlite3 cannot create a database file; a database in memory is fine', async () => {
+  test('sqlite3 opens no database, not even in memory, from which ATTACH and VACUUM INTO would write files', async () => {
     const db = join(dir, 'grads.sqlite');
     await assertForbiddenAt(`    import sqlite3\n    sqlite3.connect(${JSON.stringify(db)}).execute("create table t (x)")`, 'sqlite3.connect', /opens the database `.*grads\.sqlite`/);
+    await assertForbiddenAt(
+      `    import sqlite3\n    sqlite3.connect(":memory:").execute("ATTACH DATABASE '${db}' AS a")`,
+      'sqlite3.connect',
+      /opens the database `:memory:` \(SQLite can write files from SQL/,
+    );
+    await assertForbiddenAt(`    import sqlite3\n    sqlite3.connect(":memory:").execute("VACUUM INTO '${db}'")`, 'sqlite3.connect', /opens the database `:memory:`/);
     assert.equal(existsSync(db), false);
-    const memory = await runner.check(beforeReturn('    import sqlite3\n    sqlite3.connect(":memory:").execute("create table t (x)")'), 'memory.py');
-    assert.deepEqual(memory.reports, []);
-    assert.deepEqual(statuses(memory), ['ok', 'ok', 'ok', 'ok']);
+  });
+
+  test('os.mknod, os.mkfifo and shared memory, which raise no audit event, are refused all the same', async () => {
+    await assertForbiddenAt(`    import os\n    os.mknod(${JSON.stringify(join(dir, 'node'))})`, 'os.mknod', /creates the file `.*node` \(`os\.mknod`\)/);
+    await assertForbiddenAt(`    import posix\n    posix.mkfifo(${JSON.stringify(join(dir, 'fifo'))})`, 'posix.mkfifo', /creates the FIFO `.*fifo`/);
+    await assertForbiddenAt('    import _posixshmem\n    _posixshmem.shm_open("/bpm-check", 0o102, 0o600)', 'shm_open', /creates the shared memory `\/bpm-check`/);
+    await assertForbiddenAt(
+      '    import _posixsubprocess\n    _posixsubprocess.fork_exec(*([None] * 23))',
+      'fork_exec',
+      /starts a program \(`_posixsubprocess\.fork_exec`\)/,
+    );
+  });
+
+  test('a forged result written into the result pipe is ignored; a closed pipe is said to be one', async () => {
+    const forged = await runner.check(beforeReturn('    import os\n    for fd in range(3, 64):\n        try:\n            os.write(fd, b\'{"result": {"reports": []}}\\n\')\n        except OSError:\n            pass'), 'forged.py');
+    assert.deepEqual(forged.reports, []);
+    assert.deepEqual(statuses(forged), ['ok', 'ok', 'ok', 'ok']);
+    const text = beforeReturn('    import os\n    os.closerange(3, 64)');
+    const closed = await runner.check(text, 'closed.py');
+    assert.deepEqual(closed.reports.map((x) => x.code), ['crash']);
+    assert.match(closed.reports[0]!.message, /closed or replaced the pipe that carries the check's result \(file descriptor \d+\), so no result came through; nothing was checked/);
   });
 
   test('no socket reaches a listener on 127.0.0.1, none listens, no host is looked up', async () => {
