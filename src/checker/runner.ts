@@ -3,7 +3,8 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { PythonSetupError, pythonEnv } from './python';
-import type { CheckFunctions, CheckReport, CheckResult } from './types';
+import { failure, refusal } from './input';
+import type { CheckFunctions, CheckResult } from './types';
 
 export interface CheckerRunnerOptions {
   /** A Python 3 with numpy (see findPython). */
@@ -20,6 +21,8 @@ export interface CheckOptions {
   signal?: AbortSignal;
   /** The checked file's folder: its modules (`from dnn_utils import relu_backward`) can be imported. */
   folder?: string;
+  /** The text is a notebook's code cells (for messages). */
+  notebook?: boolean;
 }
 
 /** Where the Python harness is: dist/checker next to a bundle, or the sources in a checkout. */
@@ -80,11 +83,6 @@ function removeAllWorkdirs(): void {
   for (const dir of workdirs) removeWorkdir(dir);
 }
 
-function failure(file: string, code: string, message: string): Omit<CheckResult, 'durationMs'> {
-  const report: CheckReport = { line: 1, column: 1, endColumn: 2, severity: 'error', code, message, related: [] };
-  return { file, convention: null, dims: {}, tolerance: 1e-7, gradients: [], reports: [report], functions: [], traces: [] };
-}
-
 function abortError(): Error {
   const e = new Error('the check was cancelled');
   e.name = 'AbortError';
@@ -118,8 +116,13 @@ export class CheckerRunner {
     this.harnessDir = options.harnessDir;
   }
 
-  /** Checks the text of a (possibly unsaved) file; `fileName` is used in messages only. */
+  /**
+   * Checks the text of a (possibly unsaved) file; `fileName` is used in messages only. Text over the
+   * size limit, or that Python cannot read at all, is refused at once, without Python.
+   */
   check(text: string, fileName: string, options: CheckOptions = {}): Promise<CheckResult> {
+    const refused = refusal(text, fileName, options.notebook);
+    if (refused !== null) return Promise.resolve({ ...refused, durationMs: 0 });
     const run = this.queue.then(() => this.run(text, fileName, options));
     this.queue = run.catch(() => undefined);
     return run;
