@@ -3,7 +3,7 @@
 // builtins or numpy is gone for the next call; a BaseException while loading is a warning.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -138,6 +138,18 @@ describe('the sandbox of a check', () => {
     assert.match(r.reports[0]!.message, /`Broken` could not be defined: Boom: at load time/);
     assert.match(r.reports[1]!.message, /`decorated` could not be defined: KeyboardInterrupt/);
     assert.deepEqual(statuses(r), ['ok', 'ok', 'ok', 'ok']);
+  });
+
+  test("a helper module's definition that fails is a warning at the line importing it, as the checked file's own is", async () => {
+    const folder = mkdtempSync(join(dir, 'helpers-'));
+    writeFileSync(join(folder, 'dnn_utils.py'), 'import numpy as np\n\n\nclass Broken:\n    raise ValueError("at load time")\n\n\ndef relu(Z):\n    return np.maximum(0, Z)\n');
+    const text = correct.replace('import numpy as np\n', 'import numpy as np\nfrom dnn_utils import relu\n').replace('A1 = np.maximum(0, Z1)', 'A1 = relu(Z1)');
+    const r = await runner.check(text, join(folder, 'uses_helper.py'), { folder });
+    assert.deepEqual(r.reports.map((x) => [x.code, x.severity, x.line, x.message]), [
+      ['load-failed', 'warning', lineOf(text, 'from dnn_utils'), '`dnn_utils.py:4`: `Broken` could not be defined: ValueError: at load time'],
+    ]);
+    assert.deepEqual(statuses(r), ['ok', 'ok', 'ok', 'ok']);
+    rmSync(folder, { recursive: true });
   });
 
   test('nothing was left in the folder', () => {

@@ -338,15 +338,20 @@ class _FolderFinder:
         return None
 
     def exec_module(self, module):
-        with open(module.__spec__.origin, 'rb') as f:
+        origin = module.__spec__.origin
+        with open(origin, 'rb') as f:
             source = f.read()
-        tree = ast.parse(source, filename=module.__spec__.origin)
-        ns, _, _ = load(tree, module.__spec__.origin)
+        tree = ast.parse(source, filename=origin)
+        ns, _, problems = load(tree, origin)
+        # Reported as the checked file's own are, at the line that imports the module.
+        _helper_problems.extend(f'`{os.path.basename(origin)}:{line}`: {message}' for line, message in problems)
         ns['__name__'] = module.__name__
         vars(module).update(ns)
 
 
 _folder = None
+# Problems of the helper modules loaded by the statement that load() runs: (message, …).
+_helper_problems = []
 
 
 def allow_folder_modules(folder):
@@ -367,7 +372,12 @@ def load(tree, mark):
 
     def run(stmt):
         code = compile(ast.Module(body=[stmt], type_ignores=[]), mark, 'exec')
-        exec(code, ns)
+        helpers = len(_helper_problems)
+        try:
+            exec(code, ns)
+        finally:
+            problems.extend((stmt.lineno, message) for message in _helper_problems[helpers:])
+            del _helper_problems[helpers:]
 
     def do_import(stmt):
         try:
