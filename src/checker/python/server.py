@@ -54,7 +54,7 @@ _EXIT = os._exit  # the sandbox makes os._exit raise, for the checked code; the 
 _SERVER = os.getpid()
 PR_SET_PDEATHSIG = 1
 PR_SET_CHILD_SUBREAPER = 36
-NO_ANSWER = 71  # a child's exit status: it could not write its answer
+NO_ANSWER, SENT = 71, 72  # a child's exit status: it could not write its answer / it wrote it
 GRACE_S = 0.5          # after the time limit: time for the child to report where it was stopped
 MEMORY_BYTES = 2 << 30  # address space of a check beyond what the server already maps
 MAX_RESULT = 64 << 20
@@ -134,7 +134,7 @@ def _child(req, wfd, workdir):
             send({'internal': f'{type(e).__name__}: {e}'})
         except BaseException:  # noqa: BLE001 — the pipe itself is gone (closed by the checked code)
             _EXIT(NO_ANSWER)
-    _EXIT(0)
+    _EXIT(SENT)
 
 
 def _failure(req, code, message, phase):
@@ -279,7 +279,7 @@ class Server:
             name = signal.Signals(sig).name if sig in signal.Signals._value2member_map_ else str(sig)
             what = 'ran out of memory' if sig == signal.SIGKILL else f'crashed with {name}'
             return _failure(req, 'crash', f'the checked code {what}; nothing was checked', phase)
-        if foreign or closed_alive or (status is not None and os.WIFEXITED(status) and os.WEXITSTATUS(status) in (0, NO_ANSWER)):
+        if foreign or closed_alive or (status is not None and os.WIFEXITED(status) and os.WEXITSTATUS(status) in (SENT, NO_ANSWER)):
             return _failure(req, 'crash', f'the checked code wrote into, closed or replaced the pipe that carries the check\'s '
                                           f'result (file descriptor {wfd}), so no result came through; nothing was checked', phase)
         return _failure(req, 'crash', 'the checked code ended the process before the check finished', phase)
