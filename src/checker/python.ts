@@ -1,4 +1,7 @@
 import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, parse } from 'node:path';
 
 /** No usable Python 3 with numpy; the message says what to do. */
 export class PythonSetupError extends Error {
@@ -10,7 +13,10 @@ export class PythonSetupError extends Error {
   }
 }
 
-const PROBE = 'import sys; print(sys.version.split()[0]); import numpy; print(numpy.__version__)';
+// `-c` puts the current folder first on sys.path, where a numpy.py (or any module) beside the
+// user's files would run unsandboxed: the probe drops it before importing anything that is not
+// built in, and runs in an empty folder of its own besides.
+const PROBE = "import sys; sys.path[:] = [p for p in sys.path if p not in ('', '.')]; print(sys.version.split()[0]); import numpy; print(numpy.__version__)";
 const SETTING = 'the "backpropMap.checker.pythonPath" setting (or --python PATH on the command line)';
 
 interface Probe {
@@ -21,9 +27,31 @@ interface Probe {
   detail: string;
 }
 
+/**
+ * The environment of every Python this program starts: the user's (PYTHONPATH, PYTHONHOME and the
+ * user site-packages may be where their numpy lives), without what would make it interactive, and
+ * with UTF-8, unbuffered output and no bytecode files.
+ */
+export function pythonEnv(): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, PYTHONDONTWRITEBYTECODE: '1', PYTHONIOENCODING: 'utf-8', PYTHONUNBUFFERED: '1' };
+  delete env.PYTHONINSPECT;
+  delete env.PYTHONSTARTUP;
+  return env;
+}
+
 function probe(path: string): Promise<Probe> {
+  // An empty folder of its own, so that nothing of the user's folders (a numpy.py, a
+  // sitecustomize.py reached through a relative PYTHONPATH entry, a pyenv `.python-version`)
+  // comes into play; the file system's root where the temp folder cannot be written.
+  let own: string | null = null;
+  try {
+    own = mkdtempSync(join(tmpdir(), 'backprop-map-probe-'));
+  } catch {
+    // The root it is.
+  }
   return new Promise((resolve) => {
-    execFile(path, ['-c', PROBE], { timeout: 15000, windowsHide: true }, (err, stdout, stderr) => {
+    execFile(path, ['-c', PROBE], { cwd: own ?? parse(process.cwd()).root, env: pythonEnv(), timeout: 15000, windowsHide: true }, (err, stdout, stderr) => {
+      if (own) rmSync(own, { recursive: true, force: true });
       const lines = String(stdout).trim().split('\n').filter(Boolean);
       const code = (err as NodeJS.ErrnoException | null)?.code;
       resolve({

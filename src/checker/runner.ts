@@ -2,8 +2,9 @@ import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { PythonSetupError } from './python';
-import type { CheckFunctions, CheckReport, CheckResult } from './types';
+import { PythonSetupError, pythonEnv } from './python';
+import { failure, refusal } from './input';
+import type { CheckFunctions, CheckResult } from './types';
 
 export interface CheckerRunnerOptions {
   /** A Python 3 with numpy (see findPython). */
@@ -20,6 +21,8 @@ export interface CheckOptions {
   signal?: AbortSignal;
   /** The checked file's folder: its modules (`from dnn_utils import relu_backward`) can be imported. */
   folder?: string;
+  /** The text is a notebook's code cells (for messages). */
+  notebook?: boolean;
 }
 
 /** Where the Python harness is: dist/checker next to a bundle, or the sources in a checkout. */
@@ -46,6 +49,8 @@ const STARTUP_MS = 20000;
 /** Beyond the server's own time limit (which reports the user's line), the runner's last resort. */
 const WATCHDOG_EXTRA_MS = 5000;
 const CANCEL_GRACE_MS = 3000;
+/** A stopped server kills what its checks started and removes its folder; if it hangs, it is killed. */
+const STOP_GRACE_MS = 3000;
 
 /**
  * The servers' working folders (the checked code's current directory), made here rather than by
@@ -76,11 +81,6 @@ function removeWorkdir(dir: string): void {
 
 function removeAllWorkdirs(): void {
   for (const dir of workdirs) removeWorkdir(dir);
-}
-
-function failure(file: string, code: string, message: string): Omit<CheckResult, 'durationMs'> {
-  const report: CheckReport = { line: 1, column: 1, endColumn: 2, severity: 'error', code, message, related: [] };
-  return { file, convention: null, dims: {}, tolerance: 1e-7, gradients: [], reports: [report], functions: [], traces: [] };
 }
 
 function abortError(): Error {
@@ -116,8 +116,13 @@ export class CheckerRunner {
     this.harnessDir = options.harnessDir;
   }
 
-  /** Checks the text of a (possibly unsaved) file; `fileName` is used in messages only. */
+  /**
+   * Checks the text of a (possibly unsaved) file; `fileName` is used in messages only. Text over the
+   * size limit, or that Python cannot read at all, is refused at once, without Python.
+   */
   check(text: string, fileName: string, options: CheckOptions = {}): Promise<CheckResult> {
+    const refused = refusal(text, fileName, options.notebook);
+    if (refused !== null) return Promise.resolve({ ...refused, durationMs: 0 });
     const run = this.queue.then(() => this.run(text, fileName, options));
     this.queue = run.catch(() => undefined);
     return run;
@@ -210,7 +215,7 @@ export class CheckerRunner {
       try {
         proc = spawn(this.python, ['-B', join(dir, 'server.py'), workdir], {
           cwd: workdir,
-          env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1', PYTHONIOENCODING: 'utf-8', PYTHONUNBUFFERED: '1' },
+          env: pythonEnv(),
           stdio: ['pipe', 'pipe', 'pipe'],
           windowsHide: true,
         });
@@ -307,9 +312,13 @@ export class CheckerRunner {
     const proc = this.proc;
     this.proc = null;
     this.started = null;
-    if (proc && proc.exitCode === null) {
+    if (proc && proc.exitCode === null && proc.signalCode === null) {
+      // SIGTERM, not SIGKILL: the server then kills whatever the running check started (a process
+      // that left its process group reaches only the server, its subreaper) before it ends.
       proc.stdin.destroy();
-      proc.kill('SIGKILL');
+      proc.kill('SIGTERM');
+      const kill = setTimeout(() => proc.kill('SIGKILL'), STOP_GRACE_MS);
+      proc.once('exit', () => clearTimeout(kill));
     }
     if (this.workdir) removeWorkdir(this.workdir);
     this.workdir = null;

@@ -141,20 +141,25 @@ export function numberOption(args: ParsedArgs, name: string, fallback: number, o
   return x;
 }
 
+/** A whole number as README says: decimal digits (not `1e3` or `0x10`), spaces around them ignored. */
+const DECIMAL = /^ *\d+ *$/;
+
 export function intOption(args: ParsedArgs, name: string, fallback: number, min: number, max = Number.MAX_SAFE_INTEGER): number {
   const range = max === Number.MAX_SAFE_INTEGER ? `≥ ${min}` : `from ${min} to ${max}`;
-  return numberOption(args, name, fallback, (x) => Number.isInteger(x) && x >= min && x <= max, `a whole number ${range}`);
+  const raw = args.values.get(name);
+  const ok = (x: number) => raw !== undefined && DECIMAL.test(raw) && Number.isSafeInteger(x) && x >= min && x <= max;
+  return numberOption(args, name, fallback, ok, `a whole number ${range}`);
 }
 
 /** Hidden layer sizes: `16` or `16,8`. */
 export function hiddenOption(args: ParsedArgs, fallback: readonly number[]): number[] {
   const raw = args.values.get('hidden');
   if (raw === undefined) return [...fallback];
-  const parts = raw.split(',').map((s) => s.trim());
+  const parts = raw.split(',');
   const sizes = parts.map(Number);
-  if (parts.some((p) => p === '') || !sizes.every((n) => Number.isInteger(n) && n >= 1 && n <= LIMITS.hiddenUnits) || sizes.length > LIMITS.hiddenLayers) {
+  if (!parts.every((p) => DECIMAL.test(p)) || !sizes.every((n) => n >= 1 && n <= LIMITS.hiddenUnits) || sizes.length > LIMITS.hiddenLayers) {
     throw new UsageError(
-      `--hidden must list up to ${LIMITS.hiddenLayers} hidden layer sizes as whole numbers from 1 to ${LIMITS.hiddenUnits} separated by commas, e.g. --hidden 16 or --hidden 16,8; got ${JSON.stringify(raw)}.`,
+      `--hidden must list up to ${LIMITS.hiddenLayers} hidden layer sizes as whole numbers from 1 to ${LIMITS.hiddenUnits} separated by commas (decimal digits), e.g. --hidden 16 or --hidden 16,8; got ${JSON.stringify(raw)}.`,
     );
   }
   return sizes;

@@ -1,11 +1,10 @@
-import { readFileSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { findPython, PythonSetupError } from '../checker/python';
-import { checkNotebook, NotebookError, readNotebook, type NotebookCell } from '../checker/notebook';
+import { checkNotebook } from '../checker/notebook';
 import { CheckerRunner } from '../checker/runner';
 import type { CheckFunctions, CheckResult, GradientResult } from '../checker/types';
 import { type CommandSpec, type ParsedArgs, UsageError, helpText, parseArgs } from './args';
-import { firstInvalidUtf8, lineAt, notAFileReason } from '../data/textFile';
+import { readCheckedFile } from './checkedFile';
 import { type Command, EXIT } from './command';
 
 export const CHECK_SPEC: CommandSpec = {
@@ -79,41 +78,6 @@ function summary(g: GradientResult): string {
   return `${g.name} ${label}${parts.length ? ` (${parts.join('; ')})` : ''}`;
 }
 
-const CODING = /^[ \t\f]*#.*?coding[:=][ \t]*([-\w.]+)/;
-
-/**
- * The file's text as Python reads it: UTF-8, or the encoding a PEP 263 `# -*- coding: … -*-` line
- * in the first two lines names. Bytes that are not valid in it are an error naming their line, not
- * replacement characters that would turn into a baffling syntax error.
- */
-export function decodeSource(bytes: Uint8Array): { text: string } | { error: string } {
-  const head = new TextDecoder('latin1').decode(bytes.subarray(0, 400)).split(/\r?\n|\r/).slice(0, 2);
-  const declared = head.map((l) => CODING.exec(l)?.[1]).find((x) => x !== undefined);
-  let encoding = 'utf-8';
-  if (declared && !/^utf[-_]?8/i.test(declared)) {
-    // Python's spellings (latin-1, cp1252, iso8859_15) to the WHATWG labels TextDecoder knows.
-    const label = declared
-      .toLowerCase()
-      .replace(/_/g, '-')
-      .replace(/^latin-1$/, 'latin1')
-      .replace(/^cp(125\d)$/, 'windows-$1')
-      .replace(/^iso-?8859-(\d+)$/, 'iso-8859-$1');
-    try {
-      new TextDecoder(label);
-      encoding = label;
-    } catch {
-      return { error: `its coding line names "${declared}", an encoding this program does not know; save it as UTF-8` };
-    }
-  }
-  try {
-    return { text: new TextDecoder(encoding, { fatal: true }).decode(bytes) };
-  } catch {
-    const bad = firstInvalidUtf8(bytes);
-    const line = bad < 0 ? 1 : lineAt(bytes, bad);
-    return { error: `it is not ${encoding === 'utf-8' ? 'UTF-8' : encoding} text (line ${line} has a byte that is not); save it as UTF-8, or name its encoding in a first-line comment such as "# -*- coding: latin-1 -*-"` };
-  }
-}
-
 /** Reports that mean the file itself could not be checked: nothing ran, as after a usage error. */
 const NOTHING_CHECKED = new Set(['nothing-to-check', 'syntax-error', 'file-too-large', 'internal-error']);
 
@@ -127,39 +91,22 @@ export function checkExitCode(r: CheckResult): number {
 
 /** Runs a check as the command line does, writing to the given streams; resolves to the exit status. */
 async function execute(args: Parsed, stdout: NodeJS.WritableStream, stderr: NodeJS.WritableStream): Promise<number> {
-  const notebook = /\.ipynb$/i.test(args.file);
-  let text: string;
-  let cells: NotebookCell[] | null = null;
-  try {
-    // stat() before opening: a FIFO would block the open, a device would never end.
-    const notAFile = notAFileReason(statSync(args.file));
-    if (notAFile !== null) {
-      stderr.write(`backprop-map check: cannot read ${args.file}: ${notAFile}.\n`);
-      return EXIT.badInput;
-    }
-    const decoded = decodeSource(readFileSync(args.file));
-    if ('error' in decoded) {
-      stderr.write(`backprop-map check: cannot read ${args.file}: ${decoded.error}\n`);
-      return EXIT.badInput;
-    }
-    text = decoded.text;
-    if (notebook) cells = readNotebook(text);
-  } catch (e) {
-    if (e instanceof NotebookError) {
-      stderr.write(`backprop-map check: cannot read ${args.file}: ${e.message}.\n`);
-      return EXIT.badInput;
-    }
-    const code = (e as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : (e as Error).message;
-    stderr.write(`backprop-map check: cannot read ${args.file}: ${why}\n`);
+  const input = readCheckedFile(args.file);
+  if ('error' in input) {
+    stderr.write(`backprop-map check: cannot read ${args.file}: ${input.error}.\n`);
     return EXIT.badInput;
   }
   let runner: CheckerRunner | null = null;
   try {
-    const python = await findPython(args.python ?? process.env.BACKPROP_MAP_PYTHON ?? null);
-    runner = new CheckerRunner({ python: python.path, timeoutMs: Math.round(args.timeoutS * 1000) });
-    const options = { functions: args.functions, folder: dirname(resolve(args.file)) };
-    const result = cells ? await checkNotebook(runner, cells, args.file, options) : await runner.check(text, args.file, options);
+    let result: CheckResult;
+    if ('refused' in input) {
+      result = input.refused;
+    } else {
+      const python = await findPython(args.python ?? process.env.BACKPROP_MAP_PYTHON ?? null);
+      runner = new CheckerRunner({ python: python.path, timeoutMs: Math.round(args.timeoutS * 1000) });
+      const options = { functions: args.functions, folder: dirname(resolve(args.file)) };
+      result = input.cells ? await checkNotebook(runner, input.cells, args.file, options) : await runner.check(input.text, args.file, options);
+    }
     if (args.json) {
       stdout.write(JSON.stringify(result, null, 2) + '\n');
     } else {

@@ -1,11 +1,11 @@
 import { writeFile } from 'node:fs/promises';
-import { basename, dirname } from 'node:path';
+import { basename } from 'node:path';
 import { DEFAULT_HYPER } from '../core/defaults';
 import { DataError } from '../data/errors';
 import { exerciseNotebook, exercisePython } from '../exercise/exercise';
 import { type CommandSpec, UsageError, hiddenOption, intOption, langOption } from './args';
 import { type Command, EXIT } from './command';
-import { cannotWrite } from './files';
+import { cannotCreate } from './files';
 
 export const EXERCISE_SPEC: CommandSpec = {
   name: 'exercise',
@@ -42,9 +42,8 @@ export const exerciseCommand: Command = {
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
       if (code === 'EEXIST') throw new DataError(`${out} exists already; an exercise never replaces a file. Choose another name, or delete ${out} first.`, { file: out });
-      if (code === 'ENOENT') throw new DataError(`${out}: the folder ${dirname(out)} does not exist. Create it first, or choose another path.`, { file: out });
       if (code === 'EISDIR') throw new DataError(`${out} is a folder; give a file name.`, { file: out });
-      throw cannotWrite(out, e);
+      throw cannotCreate(out, e);
     }
     ctx.stdout.write(`Wrote ${out}: the network [${opts.layerDims.join(', ')}], ${hidden.length === 1 ? 'backward_propagation' : 'L_model_backward'} to write. Check it with: backprop-map check ${out}\n`);
     return EXIT.ok;

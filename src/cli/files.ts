@@ -1,10 +1,10 @@
-import { type Stats, constants, fstatSync } from 'node:fs';
-import { type FileHandle, lstat, open, readlink, realpath, rename, stat, unlink, writeFile } from 'node:fs/promises';
+import { type Stats, constants, fstatSync, statSync } from 'node:fs';
+import { type FileHandle, access, chmod, chown, lstat, open, readlink, realpath, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { Parameters } from '../core/network';
 import { type ModelFile, parseModelFile } from '../core/model';
 import { DataError } from '../data/errors';
-import { readTextFile } from '../data/textFile';
+import { fsErrorReason, readTextFile } from '../data/textFile';
 import { UsageError } from './args';
 
 /**
@@ -20,6 +20,9 @@ type OutputTarget =
   | { kind: 'stream'; info: Stats }
   | { kind: 'stdio'; stream: NodeJS.WriteStream; info: Stats };
 
+/** A file name to suggest when an output option names a folder. */
+const EXAMPLE_NAME: Record<string, string> = { '--save': 'model.json', '--report': 'report.html', '--out': 'model.py' };
+
 async function outputTarget(path: string, option: string): Promise<OutputTarget> {
   const link = await lstat(path).catch(() => null);
   if (link === null) return { kind: 'replace', path, info: null };
@@ -28,10 +31,14 @@ async function outputTarget(path: string, option: string): Promise<OutputTarget>
     const to = await readlink(path).catch(() => '?');
     throw new UsageError(`${option} ${path}: that is a symbolic link to ${to}, which does not exist. Create the file it points to, or remove the link.`);
   }
-  if (info.isDirectory()) throw new UsageError(`${option} ${path}: that is a folder; give a file name, e.g. ${join(path, 'model.json')}.`);
+  if (info.isDirectory()) throw new UsageError(`${option} ${path}: that is a folder; give a file name, e.g. ${join(path, EXAMPLE_NAME[option] ?? 'output.txt')}.`);
   const stream = stdioOf(info);
   if (stream !== null) return { kind: 'stdio', stream, info };
   if (!info.isFile()) return { kind: 'stream', info };
+  // Replacing goes through the folder, past the file's own permission: a read-only file is refused
+  // as writing into it would be (also for root, by its mode bits).
+  const writable = (info.mode & 0o222) !== 0 && (await access(path, constants.W_OK).then(() => true, () => false));
+  if (!writable) throw new UsageError(`${option} ${path}: that file is read-only. Make it writable (chmod u+w ${path}) or choose another name.`);
   return { kind: 'replace', path: link.isSymbolicLink() ? await realpath(path) : path, info };
 }
 
@@ -90,11 +97,48 @@ export async function writeTextFile(path: string, text: string, option: string):
   const temp = join(dirname(target.path), `.${basename(target.path)}.${process.pid}.tmp`);
   try {
     await writeFile(temp, text, 'utf8');
+  } catch (e) {
+    await unlink(temp).catch(() => undefined);
+    throw cannotCreate(path, e);
+  }
+  try {
+    // The replaced file's mode (and, where allowed, its owner) carries over to the new one.
+    const old = target.info;
+    if (old !== null) {
+      await chmod(temp, old.mode & 0o7777);
+      if (process.getuid?.() === 0) await chown(temp, old.uid, old.gid).catch(() => undefined);
+    }
     await rename(temp, target.path);
   } catch (e) {
     await unlink(temp).catch(() => undefined);
     throw cannotWrite(path, e);
   }
+}
+
+/**
+ * A file that could not be created, in words: a folder that does not exist, or one that takes no
+ * new files (/proc, a read-only disk, no permission) — never the name of a temporary file.
+ */
+export function cannotCreate(path: string, e: unknown): DataError {
+  const code = (e as NodeJS.ErrnoException).code;
+  const folder = dirname(path);
+  const exists = (() => {
+    try {
+      return statSync(folder).isDirectory();
+    } catch {
+      return false;
+    }
+  })();
+  const why = !exists
+    ? `the folder ${folder} does not exist. Create it first, or choose another path`
+    : code === 'EACCES' || code === 'EPERM'
+      ? `no new file may be made in the folder ${folder} (permission denied); choose another folder`
+      : code === 'EROFS'
+        ? `the folder ${folder} is on a read-only file system; choose another folder`
+        : code === 'ENOENT'
+          ? `no file can be created in the folder ${folder} (the system does not allow it there); choose another folder`
+          : fsErrorReason(e);
+  return new DataError(`Cannot write ${path}: ${why}.`, { file: path });
 }
 
 async function writeStraight(path: string, text: string, info: Stats): Promise<void> {
@@ -120,15 +164,11 @@ async function writeStraight(path: string, text: string, info: Stats): Promise<v
 export function cannotWrite(path: string, e: unknown, info: Stats | null = null): DataError {
   const code = (e as NodeJS.ErrnoException).code;
   const why =
-    code === 'ENOSPC'
-      ? 'the disk is full (no space left on the device)'
-      : code === 'ENXIO' && info?.isFIFO()
-        ? 'it is a FIFO (named pipe) that no program reads from; start the reader first'
-        : code === 'EPIPE'
-          ? 'the program reading from it closed it'
-          : code === 'EACCES' || code === 'EPERM'
-            ? 'permission denied'
-            : (e as Error).message;
+    code === 'ENXIO' && info?.isFIFO()
+      ? 'it is a FIFO (named pipe) that no program reads from; start the reader first'
+      : code === 'EPIPE'
+        ? 'the program reading from it closed it'
+        : fsErrorReason(e);
   return new DataError(`Cannot write ${path}: ${why}.`, { file: path });
 }
 

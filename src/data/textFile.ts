@@ -155,10 +155,40 @@ export async function statInputFile(path: string): Promise<Stats> {
   return info;
 }
 
+const FS_ERRORS: Record<string, string> = {
+  ENOENT: 'there is no such file',
+  EACCES: 'permission denied',
+  EPERM: 'permission denied',
+  EISDIR: 'it is a folder',
+  ENOTDIR: 'a part of the path is a file, not a folder',
+  ELOOP: 'it is a symbolic link that leads back to itself (a loop of links)',
+  ENAMETOOLONG: 'the name is too long for the file system (a file name has at most 255 bytes)',
+  EFBIG: 'it is too large',
+  ERR_FS_FILE_TOO_LARGE: 'it is too large to read (over 2 GB)',
+  EIO: 'the disk reported an input/output error',
+  ENOSPC: 'the disk is full (no space left on the device)',
+  EDQUOT: 'the disk quota is used up',
+  EROFS: 'the file system is read-only',
+  EMFILE: 'too many files are open',
+  ENFILE: 'too many files are open',
+  ENXIO: 'there is no device or reader behind it',
+  EBUSY: 'it is in use',
+  ETXTBSY: 'it is in use',
+};
+
+/**
+ * A failed file operation in the user's words, without Node's system call and path (the message
+ * around it names the path the user gave, not a temporary one).
+ */
+export function fsErrorReason(e: unknown): string {
+  const known = FS_ERRORS[(e as NodeJS.ErrnoException).code ?? ''];
+  if (known !== undefined) return known;
+  const message = String((e as Error)?.message ?? e);
+  return /^[A-Z0-9_]+: ([^,]+)/.exec(message)?.[1] ?? message;
+}
+
 function cannotRead(path: string, e: unknown): DataError {
-  const code = (e as NodeJS.ErrnoException).code;
-  const why = code === 'ENOENT' ? 'there is no such file' : code === 'EACCES' || code === 'EPERM' ? 'permission denied' : (e as Error).message;
-  return new DataError(`Cannot read ${path}: ${why}.`, { file: path });
+  return new DataError(`Cannot read ${path}: ${fsErrorReason(e)}.`, { file: path });
 }
 
 /** A UTF-8 text file's content, for data and model files alike; DataError when unusable. */

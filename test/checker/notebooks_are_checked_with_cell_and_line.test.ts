@@ -174,3 +174,44 @@ test('files that are no nbformat 4 notebook exit 2 with one line saying why', as
   assert.match(b.stderr, /^backprop-map check: cannot read .*broken\.ipynb: it is not a Jupyter notebook: its text is not JSON/);
   assert.doesNotMatch(a.stderr + b.stderr, /\n\s+at /);
 });
+
+test('notebooks that cannot be read as they are say why in words: their encoding, a broken text, an odd nbformat or cell type', async () => {
+  const correctCell = { cell_type: 'code', metadata: {}, outputs: [], execution_count: null, source: readFileSync(join(fixturesDir(), 'two_layer_correct.py'), 'utf8') };
+  const notebook = (cells: unknown[], nbformat = '4') => `{"cells": ${JSON.stringify(cells)}, "metadata": {}, "nbformat": ${nbformat}, "nbformat_minor": 5}`;
+  const cases: [string, Buffer, RegExp][] = [
+    // A coding line cannot help JSON: the advice is to convert the file.
+    ['utf16', Buffer.from(`\ufeff${notebook([correctCell])}`, 'utf16le'), /it is saved as UTF-16, but a Jupyter notebook is UTF-8 JSON: convert it to UTF-8 \(`iconv -f UTF-16 -t UTF-8 OLD\.ipynb > NEW\.ipynb`\)\.$/],
+    ['latin1', Buffer.from(notebook([{ ...correctCell, source: '# Grüße\n' }]), 'latin1'), /it is not UTF-8 \(line 1 has a byte that is not\), but a Jupyter notebook is UTF-8 JSON: convert it to UTF-8 \(from Latin-1/],
+    ['nul', Buffer.from('{"cells": [\0\0 ]}'), /its text is not JSON \(.*\\x00.*\)\.$/],
+    ['infinite', Buffer.from(notebook([correctCell], '4e999')), /its "nbformat" is a number too large to be a version, and the checker reads nbformat 4/],
+    ['no-format', Buffer.from('{"cells": []}'), /it is not a valid notebook: it has no "nbformat"/],
+    ['no-type', Buffer.from(notebook([correctCell, { source: 'x = 1', metadata: {} }])), /cell 2 has no "cell_type", where nbformat 4 knows "code", "markdown" and "raw"/],
+    ['odd-type', Buffer.from(notebook([{ ...correctCell, cell_type: 'heading' }])), /cell 1 has the "cell_type" "heading", where nbformat 4 knows/],
+  ];
+  for (const [name, bytes, pattern] of cases) {
+    const file = join(scratch, `${name}.ipynb`);
+    writeFileSync(file, bytes);
+    const r = await run([file]);
+    assert.equal(r.code, 2, name);
+    assert.equal(r.stdout, '');
+    assert.match(r.stderr.trimEnd(), pattern, name);
+    assert.doesNotMatch(r.stderr, /\0/, 'no raw NUL byte printed');
+    assert.equal(r.stderr.split('\n').length, 2, `${name}: one line`);
+  }
+});
+
+test('a lone surrogate in a cell is reported at its cell and line, before Python sees it', async () => {
+  const file = join(scratch, 'surrogate.ipynb');
+  const cells = [
+    { cell_type: 'markdown', metadata: {}, source: '# The notes' },
+    { cell_type: 'code', metadata: {}, outputs: [], execution_count: null, source: 'import numpy as np\n' },
+    { cell_type: 'code', metadata: {}, outputs: [], execution_count: null, source: 'x = 1\nlabel = "\ud800"\n' },
+  ];
+  // JSON.stringify escapes a lone surrogate as \ud800, as a notebook file may hold it.
+  writeFileSync(file, JSON.stringify({ cells, metadata: {}, nbformat: 4, nbformat_minor: 5 }));
+  assert.ok(readFileSync(file, 'utf8').includes('\\ud800'));
+  const { code, r } = await json(file);
+  assert.equal(code, 2);
+  assert.deepEqual(r.reports.map((x) => [x.code, x.cell, x.line, x.column]), [['syntax-error', 3, 2, 10]]);
+  assert.match(r.reports[0]!.message, /^this line holds a lone surrogate \(\\uD800\), half of a UTF-16 pair and no character, which Python cannot read; delete it — nothing was checked$/);
+});

@@ -1,7 +1,7 @@
 // A check that hangs, crashes, exhausts memory or floods its output ends in a report within the
 // time limit, the next check still works, and nothing is written next to the user's file.
 import assert from 'node:assert/strict';
-import { readdirSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import { after, describe, test } from 'node:test';
 import { CheckerRunner } from '../../src/checker/runner';
 import { fixture, fixturesDir, testPython } from './checkerTestSupport';
@@ -61,6 +61,46 @@ describe('the checker runner under hostile code', () => {
     proc.kill('SIGKILL');
     await new Promise((r) => setTimeout(r, 100));
     await assertHealthy(runner);
+  });
+
+  test('a process started past every hook (ctypes: fork, setsid, exec) does not outlive the server, stopped during the check', { skip: process.platform !== 'linux' && 'the server is a subreaper on Linux only' }, async () => {
+    // Every process of this server carries the mark in its environment; none may be left.
+    const mark = `${process.pid}-${Date.now()}`;
+    const marked = (command = '') =>
+      readdirSync('/proc').filter((pid) => {
+        try {
+          return /^\d+$/.test(pid) && readFileSync(`/proc/${pid}/environ`, 'latin1').split('\0').includes(`BPM_RUNNER_TEST_MARK=${mark}`) && readFileSync(`/proc/${pid}/cmdline`, 'latin1').startsWith(command);
+        } catch {
+          return false; // gone meanwhile
+        }
+      });
+    process.env.BPM_RUNNER_TEST_MARK = mark;
+    const own = new CheckerRunner({ python: testPython(), timeoutMs: 60_000 });
+    try {
+      await own.warmUp();
+    } finally {
+      delete process.env.BPM_RUNNER_TEST_MARK;
+    }
+    const escape = [
+      '    import ctypes, time',
+      '    libc = ctypes.CDLL(None)',
+      '    if libc.fork() == 0:',
+      '        libc.setsid()',
+      '        libc.execv(b"/bin/sleep", (ctypes.c_char_p * 3)(b"sleep", b"60", None))',
+      '        libc._exit(0)',
+      '    while True:',
+      '        time.sleep(0.05)',
+    ].join('\n');
+    const checking = own.check(withBackward(escape), 'escape.py').catch(() => undefined);
+    for (let i = 0; i < 600 && marked('sleep').length === 0; i++) await new Promise((r) => setTimeout(r, 50));
+    assert.notDeepEqual(marked('sleep'), [], 'the program started');
+    own.dispose();
+    await checking;
+    for (let i = 0; i < 100 && marked().length > 0; i++) await new Promise((r) => setTimeout(r, 100));
+    const left = marked('');
+    const commands = left.map((pid) => readFileSync(`/proc/${pid}/cmdline`, 'latin1').replace(/\0/g, ' '));
+    for (const pid of left) process.kill(Number(pid), 'SIGKILL');
+    assert.deepEqual(commands, []);
   });
 
   test('a cancelled check rejects with AbortError and the next one works', async () => {

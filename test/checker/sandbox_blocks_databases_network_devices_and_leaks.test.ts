@@ -3,7 +3,7 @@
 // builtins or numpy is gone for the next call; a BaseException while loading is a warning.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -33,13 +33,37 @@ describe('the sandbox of a check', () => {
     assert.ok(r.gradients.every((g) => g.status === 'error'));
   }
 
-  test('sqlite3 cannot create a database file; a database in memory is fine', async () => {
+  test('sqlite3 opens no database, not even in memory, from which ATTACH and VACUUM INTO would write files', async () => {
     const db = join(dir, 'grads.sqlite');
     await assertForbiddenAt(`    import sqlite3\n    sqlite3.connect(${JSON.stringify(db)}).execute("create table t (x)")`, 'sqlite3.connect', /opens the database `.*grads\.sqlite`/);
+    await assertForbiddenAt(
+      `    import sqlite3\n    sqlite3.connect(":memory:").execute("ATTACH DATABASE '${db}' AS a")`,
+      'sqlite3.connect',
+      /opens the database `:memory:` \(SQLite can write files from SQL/,
+    );
+    await assertForbiddenAt(`    import sqlite3\n    sqlite3.connect(":memory:").execute("VACUUM INTO '${db}'")`, 'sqlite3.connect', /opens the database `:memory:`/);
     assert.equal(existsSync(db), false);
-    const memory = await runner.check(beforeReturn('    import sqlite3\n    sqlite3.connect(":memory:").execute("create table t (x)")'), 'memory.py');
-    assert.deepEqual(memory.reports, []);
-    assert.deepEqual(statuses(memory), ['ok', 'ok', 'ok', 'ok']);
+  });
+
+  test('os.mknod, os.mkfifo and shared memory, which raise no audit event, are refused all the same', async () => {
+    await assertForbiddenAt(`    import os\n    os.mknod(${JSON.stringify(join(dir, 'node'))})`, 'os.mknod', /creates the file `.*node` \(`os\.mknod`\)/);
+    await assertForbiddenAt(`    import posix\n    posix.mkfifo(${JSON.stringify(join(dir, 'fifo'))})`, 'posix.mkfifo', /creates the FIFO `.*fifo`/);
+    await assertForbiddenAt('    import _posixshmem\n    _posixshmem.shm_open("/bpm-check", 0o102, 0o600)', 'shm_open', /creates the shared memory `\/bpm-check`/);
+    await assertForbiddenAt(
+      '    import _posixsubprocess\n    _posixsubprocess.fork_exec(*([None] * 23))',
+      'fork_exec',
+      /starts a program \(`_posixsubprocess\.fork_exec`\)/,
+    );
+  });
+
+  test('a forged result written into the result pipe is ignored; a closed pipe is said to be one', async () => {
+    const forged = await runner.check(beforeReturn('    import os\n    for fd in range(3, 64):\n        try:\n            os.write(fd, b\'{"result": {"reports": []}}\\n\')\n        except OSError:\n            pass'), 'forged.py');
+    assert.deepEqual(forged.reports, []);
+    assert.deepEqual(statuses(forged), ['ok', 'ok', 'ok', 'ok']);
+    const text = beforeReturn('    import os\n    os.closerange(3, 64)');
+    const closed = await runner.check(text, 'closed.py');
+    assert.deepEqual(closed.reports.map((x) => x.code), ['crash']);
+    assert.match(closed.reports[0]!.message, /closed or replaced the pipe that carries the check's result \(file descriptor \d+\), so no result came through; nothing was checked/);
   });
 
   test('no socket reaches a listener on 127.0.0.1, none listens, no host is looked up', async () => {
@@ -114,6 +138,18 @@ describe('the sandbox of a check', () => {
     assert.match(r.reports[0]!.message, /`Broken` could not be defined: Boom: at load time/);
     assert.match(r.reports[1]!.message, /`decorated` could not be defined: KeyboardInterrupt/);
     assert.deepEqual(statuses(r), ['ok', 'ok', 'ok', 'ok']);
+  });
+
+  test("a helper module's definition that fails is a warning at the line importing it, as the checked file's own is", async () => {
+    const folder = mkdtempSync(join(dir, 'helpers-'));
+    writeFileSync(join(folder, 'dnn_utils.py'), 'import numpy as np\n\n\nclass Broken:\n    raise ValueError("at load time")\n\n\ndef relu(Z):\n    return np.maximum(0, Z)\n');
+    const text = correct.replace('import numpy as np\n', 'import numpy as np\nfrom dnn_utils import relu\n').replace('A1 = np.maximum(0, Z1)', 'A1 = relu(Z1)');
+    const r = await runner.check(text, join(folder, 'uses_helper.py'), { folder });
+    assert.deepEqual(r.reports.map((x) => [x.code, x.severity, x.line, x.message]), [
+      ['load-failed', 'warning', lineOf(text, 'from dnn_utils'), '`dnn_utils.py:4`: `Broken` could not be defined: ValueError: at load time'],
+    ]);
+    assert.deepEqual(statuses(r), ['ok', 'ok', 'ok', 'ok']);
+    rmSync(folder, { recursive: true });
   });
 
   test('nothing was left in the folder', () => {

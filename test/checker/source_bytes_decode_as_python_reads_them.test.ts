@@ -3,7 +3,7 @@
 // surface as a baffling syntax error about U+FFFD.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { decodeSource } from '../../src/cli/check';
+import { decodeSource } from '../../src/cli/checkedFile';
 
 const bytes = (...parts: (string | number[])[]) =>
   Buffer.concat(parts.map((p) => (typeof p === 'string' ? Buffer.from(p, 'utf8') : Buffer.from(p))));

@@ -58,7 +58,7 @@ test('bad option values: exit 2 with what was expected', () => {
     [['--epochs', '2.5'], '--epochs must be a whole number from 0 to 10000000, got "2.5".'],
     [['--seed', '-1'], '--seed must be a whole number from 0 to 4294967295, got "-1".'],
     [['--batch-size', '0'], '--batch-size must be a whole number ≥ 1, got "0".'],
-    [['--hidden', '16,,8'], '--hidden must list up to 32 hidden layer sizes as whole numbers from 1 to 4096 separated by commas, e.g. --hidden 16 or --hidden 16,8; got "16,,8".'],
+    [['--hidden', '16,,8'], '--hidden must list up to 32 hidden layer sizes as whole numbers from 1 to 4096 separated by commas (decimal digits), e.g. --hidden 16 or --hidden 16,8; got "16,,8".'],
     [['--lr'], '--lr needs a value: --lr R.'],
     [['--lr', '0.1', '--lr', '0.2'], '--lr is given twice; give it once.'],
     [['--json=yes'], '--json is a switch and takes no value (got "yes").'],

@@ -57,9 +57,10 @@ test('arguments: --name value, --name=value, negative numbers as values, flags, 
   assert.throws(() => parseArgs(['--lr', '--json'], spec), (e: unknown) => e instanceof UsageError && e.message === '--lr needs a value: --lr R.');
 });
 
-test('hidden layer sizes: 4 and 16,8; zero, gaps and non-numbers are refused', () => {
+test('hidden layer sizes: 4 and 16,8 in decimal digits, spaces around them ignored; zero, gaps, non-numbers, hexadecimal and exponents are refused', () => {
   assert.deepEqual(hiddenOption(parseArgs(['--hidden', '4'], spec), [1]), [4]);
   assert.deepEqual(hiddenOption(parseArgs(['--hidden', '16, 8'], spec), [1]), [16, 8]);
+  assert.deepEqual(hiddenOption(parseArgs(['--hidden', ' 3 , 4 '], spec), [1]), [3, 4]);
   assert.deepEqual(hiddenOption(parseArgs([], spec), [16, 8]), [16, 8]);
-  for (const bad of ['0', '4,', 'x', '2.5', '5000']) assert.throws(() => hiddenOption(parseArgs(['--hidden', bad], spec), [1]), UsageError, bad);
+  for (const bad of ['0', '4,', 'x', '2.5', '5000', '0x10', '1e3', '16,0x8', '+4', '4 4']) assert.throws(() => hiddenOption(parseArgs(['--hidden', bad], spec), [1]), UsageError, bad);
 });

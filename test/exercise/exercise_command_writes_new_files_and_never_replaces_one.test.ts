@@ -67,6 +67,12 @@ test('usage errors: a missing folder, a wrong extension, bad sizes or language, 
       [['exercise', '--hidden', '0', join(dir, 'a.py')], /--hidden must list/],
       [['exercise', '--lang', 'fr', join(dir, 'a.py')], /--lang must be en or de/],
       [['exercise', '--inputs', '1.5', join(dir, 'a.py')], /--inputs must be a whole number/],
+      // Decimal digits only, as README says: no hexadecimal, no exponent.
+      [['exercise', '--inputs', '1e3', join(dir, 'a.py')], /--inputs must be a whole number/],
+      [['exercise', '--inputs', '0x10', join(dir, 'a.py')], /--inputs must be a whole number/],
+      [['exercise', '--hidden', '0x10', join(dir, 'a.py')], /--hidden must list .*\(decimal digits\)/],
+      [['exercise', '--hidden', '1e3', join(dir, 'a.py')], /--hidden must list/],
+      ...(process.platform === 'linux' ? ([[['exercise', '/proc/a.py'], /Cannot write \/proc\/a\.py: no file can be created in the folder \/proc/]] as [string[], RegExp][]) : []),
       [['exercise'], /exercise needs OUT/],
       [['exercise', dir], /must end in \.py/],
     ];

@@ -22,9 +22,12 @@ function python(args: string[], program = 'python3'): { code: number | null; std
 }
 
 // The torch scripts run on the first of these that imports torch (a distribution's python3-torch
-// lives beside its own python3, which need not be the python3 on the PATH).
+// lives beside its own python3, which need not be the python3 on the PATH). Where torch must be
+// there (.ci/run installs it and says so), its absence is a failure, not a skip.
 const TORCH_PYTHON = ['python3', '/usr/bin/python3'].find((p) => spawnSync(p, ['-c', 'import torch']).status === 0) ?? 'python3';
-const HAS_TORCH = spawnSync(TORCH_PYTHON, ['-c', 'import torch']).status === 0;
+const TORCH_VERSION = spawnSync(TORCH_PYTHON, ['-c', 'import torch; print(torch.__version__)'], { encoding: 'utf8' });
+const HAS_TORCH = TORCH_VERSION.status === 0;
+const TORCH_REQUIRED = process.env['BACKPROP_MAP_TORCH_REQUIRED'] === '1';
 
 function trainModel(name: string, data: string, args: string[] = []): string {
   const model = join(dir, `${name}.model.json`);
@@ -219,7 +222,8 @@ test('hostile feature names and labels stay data: the script runs, nothing it wa
   assert.equal(existsSync(marker), false, 'a payload ran');
 });
 
-test(HAS_TORCH ? 'torch export: the nn.Module gives the numpy export\'s and predict\'s outputs' : 'torch export: generated code checked as text and by the Python parser; skipped: equal outputs need torch, and neither python3 nor /usr/bin/python3 imports torch here', () => {
+test(HAS_TORCH ? `torch export: the nn.Module gives the numpy export's and predict's outputs (torch ${TORCH_VERSION.stdout.trim()}, ${TORCH_PYTHON})` : 'torch export: generated code checked as text and by the Python parser; skipped: equal outputs need torch, and neither python3 nor /usr/bin/python3 imports torch here', () => {
+  assert.ok(HAS_TORCH || !TORCH_REQUIRED, 'BACKPROP_MAP_TORCH_REQUIRED=1 (as .ci/run sets it), but neither python3 nor /usr/bin/python3 imports torch');
   const model = trainModel('torch', 'sample:circles');
   const script = exportScript(model, 'torch');
   const text = readFileSync(script, 'utf8');

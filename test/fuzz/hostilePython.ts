@@ -11,8 +11,10 @@ export interface Hostile {
   name: string;
   /** Statements, one per line, indented as the body of a function. */
   lines: string[];
-  /** Report codes one of which a check of this code in the backward pass must give. */
+  /** Report codes one of which a check of this code at its place must give. */
   codes: string[];
+  /** Where it runs when tried alone; the backward pass when not given. */
+  place?: Place;
 }
 
 const FORBIDDEN = ['forbidden'];
@@ -28,6 +30,20 @@ export const HOSTILE: Hostile[] = [
   { name: 'shutil.copy', lines: ['import shutil', 'shutil.copy("{DIR}/data.csv", "{DIR}/copy.csv")'], codes: FORBIDDEN },
   { name: 'a temporary file in the folder', lines: ['import tempfile', 'tempfile.NamedTemporaryFile(dir="{DIR}")'], codes: FORBIDDEN },
   { name: 'sqlite3 database', lines: ['import sqlite3', 'sqlite3.connect("{DIR}/db.sqlite").execute("create table t (x)")'], codes: FORBIDDEN },
+  { name: 'sqlite3 ATTACH DATABASE from memory', lines: ['import sqlite3', 'db = sqlite3.connect(":memory:")', 'db.execute("ATTACH DATABASE \'{DIR}/attached.db\' AS a")', 'db.execute("CREATE TABLE a.t (x)")'], codes: FORBIDDEN },
+  { name: 'sqlite3 VACUUM INTO from memory', lines: ['import sqlite3', 'sqlite3.connect(":memory:").execute("VACUUM INTO \'{DIR}/vacuumed.db\'")'], codes: FORBIDDEN },
+  { name: 'os.mknod', lines: ['import os', 'os.mknod("{DIR}/node")'], codes: FORBIDDEN },
+  { name: 'os.mkfifo', lines: ['import os', 'os.mkfifo("{DIR}/fifo")'], codes: FORBIDDEN },
+  { name: 'posix.mkfifo', lines: ['import posix', 'posix.mkfifo("{DIR}/fifo")'], codes: FORBIDDEN },
+  { name: 'os.symlink', lines: ['import os', 'os.symlink("{DIR}/notes.txt", "{DIR}/link")'], codes: FORBIDDEN },
+  { name: 'os.link', lines: ['import os', 'os.link("{DIR}/notes.txt", "{DIR}/hard")'], codes: FORBIDDEN },
+  { name: 'os.replace', lines: ['import os', 'os.replace("{DIR}/notes.txt", "{DIR}/data.csv")'], codes: FORBIDDEN },
+  { name: 'pathlib touch', lines: ['import pathlib', 'pathlib.Path("{DIR}/touched").touch()'], codes: FORBIDDEN },
+  { name: 'tempfile.mkdtemp in the folder', lines: ['import tempfile', 'tempfile.mkdtemp(dir="{DIR}")'], codes: FORBIDDEN },
+  { name: 'a UNIX socket bound in the folder', lines: ['import socket', 'socket.socket(socket.AF_UNIX).bind("{DIR}/sock")'], codes: FORBIDDEN },
+  { name: 'shared memory', lines: ['from multiprocessing import shared_memory', 'shared_memory.SharedMemory(create=True, size=64)'], codes: FORBIDDEN },
+  { name: 'os.setxattr', lines: ['import os', 'os.setxattr("{DIR}/notes.txt", "user.x", b"1")'], codes: FORBIDDEN },
+  { name: 'resource limits lifted', lines: ['import resource', 'resource.setrlimit(resource.RLIMIT_FSIZE, (resource.RLIM_INFINITY, resource.RLIM_INFINITY))', 'open("{DIR}/big", "w")'], codes: FORBIDDEN },
   { name: 'os.mkdir', lines: ['import os', 'os.mkdir("{DIR}/newdir")'], codes: FORBIDDEN },
   { name: 'os.chmod', lines: ['import os', 'os.chmod("{DIR}/data.csv", 0o777)'], codes: FORBIDDEN },
   { name: 'os.truncate', lines: ['import os', 'os.truncate("{DIR}/data.csv", 0)'], codes: FORBIDDEN },
@@ -45,6 +61,50 @@ export const HOSTILE: Hostile[] = [
   { name: 'os.spawnlp of a sleep', lines: ['import os', 'os.spawnlp(os.P_NOWAIT, "sleep", "sleep", "30")'], codes: FORBIDDEN },
   { name: 'os.fork', lines: ['import os, time', 'if os.fork() == 0:', '    time.sleep(30)'], codes: FORBIDDEN },
   { name: 'multiprocessing', lines: ['import multiprocessing, time', 'multiprocessing.Process(target=time.sleep, args=(30,)).start()'], codes: FORBIDDEN },
+  {
+    // No audit event: subprocess's own call, made directly in a class body, in a session of its own.
+    name: '_posixsubprocess.fork_exec of a sleep in its own session, at load time',
+    lines: [
+      'import os, _posixsubprocess',
+      'e0, e1 = os.pipe()',
+      'common = ([b"/bin/sleep", b"30"], [b"/bin/sleep"], True, (e1,), None, None, -1, -1, -1, -1, -1, -1, e0, e1, True, True)',
+      '# The arguments after call_setsid differ from Python 3.8 to 3.13: the right count parses.',
+      'for tail in [(None,), (None, None, None, -1, None), (-1, None, None, None, -1, None), (-1, None, None, None, -1, None, False)]:',
+      '    try:',
+      '        _posixsubprocess.fork_exec(*common, *tail)',
+      '        break',
+      '    except TypeError:',
+      '        pass',
+    ],
+    codes: ['load-failed'],
+    place: 'load',
+  },
+  {
+    // Past every Python hook, written to escape: only the server, the subreaper of all a check starts, ends it.
+    name: 'ctypes: fork, setsid and exec of a sleep',
+    lines: [
+      'import ctypes',
+      'libc = ctypes.CDLL(None)',
+      'if libc.fork() == 0:',
+      '    libc.setsid()',
+      '    libc.execv(b"/bin/sleep", (ctypes.c_char_p * 3)(b"sleep", b"30", None))',
+      '    libc._exit(0)',
+    ],
+    codes: [],
+  },
+  {
+    name: 'ctypes: a double fork, the grandchild in a session of its own',
+    lines: [
+      'import ctypes',
+      'libc = ctypes.CDLL(None)',
+      'if libc.fork() == 0:',
+      '    if libc.fork() == 0:',
+      '        libc.setsid()',
+      '        libc.execv(b"/bin/sleep", (ctypes.c_char_p * 3)(b"sleep", b"30", None))',
+      '    libc._exit(0)',
+    ],
+    codes: [],
+  },
   // Network.
   { name: 'socket connect', lines: ['import socket', 's = socket.socket()', 's.connect(("127.0.0.1", {PORT}))', 's.sendall(b"dW1")'], codes: FORBIDDEN },
   { name: 'socket.create_connection', lines: ['import socket', 'socket.create_connection(("127.0.0.1", {PORT})).sendall(b"dW1")'], codes: FORBIDDEN },
@@ -65,6 +125,18 @@ export const HOSTILE: Hostile[] = [
   // Threads that outlive the call.
   { name: 'a thread that sleeps on', lines: ['import threading, time', 'threading.Thread(target=time.sleep, args=(60,)).start()'], codes: [] },
   { name: 'a thread that writes later', lines: ['import threading, time', 'threading.Thread(target=lambda: (time.sleep(0.3), open("{DIR}/late.txt", "w"))).start()'], codes: [] },
+  // The pipe that carries the check's result back: a forged result is ignored, a broken one said so.
+  {
+    name: 'a forged result written into every open descriptor',
+    lines: ['import os', 'for fd in range(3, 64):', '    try:', '        os.write(fd, b\'{"result": {"gradients": [], "reports": []}}\\n\')', '    except OSError:', '        pass'],
+    codes: [],
+  },
+  {
+    name: 'half a line written into every open descriptor',
+    lines: ['import os', 'for fd in range(3, 64):', '    try:', '        os.write(fd, b\'{"result": \')', '    except OSError:', '        pass'],
+    codes: [],
+  },
+  { name: 'every open descriptor closed', lines: ['import os', 'os.closerange(3, 64)'], codes: ['crash'] },
   // Exits and BaseException subclasses.
   { name: 'sys.exit', lines: ['import sys', 'sys.exit(3)'], codes: ['sys-exit'] },
   { name: 'exit()', lines: ['exit()'], codes: ['sys-exit'] },

@@ -170,14 +170,18 @@ def _name(target):
 
 
 _WRITE_FLAGS = os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_TRUNC | os.O_APPEND
-# Audit events that change files, start or signal processes, or reach the network, with what the
-# report says; {0} is the event's first argument, {1} its second. Every one exists since Python 3.8.
+# Audit events that change files, start or signal processes, reach the network or lift the check's
+# limits, with what the report says; {0} is the event's first argument, {1} its second. Every one
+# exists since Python 3.8. Any SQLite database is refused, one in memory too: `ATTACH DATABASE` and
+# `VACUUM INTO` write files from SQL, past every hook.
 _FORBIDDEN_EVENTS = {
     'os.remove': 'deletes `{0}`', 'os.rename': 'renames `{0}`', 'os.rmdir': 'deletes `{0}`',
     'os.mkdir': 'creates the folder `{0}`', 'os.truncate': 'truncates `{0}`', 'os.chmod': 'changes the mode of `{0}`',
     'os.chown': 'changes the owner of `{0}`', 'os.link': 'links `{0}`', 'os.symlink': 'links `{0}`',
-    'os.utime': 'touches `{0}`', 'shutil.rmtree': 'deletes `{0}`',
-    'sqlite3.connect': 'opens the database `{0}`',
+    'os.utime': 'touches `{0}`', 'os.setxattr': 'changes the attributes of `{0}`',
+    'os.removexattr': 'changes the attributes of `{0}`', 'os.chflags': 'changes the flags of `{0}`',
+    'shutil.rmtree': 'deletes `{0}`',
+    'sqlite3.connect': 'opens the database `{0}` (SQLite can write files from SQL, so no database is opened, not even in memory)',
     'os.system': 'starts a program (`os.system`)', 'subprocess.Popen': 'starts the program `{0}`',
     'os.exec': 'starts the program `{0}`', 'os.posix_spawn': 'starts the program `{0}`',
     'os.spawn': 'starts the program `{1}`', 'os.fork': 'starts a process (`os.fork`)',
@@ -188,7 +192,21 @@ _FORBIDDEN_EVENTS = {
     'socket.sendto': 'sends to `{1}`', 'socket.sendmsg': 'sends to `{1}`',
     'socket.getaddrinfo': 'looks up the host `{0}`', 'socket.gethostbyname': 'looks up the host `{0}`',
     'socket.gethostbyaddr': 'looks up the host `{0}`', 'socket.getnameinfo': 'looks up the host `{0}`',
+    'resource.setrlimit': 'changes the limits of the check (`resource.setrlimit`)',
+    'resource.prlimit': 'changes the limits of a process (`resource.prlimit`)',
 }
+
+# Functions that make files or start programs without raising an audit event (Python 3.8 to 3.13):
+# (module, name, what the report says; {0} is the first argument). They get stand-ins that refuse.
+_UNAUDITED = (
+    ('posix', 'mknod', 'creates the file `{0}` (`os.mknod`)'),
+    ('posix', 'mkfifo', 'creates the FIFO `{0}` (`os.mkfifo`)'),
+    ('_posixsubprocess', 'fork_exec', 'starts a program (`_posixsubprocess.fork_exec`)'),
+    ('_posixshmem', 'shm_open', 'creates the shared memory `{0}` (`shm_open`)'),
+    ('_posixshmem', 'shm_unlink', 'deletes the shared memory `{0}` (`shm_unlink`)'),
+    ('signal', 'raise_signal', 'sends itself a signal (`signal.raise_signal`)'),
+    ('posix', 'abort', 'ends the process (`os.abort`)'),
+)
 
 
 def _audit(event, args):
@@ -208,8 +226,6 @@ def _audit(event, args):
             what = 'a FIFO' if stat.S_ISFIFO(kind) else 'a socket' if stat.S_ISSOCK(kind) else 'a device'
             raise Forbidden(f'opens `{_name(path)}`, which is {what}, not a file (reading it may wait or never end)')
         return
-    if event == 'sqlite3.connect' and args and args[0] == ':memory:':
-        return  # a database in memory touches no file
     what = _FORBIDDEN_EVENTS.get(event)
     if what is not None:
         raise Forbidden(what.format(*(_name(a) for a in tuple(args)[:2]), '', ''))
@@ -217,7 +233,8 @@ def _audit(event, args):
 
 def _forbid(what):
     def forbidden(*args, **kwargs):
-        raise Forbidden(what)
+        first = args[0] if args else next(iter(kwargs.values()), '')
+        raise Forbidden(what.format(_name(first)))
     return forbidden
 
 
@@ -227,7 +244,18 @@ def install_sandbox(harness_dir):
     workspace, nor wait on a socket or a FIFO); os._exit() raises. Then remembers the state that the
     checked code must not carry from one call to the next (see restore)."""
     global _PRISTINE
-    import signal
+    import importlib
+    # Without a stand-in these would act unseen (os re-exports posix's functions: both get it).
+    for module_name, name, what in _UNAUDITED:
+        try:
+            module = importlib.import_module(module_name)
+        except ImportError:
+            continue
+        if hasattr(module, name):
+            stand_in = _forbid(what)
+            setattr(module, name, stand_in)
+            if module_name == 'posix':
+                setattr(os, name, stand_in)
     sys.meta_path.insert(0, _PlotFinder())
     sys.addaudithook(_audit)
 
@@ -239,9 +267,6 @@ def install_sandbox(harness_dir):
 
     builtins.input = no_input
     os._exit = no_exit
-    # No audit events for these two: without a stand-in the process would die without a line.
-    signal.raise_signal = _forbid('sends itself a signal (`signal.raise_signal`)')
-    os.abort = _forbid('ends the process (`os.abort`)')
     # The user's directory and the working directory are not searched: only the user's file is read.
     sys.path[:] = [p for p in sys.path if p not in ('', '.', harness_dir)]
     _PRISTINE = _State()
@@ -313,15 +338,20 @@ class _FolderFinder:
         return None
 
     def exec_module(self, module):
-        with open(module.__spec__.origin, 'rb') as f:
+        origin = module.__spec__.origin
+        with open(origin, 'rb') as f:
             source = f.read()
-        tree = ast.parse(source, filename=module.__spec__.origin)
-        ns, _, _ = load(tree, module.__spec__.origin)
+        tree = ast.parse(source, filename=origin)
+        ns, _, problems = load(tree, origin)
+        # Reported as the checked file's own are, at the line that imports the module.
+        _helper_problems.extend(f'`{os.path.basename(origin)}:{line}`: {message}' for line, message in problems)
         ns['__name__'] = module.__name__
         vars(module).update(ns)
 
 
 _folder = None
+# Problems of the helper modules loaded by the statement that load() runs: (message, …).
+_helper_problems = []
 
 
 def allow_folder_modules(folder):
@@ -342,7 +372,12 @@ def load(tree, mark):
 
     def run(stmt):
         code = compile(ast.Module(body=[stmt], type_ignores=[]), mark, 'exec')
-        exec(code, ns)
+        helpers = len(_helper_problems)
+        try:
+            exec(code, ns)
+        finally:
+            problems.extend((stmt.lineno, message) for message in _helper_problems[helpers:])
+            del _helper_problems[helpers:]
 
     def do_import(stmt):
         try:

@@ -2,7 +2,8 @@
 
 The parent imports numpy once, then forks one child per check, so a warm check does not pay for
 Python's and numpy's start-up. A child that runs over its time limit, crashes or exhausts memory
-is killed and reported; the parent lives on.
+is killed and reported; the parent lives on. No process outlives a check: on Linux the parent is
+the subreaper of everything a check starts, and kills what is left after each check and at its end.
 
 Usage: server.py WORKDIR — an empty folder that the checked code runs in; its maker removes it,
 and so does the server when its input closes.
@@ -13,6 +14,7 @@ Protocol, one JSON object per line:
           {"cancel": n}
   stdout: {"ready": true, "python": "3.11.7", "numpy": "2.4.6"} once, then
           {"id": n, "result": {...CheckResult without durationMs...}}
+Input closed or SIGTERM: the running check is stopped, its processes killed, the folder removed.
 """
 import json
 import os
@@ -27,6 +29,10 @@ for _var in ('OPENBLAS_NUM_THREADS', 'OMP_NUM_THREADS', 'MKL_NUM_THREADS'):
 sys.dont_write_bytecode = True
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+# The harness from its own folder, numpy from the interpreter's paths, and never the working folder
+# (where the checked code runs), which a `.` or an empty entry in PYTHONPATH would add.
+_CWD = os.path.realpath(os.getcwd())
+sys.path[:] = [HERE] + [p for p in sys.path if p and os.path.isabs(p) and p != HERE and os.path.realpath(p) != _CWD]
 
 if not hasattr(os, 'fork'):
     sys.stderr.write('The derivation checker needs Linux or macOS (it forks one process per check); '
@@ -45,6 +51,10 @@ except (ImportError, OSError):
     _LIBC = None
 
 _EXIT = os._exit  # the sandbox makes os._exit raise, for the checked code; the harness ends with this one
+_SERVER = os.getpid()
+PR_SET_PDEATHSIG = 1
+PR_SET_CHILD_SUBREAPER = 36
+NO_ANSWER, SENT = 71, 72  # a child's exit status: it could not write its answer / it wrote it
 GRACE_S = 0.5          # after the time limit: time for the child to report where it was stopped
 MEMORY_BYTES = 2 << 30  # address space of a check beyond what the server already maps
 MAX_RESULT = 64 << 20
@@ -61,18 +71,24 @@ def _vm_size():
     return 0
 
 
+def _prctl(option, value):
+    """Linux's prctl(option, value); False where there is none (macOS)."""
+    if _LIBC is None:
+        return False
+    try:
+        return _LIBC.prctl(ctypes.c_int(option), ctypes.c_ulong(value), ctypes.c_ulong(0), ctypes.c_ulong(0), ctypes.c_ulong(0)) == 0
+    except AttributeError:
+        return False
+
+
 def _child(req, wfd, workdir):
     """Runs in the forked child: sandbox the process, check, write the result, exit."""
     import gc
     import resource
     gc.disable()  # short-lived, memory-limited: collecting would only copy the parent's pages
     os.setpgid(0, 0)
-    if _LIBC is not None:  # die with the server, even when it is killed
-        try:
-            _LIBC.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-        except AttributeError:
-            pass
-    if os.getppid() == 1:
+    _prctl(PR_SET_PDEATHSIG, signal.SIGKILL)  # die with the server, even when it is killed
+    if os.getppid() != _SERVER:  # it died before the line above
         _EXIT(70)
     devnull = os.open(os.devnull, os.O_RDWR)
     for fd in (0, 1, 2):  # the user's prints and input() see nothing of the protocol
@@ -99,26 +115,26 @@ def _child(req, wfd, workdir):
     bpm_load.install_sandbox(HERE)
     bpm_load.allow_folder_modules(req.get('folder'))
     out = os.fdopen(wfd, 'w', encoding='utf-8')
+    token = req['token']
 
-    def progress(phase, line=None):
-        out.write(json.dumps({'phase': phase, 'line': line}) + '\n')
+    def send(message):
+        # Marked with the check's token: lines the checked code writes into the pipe are told apart.
+        out.write(json.dumps(dict(message, token=token)) + '\n')
         out.flush()
 
     try:
         result = bpm_check.check(req.get('text', ''), req.get('fileName') or 'untitled.py', req.get('functions'),
-                                 (req.get('timeoutMs') or 10000) / 1000.0, progress)
-        out.write(json.dumps({'result': result}) + '\n')
-        out.flush()
+                                 (req.get('timeoutMs') or 10000) / 1000.0,
+                                 lambda phase, line=None: send({'phase': phase, 'line': line}))
+        send({'result': result})
     except bpm_check.CheckTimeout:  # the limit struck between two pieces of the user's code
-        out.write(json.dumps({'timeout': True}) + '\n')
-        out.flush()
+        send({'timeout': True})
     except BaseException as e:  # noqa: BLE001 — a harness fault must still answer
         try:
-            out.write(json.dumps({'internal': f'{type(e).__name__}: {e}'}) + '\n')
-            out.flush()
-        except BaseException:  # noqa: BLE001
-            pass
-    _EXIT(0)
+            send({'internal': f'{type(e).__name__}: {e}'})
+        except BaseException:  # noqa: BLE001 — the pipe itself is gone (closed by the checked code)
+            _EXIT(NO_ANSWER)
+    _EXIT(SENT)
 
 
 def _failure(req, code, message, phase):
@@ -131,10 +147,33 @@ def _failure(req, code, message, phase):
                          'message': message + where, 'related': []}]}
 
 
+class _Lines:
+    """Complete lines from a stream of chunks. Each chunk is searched for newlines once and the parts
+    of a line are joined once, so a long line costs time in proportion to its length."""
+
+    def __init__(self):
+        self.parts = []
+        self.size = 0  # bytes of the line not yet complete
+
+    def feed(self, chunk):
+        lines, start = [], 0
+        while True:
+            nl = chunk.find(b'\n', start)
+            if nl < 0:
+                break
+            self.parts.append(chunk[start:nl])
+            lines.append(b''.join(self.parts))
+            self.parts, self.size, start = [], 0, nl + 1
+        if start < len(chunk):
+            self.parts.append(chunk[start:])
+            self.size += len(chunk) - start
+        return lines
+
+
 class Server:
     def __init__(self, workdir):
         self.pending = []
-        self.buf = b''
+        self.input = _Lines()
         self.workdir = workdir
         self.eof = False
 
@@ -143,13 +182,11 @@ class Server:
         sys.stdout.flush()
 
     def read_stdin(self):
-        chunk = os.read(0, 1 << 16)
+        chunk = os.read(0, 1 << 20)
         if not chunk:
             self.eof = True
             return
-        self.buf += chunk
-        while b'\n' in self.buf:
-            line, self.buf = self.buf.split(b'\n', 1)
+        for line in self.input.feed(chunk):
             if line.strip():
                 try:
                     self.pending.append(json.loads(line))
@@ -171,6 +208,7 @@ class Server:
 
     def run(self, req):
         timeout = max(0.1, (req.get('timeoutMs') or 10000) / 1000.0)
+        token = req['token'] = os.urandom(16).hex()
         rfd, wfd = os.pipe()
         pid = os.fork()
         if pid == 0:
@@ -182,7 +220,7 @@ class Server:
         os.close(wfd)
         start = time.monotonic()
         deadline = start + timeout
-        data, phase, answer, signalled, cancelled = b'', None, None, False, False
+        lines, phase, answer, signalled, cancelled, foreign, closed = _Lines(), None, None, False, False, 0, False
         while answer is None:
             now = time.monotonic()
             if now >= deadline:
@@ -195,24 +233,23 @@ class Server:
             ready, _, _ = select.select([rfd, 0] if not self.eof else [rfd], [], [], deadline - now)
             if 0 in ready:
                 self.read_stdin()
-                if any(p.get('cancel') == req.get('id') for p in self.pending):
+                if self.eof or any(p.get('cancel') == req.get('id') for p in self.pending):
                     self.pending = [p for p in self.pending if p.get('cancel') != req.get('id')]
                     cancelled = True
                     break
             if rfd in ready:
                 chunk = os.read(rfd, 1 << 16)
                 if not chunk:
+                    closed = True
                     break
-                data += chunk
-                if len(data) > MAX_RESULT:
-                    break
-                while b'\n' in data:
-                    line, data = data.split(b'\n', 1)
+                for line in lines.feed(chunk):
                     try:
                         msg = json.loads(line)
                     except ValueError:
-                        continue
-                    if 'phase' in msg:
+                        msg = None
+                    if not isinstance(msg, dict) or msg.get('token') != token:
+                        foreign += 1
+                    elif 'phase' in msg:
                         phase = msg
                     elif 'result' in msg:
                         answer = msg['result']
@@ -220,21 +257,32 @@ class Server:
                         answer = _failure(req, 'timeout', f'the check did not finish within the time limit of {timeout:g} s', phase)
                     elif 'internal' in msg:
                         answer = _failure(req, 'internal-error', f'the checker failed: {msg["internal"]}', phase)
+                    if answer is not None:
+                        break
+                if lines.size > MAX_RESULT:
+                    break
         os.close(rfd)
-        _kill(pid, signal.SIGKILL)
+        # A child that closed the pipe without an answer has ended, or ends in a moment (a crash), or
+        # has closed it itself and runs on: the last is killed here and reported as such.
+        closed_alive = closed and answer is None and not _ends_within(pid, GRACE_S)
+        _kill(pid, signal.SIGKILL)  # its process group first: the pid is the child's until it is reaped
         status = _reap(pid)
+        _sweep()
         if answer is not None:
             return answer
         if cancelled:
             return _failure(req, 'cancelled', 'the check was cancelled', phase)
         if signalled:
             return _failure(req, 'timeout', f'the check did not finish within the time limit of {timeout:g} s', phase)
-        if status is not None and os.WIFSIGNALED(status):
+        if status is not None and os.WIFSIGNALED(status) and not closed_alive:
             sig = os.WTERMSIG(status)
             name = signal.Signals(sig).name if sig in signal.Signals._value2member_map_ else str(sig)
             what = 'ran out of memory' if sig == signal.SIGKILL else f'crashed with {name}'
             return _failure(req, 'crash', f'the checked code {what}; nothing was checked', phase)
-        return _failure(req, 'crash', 'the checked code ended the process (os._exit?) before the check finished', phase)
+        if foreign or closed_alive or (status is not None and os.WIFEXITED(status) and os.WEXITSTATUS(status) in (SENT, NO_ANSWER)):
+            return _failure(req, 'crash', f'the checked code wrote into, closed or replaced the pipe that carries the check\'s '
+                                          f'result (file descriptor {wfd}), so no result came through; nothing was checked', phase)
+        return _failure(req, 'crash', 'the checked code ended the process before the check finished', phase)
 
 
 _WARM_UP = '''
@@ -276,6 +324,22 @@ def _kill(pid, sig):
             pass
 
 
+def _ends_within(pid, seconds):
+    """Whether the child `pid` ends within `seconds`; it stays unreaped, for _reap to read its status."""
+    if not hasattr(os, 'waitid'):
+        return True
+    end = time.monotonic() + seconds
+    while True:
+        try:
+            if os.waitid(os.P_PID, pid, os.WEXITED | os.WNOHANG | os.WNOWAIT) is not None:
+                return True
+        except ChildProcessError:
+            return True
+        if time.monotonic() >= end:
+            return False
+        time.sleep(0.01)
+
+
 def _reap(pid):
     try:
         return os.waitpid(pid, 0)[1]
@@ -283,14 +347,55 @@ def _reap(pid):
         return None
 
 
+def _children():
+    """The server's child processes (zombies too): a check's child, and whatever it started that
+    lost its parent, which comes to the server as its subreaper."""
+    me, found = os.getpid(), set()
+    try:
+        for tid in os.listdir(f'/proc/{me}/task'):
+            with open(f'/proc/{me}/task/{tid}/children') as f:
+                found.update(int(p) for p in f.read().split())
+        return found
+    except (OSError, ValueError):
+        pass
+    try:  # a kernel without /proc/…/children: every process's parent, from its stat line
+        entries = os.listdir('/proc')
+    except OSError:
+        return found  # no /proc (macOS): the check's process group was all there was to kill
+    for entry in entries:
+        if entry.isdigit():
+            try:
+                with open(f'/proc/{entry}/stat', 'rb') as f:
+                    line = f.read()
+                if int(line[line.rindex(b')') + 2:].split()[1]) == me:
+                    found.add(int(entry))
+            except (OSError, ValueError, IndexError):
+                pass
+    return found
+
+
+def _sweep():
+    """Kills every process the server still has. Killing one hands its children to the server (the
+    subreaper), so round by round the whole tree goes, whatever started it (a double fork, setsid)."""
+    for _ in range(1000):
+        pids = _children()
+        if not pids:
+            return
+        for pid in pids:
+            _kill(pid, signal.SIGKILL)
+            _reap(pid)
+
+
 if __name__ == '__main__':
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(0))  # a polite kill still removes the folder
+    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(0))  # a polite kill still cleans up
+    _prctl(PR_SET_CHILD_SUBREAPER, 1)
     server = Server(sys.argv[1])
     try:
         server.serve()
     except (BrokenPipeError, KeyboardInterrupt):
         pass
     finally:
+        _sweep()
         import shutil
         shutil.rmtree(server.workdir, ignore_errors=True)
