@@ -52,6 +52,7 @@ const en = {
   hoverWrong: '✗ {message}',
   summary: 'Math: {equations} equation(s): {checked} checked ({wrong} wrong), {definitions} definition(s), {skipped} not checked{kinds}.',
   nothingChecked: 'No equation in {file} could be checked.',
+  notCheckedKinds: ' (steps not checked: {list})',
   // Why not checked
   skip_picture: 'a picture (colours, dots)',
   skip_text: 'words, not a formula',
@@ -117,6 +118,7 @@ const de: Record<MessageKey, string> = {
   hoverWrong: '✗ {message}',
   summary: 'Mathematik: {equations} Gleichung(en): {checked} geprüft ({wrong} falsch), {definitions} Definition(en), {skipped} nicht geprüft{kinds}.',
   nothingChecked: 'Keine Gleichung in {file} konnte geprüft werden.',
+  notCheckedKinds: ' (nicht geprüfte Schritte: {list})',
   skip_picture: 'ein Bild (Farben, Punkte)',
   skip_text: 'Wörter, keine Formel',
   skip_index: 'Indexschreibweise (Einträge wie w_{ij}, z_1)',
