@@ -272,7 +272,7 @@ class Checker {
     const loc = locate(src, span, { start: st.start, end: st.end });
     if (st.rels.length === 0) {
       const side = this.parse(src, span, st.sides[0]!);
-      this.last = side;
+      if (!st.note) this.last = side;
       const q = side.node ? quantityOf(side.node, this.L) : null;
       if (side.node && !q && isShapeSide(side.node)) this.claimWithoutEquation(side, loc);
       this.prev = { line: this.lineKey(loc), quantity: q ? { ...q, tex: tex(side) } : null, operands: null };
@@ -281,7 +281,7 @@ class Checker {
     const sides: ParsedSide[] = st.sides.map((s, i) => (i === 0 && st.continues && this.last ? this.last : this.parse(src, span, s)));
     if (st.continues && !this.last) sides[0] = { ...sides[0]!, skip: { kind: 'incomplete', detail: '=' } };
     const rels = st.rels.map((r) => ({ op: r.op, loc: locate(src, span, r) }));
-    this.last = sides[sides.length - 1]!;
+    if (!st.note) this.last = sides[sides.length - 1]!;
     const report: EquationReport = {
       ...loc,
       tex: span.src.slice(st.start, st.end).trim(),
@@ -683,7 +683,11 @@ class Checker {
         r.note = this.say('holdsHidden', { ls: hiddenAsked.map(([l]) => l).join(', ') });
         continue;
       }
-      if (holds.length > 0) {
+      // Holding for some layers only: the output layer's formulas (with Y, ŷ, σ) written with l are
+      // meant for l = L, not a fault; a formula that holds at the output only because n_y = 1 is one.
+      const outputOnly = holds.length === 1 && holds[0] === L;
+      const aboutOutput = w.calls.has('sigma') || w.syms.some((x) => !x.d && (letterKey(x.name) === 'Y' || letterKey(x.name) === 'Yhat'));
+      if (holds.length > 0 && (!outputOnly || aboutOutput)) {
         r.verdict = 'partly';
         r.note = this.say('holdsOnly', { ls: holds.join(', ') });
         continue;

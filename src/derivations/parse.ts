@@ -31,6 +31,8 @@ export interface Statement {
   end: number;
   /** A relation other than equality at the top (`<`, `\approx`, `\in`): the statement is not checked. */
   otherRelation?: string;
+  /** A remark after `\quad`, a label or words: a chain does not go on from it. */
+  note?: boolean;
 }
 
 /** Environments whose rows are statements of their own (a row starting with `=` goes on with the one before). */
@@ -133,15 +135,16 @@ const isRelationToken = (t: Token | undefined): boolean => t !== undefined && ((
  * separate (`\frac{∂z}{∂a} \text{ für } z = Wa + b`) unless they are a side themselves
  * (`\text{LOSS} = …`).
  */
-function pieces(tokens: Token[]): Token[][] {
+function pieces(tokens: Token[]): { tokens: Token[]; note: boolean }[] {
   const d = depths(tokens);
-  const out: Token[][] = [[]];
+  const out: { tokens: Token[]; note: boolean }[] = [{ tokens: [], note: false }];
   tokens.forEach((t, i) => {
     const side = t.kind === 'text' && (isRelationToken(tokens[i - 1]) || isRelationToken(tokens[i + 1]));
-    if (d[i] === 0 && isSeparator(t) && !side) out.push([]);
-    else out[out.length - 1]!.push(t);
+    // After `\quad`, a label or words comes a remark: `= a(1 − a) \quad A * (1 − A)`.
+    if (d[i] === 0 && isSeparator(t) && !side) out.push({ tokens: [], note: t.kind === 'label' || t.kind === 'text' || (out[out.length - 1]!.note && t.kind !== 'op') });
+    else out[out.length - 1]!.tokens.push(t);
   });
-  return out.filter((p) => p.length > 0);
+  return out.filter((p) => p.tokens.length > 0);
 }
 
 /** `\boxed{…}` as the whole piece: its content. */
@@ -225,15 +228,15 @@ function statementOf(p: Token[]): Statement {
 export function statements(tokens: Token[]): Statement[] {
   const out: Statement[] = [];
   const visit = (ts: Token[]): void => {
-    for (const raw of pieces(ts)) {
-      const p = unwrap(raw);
+    for (const piece of pieces(ts)) {
+      const p = unwrap(piece.tokens);
       if (p.length === 0) continue;
       const rows = rowsOf(p);
       if (rows) {
         for (const row of rows) visit(row);
         continue;
       }
-      out.push(statementOf(p));
+      out.push({ ...statementOf(p), ...(piece.note ? { note: true } : {}) });
     }
   };
   visit(tokens);
