@@ -416,7 +416,7 @@ class Checker {
         r.verdict = 'definition';
         r.note = this.say('definition', { name: tex(sides[k]!) });
         defined.add(k);
-      } else r.skipped = { kind: 'update', detail: tex(sides[k]!) };
+      } else r.skipped = { kind: ops[k] === ':=' ? 'update' : 'condition', detail: tex(sides[k]!) };
     }
     const points = Array.from({ length: POINTS }, (_, k) => new Point(k));
     /** The free symbols each side depends on (those it drew at the first point). */
