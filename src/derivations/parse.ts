@@ -97,7 +97,6 @@ function closes(t: Token): string | null {
 }
 
 const PAIR: Record<string, string> = { '(': ')', '[': ']', '{': '}', '\\{': '\\}' };
-const OPENER: Record<string, string> = { ')': '(', ']': '[', '}': '{', '\\}': '\\{' };
 
 /**
  * The depth of each token (0 at the top) — brackets, braces and environments nest. An opening
@@ -325,13 +324,25 @@ class Parser {
 
   /** The tokens up to the closer matching an opener just consumed (the closer is consumed, not returned). */
   private until(close: string): Token[] {
+    // Nesting as depths() counts it, stopping at the closer.
     const start = this.i;
-    const rest = this.t.slice(start);
-    const d = depths([{ kind: 'op', text: OPENER[close]!, start: 0, end: 0 }, ...rest]);
-    const k = d.findIndex((x, j) => j > 0 && x === 0);
-    if (k < 0) throw new NotUnderstood('unsupported', `a "${close}" is missing`, sp(rest));
-    this.i = start + k;
-    return this.t.slice(start, start + k - 1);
+    const stack: string[] = [close];
+    for (let k = start; k < this.t.length; k++) {
+      const t = this.t[k]!;
+      const c = closes(t);
+      if (c !== null) {
+        const at = stack.lastIndexOf(c);
+        if (at >= 0) stack.length = at;
+        if (stack.length === 0) {
+          this.i = k + 1;
+          return this.t.slice(start, k);
+        }
+        continue;
+      }
+      const o = opens(t);
+      if (o !== null) stack.push(o.startsWith('begin:') ? `end:${o.slice(6)}` : PAIR[o]!);
+    }
+    throw new NotUnderstood('unsupported', `a "${close}" is missing`, sp(this.t.slice(start)));
   }
 
   /** Tokens up to a matching \end{name}. */
