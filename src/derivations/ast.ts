@@ -82,7 +82,8 @@ export type SkipKind =
   | 'sum-of-losses'
   | 'layer-range'
   | 'shape-unknown'
-  | 'condition';
+  | 'condition'
+  | 'budget';
 
 /**
  * Thrown where notation is not read. Not an Error: it is thrown often, for every picture and

@@ -10,7 +10,7 @@
  * listed as not checked, never reported wrong.
  */
 import { type Layer, type Node, NotUnderstood, type SkipKind, type Span, type SymbolNode } from './ast';
-import { evaluate, OperandShapeError } from './evaluate';
+import { evaluate, OperandShapeError, work } from './evaluate';
 import { close, type Hint, mapHint, scalarHint } from './explain';
 import { tokenize } from './lexer';
 import { LineIndex, type MathSpan, mathSpans } from './markdown';
@@ -244,13 +244,16 @@ class Checker {
 
   run(src: SourceCtx, text: string): void {
     for (const span of mathSpans(text)) {
-      let stmts: Statement[];
-      try {
-        stmts = statements(tokenize(span.src));
-      } catch {
-        continue;
+      for (const st of statements(tokenize(span.src))) {
+        try {
+          this.statement(src, span, st);
+        } catch (e) {
+          // Definitions nested thousands deep: not read, as any notation that is not.
+          if (!(e instanceof RangeError)) throw e;
+          const loc = locate(src, span, { start: st.start, end: st.end });
+          this.equations.push({ ...loc, tex: span.src.slice(st.start, st.end).trim(), world: 'scalar', verdict: 'skipped', sides: [], relations: st.rels.map((r, i) => ({ ...locate(src, span, r), op: r.op, verdict: 'skipped', left: i, right: i + 1, skipped: { kind: 'unsupported', detail: 'nested too deep' } })) });
+        }
       }
-      for (const st of stmts) this.statement(src, span, st);
     }
   }
 
@@ -896,11 +899,22 @@ function depthOf(texts: string[]): number {
   return Math.min(L, MAX_LAYERS);
 }
 
+/** The most text one check reads. */
+export const MAX_MATH_CHARS = 1_000_000;
+/** The most nodes one check evaluates: 85 times what the lecture notes need, about 2 s on a busy machine. */
+export const MAX_MATH_WORK = 300_000;
+
 /** Checks the math of Markdown sources in order (a notebook's Markdown cells, or one file). */
 export function checkMath(sources: MathSource[], options: MathOptions = {}): MathResult {
   const t0 = Date.now();
-  const checker = new Checker(depthOf(sources.map((s) => s.text)), options.lang ?? 'en');
-  for (const s of sources) checker.run({ lines: new LineIndex(s.text), ...(s.cell !== undefined ? { cell: s.cell } : {}) }, s.text);
+  work.left = MAX_MATH_WORK;
+  const lang = options.lang ?? 'en';
+  const checker = new Checker(depthOf(sources.map((s) => s.text)), lang);
+  const size = sources.reduce((n, s) => n + s.text.length, 0);
+  if (size > MAX_MATH_CHARS) {
+    const at = { line: 1, column: 1, endLine: 1, endColumn: 1, ...(sources[0]?.cell !== undefined ? { cell: sources[0].cell } : {}) };
+    checker.findings.push({ ...at, severity: 'info', code: 'too-large', message: messages(lang)('tooLarge', { chars: (size / 1e6).toFixed(1), max: MAX_MATH_CHARS / 1e6 }), related: [] });
+  } else for (const s of sources) checker.run({ lines: new LineIndex(s.text), ...(s.cell !== undefined ? { cell: s.cell } : {}) }, s.text);
   return {
     file: options.file ?? '',
     equations: checker.equations,

@@ -127,7 +127,16 @@ function product(op: 'dot' | 'elem' | 'times' | 'circ', at: Span, a: { s: Span }
   return binary('dot', at, a, b, x, y, V.dot);
 }
 
+/**
+ * What one check may still evaluate, counted in nodes: a text of a thousand chained definitions
+ * must not hold the editor for minutes. Counted, not timed, so that the result never depends on
+ * the machine's speed. checkMath sets it.
+ */
+export const work = { left: Infinity, used: 0 };
+
 export function evaluate(node: Node, scope: Scope): Value {
+  work.used++;
+  if (--work.left < 0) throw new NotUnderstood('budget', 'more to evaluate than one check does', node.s);
   switch (node.k) {
     case 'num':
       return V.scalar(node.v);

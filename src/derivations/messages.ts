@@ -53,6 +53,7 @@ const en = {
   summary: 'Math: {equations} equation(s): {checked} checked ({wrong} wrong), {definitions} definition(s), {skipped} not checked{kinds}.',
   nothingChecked: 'No equation in {file} could be checked.',
   notCheckedKinds: ' (steps not checked: {list})',
+  tooLarge: 'Not checked: the text has {chars} million characters; the math check reads up to {max} million.',
   // Why not checked
   skip_picture: 'a picture (colours, dots)',
   skip_text: 'words, not a formula',
@@ -72,6 +73,7 @@ const en = {
   'skip_layer-range': 'a layer the network does not have',
   'skip_shape-unknown': 'a shape mixed with values',
   skip_condition: 'a condition on a value (one side depends on a free symbol, the other does not), not an identity',
+  skip_budget: 'more to evaluate than one check does (the text before it is checked)',
 };
 
 export type MessageKey = keyof typeof en;
@@ -119,6 +121,7 @@ const de: Record<MessageKey, string> = {
   summary: 'Mathematik: {equations} Gleichung(en): {checked} geprüft ({wrong} falsch), {definitions} Definition(en), {skipped} nicht geprüft{kinds}.',
   nothingChecked: 'Keine Gleichung in {file} konnte geprüft werden.',
   notCheckedKinds: ' (nicht geprüfte Schritte: {list})',
+  tooLarge: 'Nicht geprüft: der Text hat {chars} Millionen Zeichen; die Prüfung der Mathematik liest bis zu {max} Millionen.',
   skip_picture: 'ein Bild (Farben, Punkte)',
   skip_text: 'Wörter, keine Formel',
   skip_index: 'Indexschreibweise (Einträge wie w_{ij}, z_1)',
@@ -137,6 +140,7 @@ const de: Record<MessageKey, string> = {
   'skip_layer-range': 'eine Schicht, die das Netz nicht hat',
   'skip_shape-unknown': 'eine Form zwischen Werten',
   skip_condition: 'eine Bedingung an einen Wert (eine Seite hängt von einem freien Symbol ab, die andere nicht), keine Identität',
+  skip_budget: 'mehr auszuwerten, als eine Prüfung tut (der Text davor ist geprüft)',
 };
 
 export type Say = (key: MessageKey, vars?: Record<string, string | number>) => string;

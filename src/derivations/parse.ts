@@ -226,19 +226,19 @@ function statementOf(p: Token[]): Statement {
  */
 export function statements(tokens: Token[]): Statement[] {
   const out: Statement[] = [];
-  const visit = (ts: Token[]): void => {
+  const visit = (ts: Token[], level: number): void => {
     for (const piece of pieces(ts)) {
       const p = unwrap(piece.tokens);
       if (p.length === 0) continue;
-      const rows = rowsOf(p);
+      const rows = level < MAX_NESTING ? rowsOf(p) : null;
       if (rows) {
-        for (const row of rows) visit(row);
+        for (const row of rows) visit(row, level + 1);
         continue;
       }
       out.push({ ...statementOf(p), ...(piece.note ? { note: true } : {}) });
     }
   };
-  visit(tokens);
+  visit(tokens, 0);
   return out;
 }
 
@@ -282,10 +282,21 @@ function rawText(tokens: Token[]): string {
   return tokens.map((t) => (t.kind === 'cmd' ? `\\${t.text}` : t.text)).join('');
 }
 
+/** How deep brackets, fractions and scripts may nest. */
+const MAX_NESTING = 100;
+
 class Parser {
   private i = 0;
 
-  constructor(private readonly t: Token[]) {}
+  /** `shared.depth`: the nesting across the parsers of one side (each group gets a parser of its own). */
+  constructor(
+    private readonly t: Token[],
+    private readonly shared: { depth: number } = { depth: 0 },
+  ) {}
+
+  private sub(tokens: Token[]): Parser {
+    return new Parser(tokens, this.shared);
+  }
 
   private peek(o = 0): Token | undefined {
     return this.t[this.i + o];
@@ -374,6 +385,16 @@ class Parser {
   }
 
   expr(): Node {
+    // Sub-parsers nest with the brackets; a bound keeps a hostile text from exhausting the stack.
+    if (++this.shared.depth > MAX_NESTING) throw new NotUnderstood('unsupported', 'brackets nested too deep');
+    try {
+      return this.exprAt();
+    } finally {
+      this.shared.depth--;
+    }
+  }
+
+  private exprAt(): Node {
     const first = this.peek();
     const terms: { sign: 1 | -1; node: Node }[] = [];
     let sign: 1 | -1 = 1;
@@ -565,7 +586,7 @@ class Parser {
       return transpose ? { k: 'T', a: node, s } : node;
     }
     if (sup.length === 1 && sup[0]!.kind === 'op' && sup[0]!.text === '*') throw new NotUnderstood('unsupported', 'a starred symbol', s);
-    const e = new Parser(sup).parseSide();
+    const e = this.sub(sup).parseSide();
     if (node.k === 'sym' && node.name === 'e' && !node.sub) return { k: 'call', fn: 'exp', args: [e], kw: {}, prime: 0, s };
     return { k: 'pow', a: node, e, s };
   }
@@ -606,7 +627,7 @@ class Parser {
     }
     if (t.kind === 'cmd' && (DECORATIONS[t.text] || TRANSPARENT.has(t.text) || t.text === 'mathcal' || t.text === 'mathscr')) {
       this.i++;
-      const inner = new Parser(this.group());
+      const inner = this.sub(this.group());
       const sym = inner.bareSymbol();
       if (!sym || !inner.done()) throw new NotUnderstood('unsupported', `\\${t.text} of more than a letter`, { start: t.start, end: t.end });
       const end = this.t[this.i - 1]!.end;
@@ -681,7 +702,7 @@ class Parser {
     const inner = this.until(')');
     const args = splitArgs(inner).map((a) => {
       if (a.some((x) => x.kind === 'op' && x.text === '=')) throw new NotUnderstood('unsupported', 'a keyword argument', sp(a));
-      return new Parser(a).parseSide();
+      return this.sub(a).parseSide();
     });
     return { k: 'apply', f: withPost as SymbolNode, args, s: { start: sym.s.start, end: this.t[this.i - 1]?.end ?? open.end } };
   }
@@ -785,10 +806,10 @@ class Parser {
           const key = rawText(a.slice(0, eq)).replace(/\\?text\{?|\}/g, '').trim();
           const value = a.slice(eq + 1);
           const word = rawText(value).replace(/\\?text\{?|\}/g, '').trim();
-          kw[key] = word === 'True' || word === 'False' ? { k: 'num', v: word === 'True' ? 1 : 0, s: sp(value) } : new Parser(value).parseSide();
+          kw[key] = word === 'True' || word === 'False' ? { k: 'num', v: word === 'True' ? 1 : 0, s: sp(value) } : this.sub(value).parseSide();
         } else {
           const shape = shapeLiteral(a);
-          args.push(shape ? { k: 'shape', r: shape.r, c: shape.c, s: sp(a) } : new Parser(a).parseSide());
+          args.push(shape ? { k: 'shape', r: shape.r, c: shape.c, s: sp(a) } : this.sub(a).parseSide());
         }
       }
       return { k: 'call', fn, args, kw, ...extra, s: { start: t.start, end: this.t[this.i - 1]!.end } };
@@ -810,17 +831,17 @@ class Parser {
         const shape = shapeLiteral(inner);
         if (shape) return { k: 'shape', r: shape.r, c: shape.c, s };
       }
-      const iv = iverson(inner, s);
+      const iv = iverson(inner, s, (t) => this.sub(t));
       if (iv) return iv;
       if (inner.length === 0) throw new NotUnderstood('incomplete', 'empty brackets', s);
-      const e = new Parser(inner).parseSide();
+      const e = this.sub(inner).parseSide();
       return { ...e, s: e.k === 'sym' ? e.s : s } as Node;
     }
     if (t.text === '{') {
       this.i++;
       const inner = this.until('}');
       if (inner.length === 0) throw new NotUnderstood('incomplete', 'an empty group', at);
-      return new Parser(inner).parseSide();
+      return this.sub(inner).parseSide();
     }
     if (t.text === '.' && this.is('op', '.', 1) && this.is('op', '.', 2)) {
       this.i += 3;
@@ -846,11 +867,11 @@ class Parser {
         if (this.is('op', '[')) {
           this.i++;
           const index = this.until(']');
-          const arg = new Parser(this.group()).parseSide();
-          const n = new Parser(index).parseSide();
+          const arg = this.sub(this.group()).parseSide();
+          const n = this.sub(index).parseSide();
           return { k: 'pow', a: arg, e: { k: 'div', a: { k: 'num', v: 1, s: at }, b: n, s: at }, s: { start: t.start, end: this.t[this.i - 1]!.end } };
         }
-        const arg = new Parser(this.group()).parseSide();
+        const arg = this.sub(this.group()).parseSide();
         return { k: 'call', fn: 'sqrt', args: [arg], kw: {}, prime: 0, s: { start: t.start, end: this.t[this.i - 1]!.end } };
       }
       return this.callRest(FUNCTION_COMMANDS[name]!, t);
@@ -867,7 +888,7 @@ class Parser {
       if ((DECORATIONS[name] || TRANSPARENT.has(name)) && !this.decoratesLetter()) {
         // \underline{z}^{[1]} is z; \underline{\text{…}} or \mathbf{W x} is a group.
         this.i++;
-        return new Parser(this.group()).parseSide();
+        return this.sub(this.group()).parseSide();
       }
       const sym = this.bareSymbol()!;
       return this.maybeApply(sym);
@@ -875,7 +896,7 @@ class Parser {
     if (name === 'boxed' || name === 'displaystyle' || name === 'textstyle' || name === 'mathrm' || name === 'phantom') {
       this.i++;
       if (name === 'displaystyle' || name === 'textstyle') return this.primary();
-      return new Parser(this.group()).parseSide();
+      return this.sub(this.group()).parseSide();
     }
     if (name === 'underbrace' || name === 'overbrace') {
       this.i++;
@@ -884,20 +905,20 @@ class Parser {
         this.i++;
         this.group();
       }
-      return new Parser(inner).parseSide();
+      return this.sub(inner).parseSide();
     }
     if (name === 'underset' || name === 'overset' || name === 'stackrel') {
       this.i++;
       this.group();
       const inner = this.group();
       if (inner.length === 0) throw new NotUnderstood('picture', 'an empty box', at);
-      return new Parser(inner).parseSide();
+      return this.sub(inner).parseSide();
     }
     if (name === 'textcolor' || name === 'color' || name === 'colorbox') {
       this.i++;
       this.group();
       if (name === 'color') return this.primary();
-      return new Parser(this.group()).parseSide();
+      return this.sub(this.group()).parseSide();
     }
     if (name === 'partial') throw new NotUnderstood('unsupported', '∂ outside a fraction', at);
     if (name === 'nabla') throw new NotUnderstood('unsupported', 'a gradient vector ∇', at);
@@ -926,18 +947,18 @@ class Parser {
     const dn = differential(num);
     const dd = differential(den);
     if (dn && dd) {
-      const xp = new Parser(dd.rest);
+      const xp = this.sub(dd.rest);
       const x = xp.bareSymbol();
       if (!x) throw new NotUnderstood('unsupported', `a derivative by "${rawText(dd.rest)}"`, s);
       const xs = xp.postfix(x);
       if (!xp.done() || xs.k !== 'sym') throw new NotUnderstood(xs.k === 'pow' ? 'unsupported' : 'unsupported', `a derivative by "${rawText(dd.rest)}"`, s);
       if (dn.rest.length === 0) return { k: 'derivOp', x: xs, partial: dn.partial, s };
       if (dn.rest[0]!.kind === 'op' && dn.rest[0]!.text === '^') throw new NotUnderstood('unsupported', 'a higher derivative', s);
-      const f = new Parser(dn.rest).parseSide();
+      const f = this.sub(dn.rest).parseSide();
       return { k: 'deriv', f, x: xs, partial: dn.partial, s };
     }
     if (num.length === 0 || den.length === 0) throw new NotUnderstood('incomplete', 'an empty fraction', s);
-    return { k: 'div', a: new Parser(num).parseSide(), b: new Parser(den).parseSide(), s };
+    return { k: 'div', a: this.sub(num).parseSide(), b: this.sub(den).parseSide(), s };
   }
 
   private sumOperator(t: Token): Factor {
@@ -959,7 +980,7 @@ class Parser {
     if (!lower || !upper) throw new NotUnderstood('unsupported', 'a sum without its bounds', at);
     const eq = lower.findIndex((x) => x.kind === 'op' && x.text === '=');
     if (eq !== 1 || lower[0]!.kind !== 'letter') throw new NotUnderstood('unsupported', `a sum over "${rawText(lower)}"`, s);
-    return { k: 'sumOp', index: lower[0]!.text, from: new Parser(lower.slice(2)).parseSide(), to: new Parser(upper).parseSide(), s };
+    return { k: 'sumOp', index: lower[0]!.text, from: this.sub(lower.slice(2)).parseSide(), to: this.sub(upper).parseSide(), s };
   }
 
   private environment(): Node {
@@ -979,7 +1000,7 @@ class Parser {
       row.map((cell) => {
         if (cell.some((x) => x.kind === 'text' || x.kind === 'other')) throw new NotUnderstood('picture', 'a matrix drawn with words or dots', s);
         if (cell.some((x) => x.kind === 'cmd' && BLANKS.has(x.text))) throw new NotUnderstood('picture', 'a matrix with elided entries', s);
-        const n = new Parser(cell).parseSide();
+        const n = this.sub(cell).parseSide();
         if (hasSymbol(n)) throw new NotUnderstood('index', 'a matrix of symbols', s);
         return n;
       }),
@@ -1044,7 +1065,7 @@ function splitArgs(tokens: Token[]): Token[][] {
 }
 
 /** `[Z > 0]`, `(z > 0)`: a comparison at the top of the brackets. */
-function iverson(inner: Token[], s: Span): Node | null {
+function iverson(inner: Token[], s: Span, parser: (t: Token[]) => Parser): Node | null {
   const d = depths(inner);
   const k = inner.findIndex((t, i) => d[i] === 0 && ((t.kind === 'op' && (t.text === '>' || t.text === '<')) || (t.kind === 'cmd' && COMPARISONS[t.text] !== undefined)));
   if (k < 0) return null;
@@ -1055,7 +1076,7 @@ function iverson(inner: Token[], s: Span): Node | null {
     op = op === '>' ? '>=' : '<=';
     right = right.slice(1);
   }
-  return { k: 'iverson', a: new Parser(inner.slice(0, k)).parseSide(), op, b: new Parser(right).parseSide(), s };
+  return { k: 'iverson', a: parser(inner.slice(0, k)).parseSide(), op, b: parser(right).parseSide(), s };
 }
 
 /** A size in a shape: `3`, `m`, `n_x`, `n_{h1}`, `n^{[l]}`. */

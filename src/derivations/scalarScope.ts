@@ -45,8 +45,11 @@ export class Definitions {
     const params = def.kind === 'fn' ? new Set(def.params) : new Set<string>();
     const used = symbolsOf(body).filter((s) => !params.has(s));
     if (used.includes(name)) return false;
-    for (const s of used) {
-      for (const other of [...this.defs.keys()]) if (other !== name && (other === s || this.reaches(s, other)) && this.reaches(other, name)) this.defs.delete(other);
+    // Only when the new definition leads back to its own name is there a circle to break.
+    if (used.some((s) => this.reaches(s, name))) {
+      for (const s of used) {
+        for (const other of [...this.defs.keys()]) if (other !== name && (other === s || this.reaches(s, other)) && this.reaches(other, name)) this.defs.delete(other);
+      }
     }
     this.defs.set(name, def);
     if (def.kind === 'fn') this.args.set(name, def.params);

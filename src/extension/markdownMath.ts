@@ -17,9 +17,6 @@ const MARKDOWN: vscode.DocumentSelector = [
   { language: 'markdown', scheme: 'vscode-notebook-cell' },
 ];
 
-/** Longer texts are not checked as they are typed (a check holds the extension host for its time). */
-const MAX_CHARS = 500_000;
-
 const isMarkdownCell = (c: vscode.NotebookCell): boolean => c.kind === vscode.NotebookCellKind.Markup && c.document.languageId === 'markdown';
 
 export class MarkdownMath implements vscode.Disposable {
@@ -93,7 +90,7 @@ export class MarkdownMath implements vscode.Disposable {
   private checkFile(doc: vscode.TextDocument): void {
     if (doc.isClosed) return;
     const text = doc.getText();
-    if (!mathEnabled(doc.uri) || text.length > MAX_CHARS) {
+    if (!mathEnabled(doc.uri)) {
       this.forget(doc.uri);
       return;
     }
@@ -108,7 +105,7 @@ export class MarkdownMath implements vscode.Disposable {
     const cells = nb.getCells();
     this.clearCells(nb.uri);
     const sources: MathSource[] = cells.flatMap((c, i) => (isMarkdownCell(c) ? [{ text: c.document.getText(), cell: i + 1 }] : []));
-    if (!mathEnabled(nb.uri) || sources.length === 0 || sources.reduce((n, s) => n + s.text.length, 0) > MAX_CHARS) return;
+    if (!mathEnabled(nb.uri) || sources.length === 0) return;
     const result = checkMath(sources, { lang: this.locale(), file: vscode.workspace.asRelativePath(nb.uri) });
     const docOf = (n: number | undefined): vscode.TextDocument | undefined => cells[(n ?? 1) - 1]?.document;
     const uris: vscode.Uri[] = [];
