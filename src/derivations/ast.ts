@@ -63,6 +63,41 @@ export type Node =
   /** `\dots`, `...`, `?`: a term left to write. */
   | { k: 'blank'; s: Span };
 
+/** A node's sub-expressions, in the order written. */
+export function children(n: Node): Node[] {
+  switch (n.k) {
+    case 'num':
+    case 'sym':
+    case 'blank':
+    case 'shape':
+      return [];
+    case 'neg':
+    case 'T':
+    case 'claimed':
+    case 'axisSum':
+      return [n.a];
+    case 'add':
+      return n.terms.map((t) => t.node);
+    case 'mul':
+      return n.factors;
+    case 'div':
+    case 'iverson':
+      return [n.a, n.b];
+    case 'pow':
+      return [n.a, n.e];
+    case 'call':
+      return [...n.args, ...Object.values(n.kw)];
+    case 'apply':
+      return [n.f, ...n.args];
+    case 'deriv':
+      return [n.f, n.x];
+    case 'matrix':
+      return n.rows.flat();
+    case 'sum':
+      return [n.from, n.to, n.body];
+  }
+}
+
 /** Why a side or an equation is not checked; the kinds the summary counts. */
 export type SkipKind =
   | 'picture'

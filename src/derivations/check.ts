@@ -9,7 +9,7 @@
  * network of the notes' kind; a shape claim by the rules of matrix products. Notation not read is
  * listed as not checked, never reported wrong.
  */
-import { type Layer, type Node, NotUnderstood, type SkipKind, type Span, type SymbolNode } from './ast';
+import { children, type Layer, type Node, NotUnderstood, type SkipKind, type Span, type SymbolNode } from './ast';
 import { evaluate, OperandShapeError, work } from './evaluate';
 import { close, type Hint, mapHint, scalarHint } from './explain';
 import { tokenize } from './lexer';
@@ -96,66 +96,17 @@ interface Walked {
 function walk(nodes: Node[]): Walked {
   const w: Walked = { syms: [], layers: [], calls: new Set(), sums: false, claims: [], applies: [], transposes: false };
   const visit = (n: Node): void => {
-    switch (n.k) {
-      case 'sym':
-        w.syms.push(n);
-        if (n.layer) w.layers.push(n.layer);
-        return;
-      case 'apply':
-        w.applies.push(n);
-        if (n.f.layer) w.layers.push(n.f.layer);
-        w.syms.push(n.f);
-        n.args.forEach(visit);
-        return;
-      case 'call':
-        w.calls.add(n.fn);
-        if (n.layer) w.layers.push(n.layer);
-        n.args.forEach(visit);
-        Object.values(n.kw).forEach(visit);
-        return;
-      case 'deriv':
-        visit(n.f);
-        visit(n.x);
-        return;
-      case 'sum':
-        w.sums = true;
-        visit(n.from);
-        visit(n.to);
-        visit(n.body);
-        return;
-      case 'claimed':
-        w.claims.push(n);
-        visit(n.a);
-        return;
-      case 'T':
-        w.transposes = true;
-        visit(n.a);
-        return;
-      case 'neg':
-      case 'axisSum':
-        visit(n.a);
-        return;
-      case 'add':
-        n.terms.forEach((t) => visit(t.node));
-        return;
-      case 'mul':
-        n.factors.forEach(visit);
-        return;
-      case 'div':
-      case 'iverson':
-        visit(n.a);
-        visit(n.b);
-        return;
-      case 'pow':
-        visit(n.a);
-        visit(n.e);
-        return;
-      case 'matrix':
-        n.rows.forEach((r) => r.forEach(visit));
-        return;
-      default:
-        return;
-    }
+    if (n.k === 'sym') {
+      w.syms.push(n);
+      if (n.layer) w.layers.push(n.layer);
+    } else if (n.k === 'apply') w.applies.push(n);
+    else if (n.k === 'call') {
+      w.calls.add(n.fn);
+      if (n.layer) w.layers.push(n.layer);
+    } else if (n.k === 'sum') w.sums = true;
+    else if (n.k === 'claimed') w.claims.push(n);
+    else if (n.k === 'T') w.transposes = true;
+    children(n).forEach(visit);
   };
   nodes.forEach(visit);
   return w;

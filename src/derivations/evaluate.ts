@@ -4,7 +4,7 @@
  * depends on the world: the scalar world of the document's own definitions (scalarScope.ts) or the
  * backprop map on a random network (mapScope.ts); both implement Scope.
  */
-import { type Node, NotUnderstood, type Span, type SymbolNode } from './ast';
+import { children, type Node, NotUnderstood, type Span, type SymbolNode } from './ast';
 import * as V from './values';
 import { ShapeError, type Value } from './values';
 
@@ -370,42 +370,15 @@ export function differentiate(node: Node, s: DiffScope): Node {
 export function dependsOn(node: Node, s: DiffScope, seen: Set<Node> = new Set()): boolean {
   if (seen.has(node)) return false;
   seen.add(node);
-  const dep = (n: Node): boolean => dependsOn(n, s, seen);
-  switch (node.k) {
-    case 'num':
-    case 'blank':
-    case 'shape':
-      return false;
-    case 'sym': {
-      if (s.isVariable(node)) return true;
-      const e = s.expand(node);
-      return e ? dep(e) : false;
-    }
-    case 'apply': {
-      const e = s.expand(node);
-      return e ? dep(e) : node.args.some(dep);
-    }
-    case 'neg':
-    case 'T':
-    case 'claimed':
-    case 'axisSum':
-      return dep(node.a);
-    case 'add':
-      return node.terms.some((t) => dep(t.node));
-    case 'mul':
-      return node.factors.some(dep);
-    case 'div':
-    case 'iverson':
-      return dep(node.a) || dep(node.b);
-    case 'pow':
-      return dep(node.a) || dep(node.e);
-    case 'call':
-      return node.args.some(dep) || Object.values(node.kw).some(dep);
-    case 'deriv':
-      return dep(node.f);
-    case 'matrix':
-      return node.rows.some((r) => r.some(dep));
-    case 'sum':
-      return dep(node.body);
+  if (node.k === 'sym') {
+    if (s.isVariable(node)) return true;
+    const e = s.expand(node);
+    return e ? dependsOn(e, s, seen) : false;
   }
+  if (node.k === 'apply') {
+    const e = s.expand(node);
+    if (e) return dependsOn(e, s, seen);
+  }
+  if (node.k === 'deriv') return dependsOn(node.f, s, seen);
+  return children(node).some((c) => dependsOn(c, s, seen));
 }

@@ -4,7 +4,7 @@
  * NotUnderstood with the kind of notation it is (a picture, a sentence, index notation …), so that
  * it is listed as not checked, never reported wrong.
  */
-import { type Dim, type Layer, type MulOp, type Node, NotUnderstood, type Span, type SymbolNode } from './ast';
+import { children, type Dim, type Layer, type MulOp, type Node, NotUnderstood, type Span, type SymbolNode } from './ast';
 import type { Token } from './lexer';
 
 // ---------------------------------------------------------------- statements
@@ -1011,37 +1011,7 @@ class Parser {
 }
 
 function hasSymbol(n: Node): boolean {
-  switch (n.k) {
-    case 'sym':
-    case 'apply':
-    case 'deriv':
-      return true;
-    case 'num':
-    case 'blank':
-    case 'shape':
-      return false;
-    case 'neg':
-    case 'T':
-    case 'axisSum':
-    case 'claimed':
-      return hasSymbol(n.a);
-    case 'add':
-      return n.terms.some((x) => hasSymbol(x.node));
-    case 'mul':
-      return n.factors.some(hasSymbol);
-    case 'div':
-      return hasSymbol(n.a) || hasSymbol(n.b);
-    case 'pow':
-      return hasSymbol(n.a) || hasSymbol(n.e);
-    case 'call':
-      return n.args.some(hasSymbol);
-    case 'iverson':
-      return hasSymbol(n.a) || hasSymbol(n.b);
-    case 'matrix':
-      return n.rows.some((r) => r.some(hasSymbol));
-    case 'sum':
-      return true;
-  }
+  return n.k === 'sym' || n.k === 'sum' || children(n).some(hasSymbol);
 }
 
 /** `d…` / `\partial …` / `\mathrm{d}…`: the kind and what follows the d. */

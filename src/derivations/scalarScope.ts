@@ -4,7 +4,7 @@
  * definitions, symbolically where the rules are known, else by central differences, the other
  * symbols held as they depend.
  */
-import { type Node, NotUnderstood, type SymbolNode } from './ast';
+import { children, type Node, NotUnderstood, type SymbolNode } from './ast';
 import { type DiffScope, dependsOn, differentiate, evaluate, NoRule, type Scope } from './evaluate';
 import { createRng } from '../core/rng';
 import * as V from './values';
@@ -62,54 +62,8 @@ export class Definitions {
 export function symbolsOf(node: Node): string[] {
   const out: string[] = [];
   const walk = (n: Node): void => {
-    switch (n.k) {
-      case 'sym':
-        out.push(n.name);
-        return;
-      case 'apply':
-        out.push(n.f.name);
-        n.args.forEach(walk);
-        return;
-      case 'neg':
-      case 'T':
-      case 'claimed':
-      case 'axisSum':
-        walk(n.a);
-        return;
-      case 'add':
-        n.terms.forEach((t) => walk(t.node));
-        return;
-      case 'mul':
-        n.factors.forEach(walk);
-        return;
-      case 'div':
-      case 'iverson':
-        walk(n.a);
-        walk(n.b);
-        return;
-      case 'pow':
-        walk(n.a);
-        walk(n.e);
-        return;
-      case 'call':
-        n.args.forEach(walk);
-        Object.values(n.kw).forEach(walk);
-        return;
-      case 'deriv':
-        walk(n.f);
-        walk(n.x);
-        return;
-      case 'matrix':
-        n.rows.forEach((r) => r.forEach(walk));
-        return;
-      case 'sum':
-        walk(n.from);
-        walk(n.to);
-        walk(n.body);
-        return;
-      default:
-        return;
-    }
+    if (n.k === 'sym') out.push(n.name);
+    children(n).forEach(walk);
   };
   walk(node);
   return out;

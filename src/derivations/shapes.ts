@@ -4,7 +4,7 @@
  * broadcasting), and `A^{[1]}\;(3 \times 7)` checked against the sizes the document's other claims
  * give the same symbols.
  */
-import { type Dim, type Node, NotUnderstood, type Span } from './ast';
+import { children, type Dim, type Node, NotUnderstood, type Span } from './ast';
 import { dimSymbol } from '../webview/tex';
 
 export type Shape = { r: Dim; c: Dim } | 'scalar';
@@ -45,28 +45,11 @@ function broadcast(a: Shape, b: Shape, at: Span): Shape {
   return { r, c };
 }
 
-/** Whether a side is written in shapes: it holds a `(r \times c)`. */
+/** Whether a side is written in shapes: it holds a `(r \times c)` (a shape under a quantity is a claim about it, not this). */
 export function isShapeSide(node: Node): boolean {
-  switch (node.k) {
-    case 'shape':
-    case 'axisSum':
-      return true;
-    case 'neg':
-    case 'T':
-      return isShapeSide(node.a);
-    case 'claimed':
-      return false;
-    case 'add':
-      return node.terms.some((t) => isShapeSide(t.node));
-    case 'mul':
-      return node.factors.some(isShapeSide);
-    case 'div':
-      return isShapeSide(node.a) || isShapeSide(node.b);
-    case 'call':
-      return node.args.some(isShapeSide);
-    default:
-      return false;
-  }
+  if (node.k === 'shape' || node.k === 'axisSum') return true;
+  if (node.k === 'claimed' || node.k === 'sym') return false;
+  return children(node).some(isShapeSide);
 }
 
 /** The shape a side written in shapes has; throws ClaimError where the rules are broken. */
