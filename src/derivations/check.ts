@@ -12,7 +12,7 @@
 import { children, type Layer, type Node, NotUnderstood, type SkipKind, type Span, type SymbolNode } from './ast';
 import { evaluate, OperandShapeError, work } from './evaluate';
 import { close, type Hint, mapHint, scalarHint } from './explain';
-import { tokenize } from './lexer';
+import { type Token, tokenize } from './lexer';
 import { LineIndex, type MathSpan, mathSpans } from './markdown';
 import { type LayerContext, layerValue, letterKey, MapScope } from './mapScope';
 import { formatNumber, type Lang, messages, type Say } from './messages';
@@ -212,7 +212,7 @@ class Checker {
     return `${loc.cell ?? 0}:${loc.line}`;
   }
 
-  private parse(src: SourceCtx, span: MathSpan, side: { tokens: import('./lexer').Token[]; start: number; end: number }): ParsedSide {
+  private parse(src: SourceCtx, span: MathSpan, side: { tokens: Token[]; start: number; end: number }): ParsedSide {
     const s = { start: side.start, end: side.end };
     try {
       return { node: parseSide(side.tokens), skip: null, span, source: src, s };
@@ -305,29 +305,30 @@ class Checker {
     this.findings.push(f);
   }
 
-  /** An exercise's `…`: the term to write, said once, as the code checker says it. */
-  private notWritten(report: EquationReport, sides: ParsedSide[]): boolean {
-    const blank = sides.findIndex((s) => s.node?.k === 'blank');
-    if (blank < 0) return false;
-    // Only `dZ^{[2]} = …` is a term to write; elsewhere … is an ellipsis.
-    const q = blank > 0 && sides[0]!.node ? quantityOf(sides[0]!.node, this.L) : null;
-    if (!q || q.T || !sides[0]!.node || sides[0]!.node.k !== 'sym' || !sides[0]!.node.layer) {
-      sides[blank] = { ...sides[blank]!, node: null, skip: { kind: 'incomplete', detail: tex(sides[blank]!) } };
+  /**
+   * An exercise's `…` after a term of the map (`dZ^{[2]} = \dots`): the term to write, said once, as
+   * the code checker says it; elsewhere `…` is an ellipsis. Either way the side is not evaluated;
+   * the rest of the chain is.
+   */
+  private blanks(report: EquationReport, sides: ParsedSide[]): void {
+    sides.forEach((side, blank) => {
+      if (side.node?.k !== 'blank') return;
+      const first = sides[0]!.node;
+      const q = blank > 0 && first?.k === 'sym' && first.layer ? quantityOf(first, this.L) : null;
+      sides[blank] = { ...side, node: null, skip: { kind: 'incomplete', detail: tex(side) } };
       report.sides[blank]!.skipped = sides[blank]!.skip!;
-      return false;
-    }
-    const term = `${q.key}${q.layer}`;
-    report.term = term;
-    for (const r of report.relations) if (r.left === blank || r.right === blank) r.verdict = 'not-written';
-    this.finding({ ...locate(sides[blank]!.source, sides[blank]!.span, sides[blank]!.s), severity: 'warning', code: 'not-written', message: this.say('notWritten', { term: tex(sides[0]!) }), related: [], term });
-    return true;
+      if (!q || report.term) return;
+      report.term = `${q.key}${q.layer}`;
+      for (const r of report.relations) if (r.left === blank || r.right === blank) r.verdict = 'not-written';
+      this.finding({ ...locate(side.source, side.span, side.s), severity: 'warning', code: 'not-written', message: this.say('notWritten', { term: tex(sides[0]!) }), related: [], term: report.term });
+    });
   }
 
   // ---- the scalar world
 
   private scalarChain(report: EquationReport, sides: ParsedSide[], ops: ('=' | ':=')[], w: Walked): void {
     report.world = 'scalar';
-    if (this.notWritten(report, sides)) return;
+    this.blanks(report, sides);
     // The map's matrices without a layer index (W, a transpose, dW, dz) or their entries (w_{ij}, z_1): not scalars.
     const entry = w.syms.find((x) => x.sub !== undefined && MAP_LETTERS.test(x.d ? x.base : x.name));
     const matrix = w.syms.find((x) => (x.d && /^[AZWXb]$/.test(x.base)) || x.name === 'W' || x.name === 'w');
@@ -439,7 +440,7 @@ class Checker {
     const handled = new Set<number>();
     for (let k = 0; k < ops.length; k++) {
       const r = report.relations[k]!;
-      if (defined.has(k) || r.skipped || handled.has(k)) continue;
+      if (defined.has(k) || r.skipped || handled.has(k) || r.verdict === 'not-written') continue;
       let i = k;
       while (i >= 0 && !sides[i]!.node) i--;
       const j = k + 1;
@@ -520,7 +521,7 @@ class Checker {
   // ---- the map's world
 
   private mapChain(report: EquationReport, sides: ParsedSide[], w: Walked, loc: MathLocation): void {
-    if (this.notWritten(report, sides)) return;
+    this.blanks(report, sides);
     const hasVar = w.layers.some((l) => 'v' in l && l.v === 'l');
     const hasBigL = w.layers.some((l) => 'v' in l && l.v === 'L');
     const explicit = Math.max(0, ...w.layers.map((l) => ('n' in l ? l.n : 0)));
@@ -600,7 +601,7 @@ class Checker {
     });
     for (let k = 0; k < report.relations.length; k++) {
       const r = report.relations[k]!;
-      if (r.skipped || r.verdict === 'shape') continue;
+      if (r.skipped || r.verdict === 'shape' || r.verdict === 'not-written') continue;
       let i = k;
       while (i >= 0 && !sides[i]!.node) i--;
       const j = k + 1;

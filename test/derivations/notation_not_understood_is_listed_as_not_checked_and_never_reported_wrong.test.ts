@@ -40,6 +40,10 @@ test('an exercise blank is a term to write only after a quantity of the map; els
   const r = check('$$dZ^{[2]} = \\dots$$\n\n$$\\text{Slices: } \\dots = \\frac{\\partial z}{\\partial w}$$\n\n$$q = \\ldots$$');
   assert.deepEqual(r.findings.map((f) => [f.code, f.severity, f.term]), [['not-written', 'warning', 'dZ2']]);
   assert.equal(equation(r, 'dZ^{[2]}').verdict, 'not-written');
+  // What is written before the blank is checked.
+  const begun = check('$$dZ^{[2]} = dA^{[2]} * A^{[2]} = \\dots$$');
+  assert.deepEqual(begun.findings.map((f) => f.code), ['not-written', 'map-wrong']);
+  assert.deepEqual(equation(begun, 'dZ^{[2]}').relations.map((x) => x.verdict), ['wrong', 'not-written']);
 });
 
 test('a German derivation in the notes\' notation: its two slips are found, everything it cannot read is listed, nothing else', () => {
