@@ -330,7 +330,7 @@ class Checker {
     report.world = 'scalar';
     this.blanks(report, sides);
     // The map's matrices without a layer index (W, a transpose, dW, dz) or their entries (w_{ij}, z_1): not scalars.
-    const entry = w.syms.find((x) => x.sub !== undefined && MAP_LETTERS.test(x.d ? x.base : x.name));
+    const entry = w.syms.find((x) => x.sub !== undefined && MAP_LETTERS.test(x.d ? `d${x.base}` : x.base));
     const matrix = w.syms.find((x) => (x.d && /^[AZWXb]$/.test(x.base)) || x.name === 'W' || x.name === 'w');
     const differential = w.syms.find((x) => x.d);
     const why: SkipReason | null = entry

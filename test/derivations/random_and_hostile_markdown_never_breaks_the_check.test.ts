@@ -40,7 +40,7 @@ test('brackets a thousand deep, a thousand chained definitions, one circle: not 
   const deep = `$$x = ${'('.repeat(1000)}a${')'.repeat(1000)}$$ $$y = ${'{'.repeat(3000)}a${'}'.repeat(3000)}$$ $$q = ${'\\frac{1}{'.repeat(500)}a${'}'.repeat(500)}$$`;
   const r1 = checkMarkdown(deep);
   assert.deepEqual(r1.findings, []);
-  const chain = Array.from({ length: 1000 }, (_, i) => `$a_${i + 1} = 2 a_${i}$`).join('\n') + '\n$$\\frac{d a_1000}{d a_0} = 3$$\n';
+  const chain = Array.from({ length: 1000 }, (_, i) => `$q_${i + 1} = 2 q_${i}$`).join('\n') + '\n$$\\frac{d q_1000}{d q_0} = 3$$\n';
   const r2 = checkMarkdown(chain);
   locationsInside(chain, r2);
   // The first definitions are read; past the work one check does, the rest is listed, not checked.
