@@ -16,7 +16,7 @@ import { type Token, tokenize } from './lexer';
 import { LineIndex, type MathSpan, mathSpans } from './markdown';
 import { type LayerContext, layerValue, letterKey, MapScope } from './mapScope';
 import { formatNumber, type Lang, messages, type Say } from './messages';
-import { MAX_LAYERS, type Net, oneExample, randomNet, symbolicShape } from './network';
+import { type Activation, MAX_LAYERS, type Net, oneExample, randomNet, symbolicShape } from './network';
 import { parseSide, type Statement, statements } from './parse';
 import { Definitions, NARROW, Point, POINTS, ScalarScope, symbolsOf } from './scalarScope';
 import { ClaimError, DocSizes, isShapeSide, productOperands, quantitySizes, type Shape, sameShape as sameClaim, shapeOf, shapeText, type Size } from './shapes';
@@ -53,16 +53,18 @@ interface SourceCtx {
 const SEEDS = [1, 2];
 
 const nets = new Map<string, Net>();
-function net(L: number, seed: number, perExample: boolean): Net {
-  const key = `${L}:${seed}:${perExample}`;
+function net(L: number, seed: number, perExample: boolean, hidden: Activation[]): Net {
+  const key = `${L}:${seed}:${perExample}:${hidden.join(',')}`;
   let n = nets.get(key);
   if (!n) {
-    n = randomNet(L, seed);
+    n = randomNet(L, seed, hidden);
     if (perExample) n = oneExample(n);
     nets.set(key, n);
   }
   return n;
 }
+
+const ACTIVATIONS: Record<string, Activation> = { relu: 'relu', tanh: 'tanh', sigma: 'sigma' };
 
 function locate(src: SourceCtx, span: MathSpan, s: Span): MathLocation {
   const a = src.lines.at(span.offset + s.start);
@@ -179,6 +181,8 @@ class Checker {
   readonly equations: EquationReport[] = [];
   readonly findings: MathFinding[] = [];
   readonly sizes: DocSizes;
+  /** Hidden activations the document gives (by layer, or 'l' for all): ReLU unless it says otherwise. */
+  private readonly hidden = new Map<number | 'l', Activation>();
   /** The last side of the chain before: a display that starts with `=` goes on from it. */
   private last: ParsedSide | null = null;
   /** The statement just before: a shape claim right after it on the same line speaks of it (a quantity, or an equation's sides). */
@@ -532,7 +536,9 @@ class Checker {
     for (const c of w.claims) this.bindClaim(c, sides, loc);
     // values[side][instance]; an instance is (l, seed).
     type Result = { v: Value } | { range: true } | { shape: OperandShapeError } | null;
-    const instances = ls.flatMap((l) => SEEDS.map((seed) => ({ l, net: net(L, seed, perExample) })));
+    this.activations(report, sides, L);
+    const hidden = Array.from({ length: L - 1 }, (_, i) => this.hidden.get(i + 1) ?? this.hidden.get('l') ?? 'relu');
+    const instances = ls.flatMap((l) => SEEDS.map((seed) => ({ l, net: net(L, seed, perExample, hidden) })));
     const results: Result[][] = sides.map((s, i) => {
       if (!s.node) return [];
       const out: Result[] = [];
@@ -565,8 +571,10 @@ class Checker {
       return out;
     });
     const first = instances[0]!.net;
-    const hidden = first.dims.slice(1, -1);
-    const hiddenText = hidden.map((n) => `${symbolicShape(first, [n]).replace(/^\(|,\)$/g, '')} = ${n}, `).join('');
+    const hiddenText = first.dims
+      .slice(1, -1)
+      .map((n, i) => `${symbolicShape(first, [n]).replace(/^\(|,\)$/g, '')} = ${n}${first.hidden[i] !== 'relu' ? ` (${first.hidden[i] === 'sigma' ? 'σ' : first.hidden[i]})` : ''}, `)
+      .join('');
     const netText = (n: Net, l: number | null): string => `${this.say('network', { nx: n.dims[0]!, hidden: hiddenText, m: n.m })}${l !== null ? `; l = ${l}` : ''}`;
     report.testPoint = `${netText(first, null)}${hasVar ? `; l = 1 … ${L}` : ''}`;
     sides.forEach((s, i) => {
@@ -601,7 +609,7 @@ class Checker {
     });
     for (let k = 0; k < report.relations.length; k++) {
       const r = report.relations[k]!;
-      if (r.skipped || r.verdict === 'shape' || r.verdict === 'not-written') continue;
+      if (r.skipped || r.verdict === 'shape' || r.verdict === 'not-written' || r.verdict === 'definition') continue;
       let i = k;
       while (i >= 0 && !sides[i]!.node) i--;
       const j = k + 1;
@@ -666,6 +674,31 @@ class Checker {
       r.message = message;
       this.finding({ ...locOf(r), severity: 'error', code: hint?.code ?? (bad.verdict === 'shape' ? 'map-shape' : 'map-wrong'), message, related: [] });
     }
+  }
+
+  /**
+   * `A^{[1]} = \tanh(Z^{[1]})`: a hidden layer's activation other than the notes' ReLU defines it
+   * for what follows (the planar course's tanh), rather than being reported wrong.
+   */
+  private activations(report: EquationReport, sides: ParsedSide[], L: number): void {
+    report.relations.forEach((r, k) => {
+      if (r.skipped) return;
+      const [a, b] = [sides[k]!.node, sides[k + 1]!.node];
+      for (const [q, f] of [[a, b], [b, a]] as const) {
+        if (q?.k !== 'sym' || q.d || !q.layer || letterKey(q.name) !== 'A' || f?.k !== 'call' || f.prime !== 0 || f.args.length !== 1) continue;
+        const z = f.args[0]!;
+        const act = ACTIVATIONS[f.fn];
+        if (!act || z.k !== 'sym' || z.d || letterKey(z.name) !== 'Z' || !z.layer || layerKey(z.layer) !== layerKey(q.layer)) continue;
+        const layer = 'n' in q.layer ? q.layer.n : q.layer.v === 'l' && q.layer.off === 0 ? 'l' : null;
+        if (layer === null || layer === L || layer === this.L) continue; // the output is the sigmoid of the notes' kind
+        const now = this.hidden.get(layer) ?? this.hidden.get('l') ?? 'relu';
+        if (act === now) continue;
+        this.hidden.set(layer, act);
+        r.verdict = 'definition';
+        r.note = this.say('definition', { name: tex(sides[k]!) });
+        r.skipped = undefined;
+      }
+    });
   }
 
   // ---- shape claims

@@ -80,7 +80,7 @@ export function mapHint(left: Value, right: Value, net: Net, say: Say, lang: Lan
     }
     for (let l = 1; l < net.L; l++) {
       const Z = net.Z[l - 1]!;
-      if (!V.sameShape(Z.shape, ls)) continue;
+      if (!V.sameShape(Z.shape, ls) || net.hidden[l - 1] !== 'relu') continue;
       const mask = V.map(Z, (z) => (z > 0 ? 1 : 0));
       if (close(V.times(right, mask), left)) return { code: 'missing-mask', text: say('hintMaskMissing', { k: l }) };
       if (close(V.times(left, mask), right)) return { code: 'extra-mask', text: say('hintMaskExtra', { k: l }) };

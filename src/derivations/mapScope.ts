@@ -4,7 +4,7 @@
  */
 import { type Layer, type Node, NotUnderstood, type SymbolNode } from './ast';
 import { evaluate, type Scope } from './evaluate';
-import type { Net } from './network';
+import { activation, type Net } from './network';
 import * as V from './values';
 import type { Value } from './values';
 
@@ -33,7 +33,6 @@ export function layerValue(layer: Layer, l: number | null, L: number): number {
   return l + layer.off;
 }
 
-const SIGMA = (x: number): number => 1 / (1 + Math.exp(-x));
 
 export class MapScope implements Scope {
   /** Inside 𝓛(…): a bare `a` is the output ŷ, as in 𝓛(a, y). */
@@ -143,11 +142,10 @@ export class MapScope implements Scope {
       if (l === null && arg.k === 'sym' && LETTER[arg.name] === 'Z' && !arg.d) l = this.layerOf(arg, 'Z');
       if (l === null) throw new NotUnderstood('no-layer', 'g without its layer', node.s);
       if (l < 1 || l > this.net.L) throw new NotUnderstood('layer-range', `g^{[${l}]}`, node.s);
-      const output = l === this.net.L;
       const z = evaluate(arg, this);
       if (f.prime > 1) throw new NotUnderstood('unsupported', 'a second derivative', node.s);
-      if (f.prime === 1) return V.map(z, output ? (x) => SIGMA(x) * (1 - SIGMA(x)) : (x) => (x > 0 ? 1 : 0));
-      return V.map(z, output ? SIGMA : (x) => (x > 0 ? x : 0));
+      const act = activation(this.net, l);
+      return V.map(z, f.prime === 1 ? act.dg : act.g);
     }
     if (node.args.length !== 1) throw new NotUnderstood('undefined', `${f.name} is not a function of the map`, node.s);
     // W^{[2]}(…): a product, as juxtaposition is.
@@ -195,7 +193,7 @@ export class MapScope implements Scope {
       const la = fKey === 'Yhat' ? net.L : fKey === 'A' ? this.layerOf(fSym, 'A') : null;
       if (lz !== null && la !== null && lz === la && lz >= 1 && lz <= net.L) {
         const z = this.column(net.Z[lz - 1]!, x);
-        return V.map(z, lz === net.L ? (t) => SIGMA(t) * (1 - SIGMA(t)) : (t) => (t > 0 ? 1 : 0));
+        return V.map(z, activation(net, lz).dg);
       }
     }
     throw new NotUnderstood('jacobian', 'a derivative that is not element by element', node.s);

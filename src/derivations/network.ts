@@ -8,8 +8,22 @@
  * [4, 5, 3, 1]; deeper networks 5, 3, 6, 8, … ): pairwise different, so that every shape names its
  * symbols, and a transposed or broadcast operand shows.
  */
-import { fromRows, type Matrix } from '../core/matrix';
-import { backward, computeCost, forward, type Parameters } from '../core/network';
+import { fromRows, type Matrix, zeros } from '../core/matrix';
+import {
+  backward,
+  biasGradient,
+  computeCost,
+  forward,
+  type ForwardCache,
+  type Gradients,
+  linearForward,
+  outputDA,
+  outputDZ,
+  type Parameters,
+  previousDA,
+  sigmoid,
+  weightGradient,
+} from '../core/network';
 import { createRng } from '../core/rng';
 import { dimSymbol } from '../webview/tex';
 import type { Value } from './values';
@@ -26,8 +40,24 @@ export function layerDims(L: number): number[] {
   return [INPUTS, ...HIDDEN.slice(0, L - 1), 1];
 }
 
+/** A hidden layer's activation: the notes' ReLU, or what the document says (tanh in the planar course). */
+export type Activation = 'relu' | 'tanh' | 'sigma';
+
+const G: Record<Activation, { g: (z: number) => number; dg: (z: number) => number }> = {
+  relu: { g: (z) => (z > 0 ? z : 0), dg: (z) => (z > 0 ? 1 : 0) },
+  tanh: { g: Math.tanh, dg: (z) => 1 - Math.tanh(z) ** 2 },
+  sigma: { g: (z) => 1 / (1 + Math.exp(-z)), dg: (z) => (1 / (1 + Math.exp(-z))) * (1 - 1 / (1 + Math.exp(-z))) },
+};
+
+/** g and g′ of layer l (1-based) of a network: its hidden activation, or the sigmoid of the output. */
+export function activation(net: Net, l: number): { g: (z: number) => number; dg: (z: number) => number } {
+  return G[l === net.L ? 'sigma' : net.hidden[l - 1] ?? 'relu'];
+}
+
 export interface Net {
   L: number;
+  /** The hidden layers' activations, layer 1 first. */
+  hidden: Activation[];
   dims: number[];
   m: number;
   X: Value;
@@ -50,10 +80,51 @@ export interface Net {
 
 const val = (m: Matrix): Value => ({ shape: [m.rows, m.cols], data: m.data });
 
-function build(dims: number[], params: Parameters, X: Matrix, Y: Matrix): Net {
+/**
+ * The forward and backward run with other hidden activations than ReLU, from the core's own steps:
+ * only g and g′ differ (dZ^[l] = dA^[l] * g′(Z^[l])).
+ */
+function runWith(hidden: Activation[], params: Parameters, X: Matrix, Y: Matrix): { cache: ForwardCache; grads: Gradients } {
+  const L = params.W.length;
+  const Z: Matrix[] = [];
+  const A: Matrix[] = [X];
+  for (let l = 1; l <= L; l++) {
+    const z = linearForward(params.W[l - 1]!, params.b[l - 1]!, A[l - 1]!);
+    Z.push(z);
+    if (l === L) A.push(sigmoid(z));
+    else {
+      const a = zeros(z.rows, z.cols);
+      z.data.forEach((v, i) => (a.data[i] = G[hidden[l - 1]!].g(v)));
+      A.push(a);
+    }
+  }
+  const dA: Matrix[] = new Array<Matrix>(L);
+  const dZ: Matrix[] = new Array<Matrix>(L);
+  const dW: Matrix[] = new Array<Matrix>(L);
+  const db: Matrix[] = new Array<Matrix>(L);
+  dA[L - 1] = outputDA(A[L]!, Y);
+  dZ[L - 1] = outputDZ(A[L]!, Y);
+  for (let l = L; l >= 1; l--) {
+    dW[l - 1] = weightGradient(dZ[l - 1]!, A[l - 1]!);
+    db[l - 1] = biasGradient(dZ[l - 1]!);
+    if (l > 1) {
+      const da = previousDA(params.W[l - 1]!, dZ[l - 1]!);
+      const dz = zeros(da.rows, da.cols);
+      da.data.forEach((v, i) => (dz.data[i] = v * G[hidden[l - 2]!].dg(Z[l - 2]!.data[i]!)));
+      dA[l - 2] = da;
+      dZ[l - 2] = dz;
+    }
+  }
+  return { cache: { Z, A }, grads: { dW, db, dZ, dA } };
+}
+
+function build(dims: number[], params: Parameters, X: Matrix, Y: Matrix, hidden: Activation[]): Net {
   const L = dims.length - 1;
-  const cache = forward(params, X);
-  const grads = backward(params, cache, Y);
+  // The notes' ReLU network is the core's own forward and backward run.
+  const { cache, grads } = hidden.every((g) => g === 'relu') ? (() => {
+    const c = forward(params, X);
+    return { cache: c, grads: backward(params, c, Y) };
+  })() : runWith(hidden, params, X, Y);
   const AL = cache.A[L]!;
   const losses = new Float64Array(Y.cols);
   for (let j = 0; j < Y.cols; j++) {
@@ -66,6 +137,7 @@ function build(dims: number[], params: Parameters, X: Matrix, Y: Matrix): Net {
   for (let i = 0; i < X.rows; i++) for (let k = 0; k < W1.rows; k++) for (let j = 0; j < X.cols; j++) dX[i * X.cols + j]! += W1.data[k * W1.cols + i]! * dZ1.data[k * dZ1.cols + j]!;
   return {
     L,
+    hidden,
     dims,
     m: X.cols,
     X: val(X),
@@ -84,7 +156,7 @@ function build(dims: number[], params: Parameters, X: Matrix, Y: Matrix): Net {
 }
 
 /** A network of L layers with random weights, biases, inputs and labels (both classes). */
-export function randomNet(L: number, seed: number): Net {
+export function randomNet(L: number, seed: number, hidden: Activation[] = Array.from({ length: L - 1 }, () => 'relu')): Net {
   const dims = layerDims(L);
   const rng = createRng(seed);
   const W: Matrix[] = [];
@@ -96,14 +168,14 @@ export function randomNet(L: number, seed: number): Net {
   }
   const X = fromRows(Array.from({ length: dims[0]! }, () => Array.from({ length: EXAMPLES }, () => rng.normal())));
   const Y = fromRows([Array.from({ length: EXAMPLES }, (_, j) => (j < 2 ? j : rng.int(2)))]);
-  return build(dims, { W, b }, X, Y);
+  return build(dims, { W, b }, X, Y, hidden);
 }
 
 /** The same network on its first example alone (m = 1): the lowercase a, z, x, y of one example. */
 export function oneExample(net: Net): Net {
   const col = (v: Value): Matrix => fromRows(Array.from({ length: v.shape[0]! }, (_, i) => [v.data[i * v.shape[1]!]!]));
   const matrixOf = (v: Value): Matrix => ({ rows: v.shape[0]!, cols: v.shape[1]!, data: v.data });
-  return build(net.dims, { W: net.W.map(matrixOf), b: net.b.map(matrixOf) }, col(net.X), col(net.Y));
+  return build(net.dims, { W: net.W.map(matrixOf), b: net.b.map(matrixOf) }, col(net.X), col(net.Y), net.hidden);
 }
 
 /** The notes' symbol of a size of this network: n_x, n_h or n_{h1} …, 1, m. */

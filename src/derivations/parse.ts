@@ -756,7 +756,14 @@ class Parser {
 
   /** A function's arguments: `(…)` with commas and `axis=1`, or the next factor (`\log a`). */
   private callRest(fn: string, t: Token): Node {
+    const { call, power } = this.callBody(fn, t);
+    return power === null ? call : { k: 'pow', a: call, e: power, s: call.s };
+  }
+
+  /** The call, and the power written between its name and its argument (`\tanh^2(z)`). */
+  private callBody(fn: string, t: Token): { call: Node; power: Node | null } {
     let prime = 0;
+    let power: Node | null = null;
     let layer: Layer | undefined;
     let base: number | undefined;
     for (;;) {
@@ -783,9 +790,13 @@ class Parser {
           prime += sup.filter((x) => x.text === 'prime' || x.text === "'").length;
           continue;
         }
-        // `\log^2 x` and the like.
-        this.i = save;
-        throw new NotUnderstood('unsupported', `a power of \\${fn} before its argument`, { start: t.start, end: sup[sup.length - 1]?.end ?? t.end });
+        // `\tanh^2(z)` is (tanh z)²; not a power with brackets or a second one.
+        if (power !== null || sup.some((x) => x.kind === 'op' && x.text !== '-')) {
+          this.i = save;
+          throw new NotUnderstood('unsupported', `a power of \\${fn} before its argument`, { start: t.start, end: sup[sup.length - 1]?.end ?? t.end });
+        }
+        power = this.sub(sup).parseSide();
+        continue;
       }
       if (this.is('op', '_') && (fn === 'np.sum' || fn === 'max' || fn === 'min')) {
         this.i++;
@@ -812,12 +823,12 @@ class Parser {
           args.push(shape ? { k: 'shape', r: shape.r, c: shape.c, s: sp(a) } : this.sub(a).parseSide());
         }
       }
-      return { k: 'call', fn, args, kw, ...extra, s: { start: t.start, end: this.t[this.i - 1]!.end } };
+      return { call: { k: 'call', fn, args, kw, ...extra, s: { start: t.start, end: this.t[this.i - 1]!.end } }, power };
     }
     if (!this.startsFactor()) throw new NotUnderstood('incomplete', `${fn} without an argument`, { start: t.start, end: t.end });
     const arg = this.factor();
     if (arg.k === 'derivOp' || arg.k === 'sumOp' || arg.k === 'axisSumOp') throw new NotUnderstood('unsupported', 'an operator as an argument', arg.s);
-    return { k: 'call', fn, args: [arg], kw: {}, ...extra, s: { start: t.start, end: arg.s.end } };
+    return { call: { k: 'call', fn, args: [arg], kw: {}, ...extra, s: { start: t.start, end: arg.s.end } }, power };
   }
 
   private opPrimary(t: Token): Factor {

@@ -3,6 +3,9 @@
 // example), so the usual faults show as a factor m, a shape error in the notes' symbols, wrong entries.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { randomNet } from '../../src/derivations/network';
+import * as V from '../../src/derivations/values';
+import type { Value } from '../../src/derivations/values';
 import { check, equation, placed, where } from './mathSupport';
 
 const TWO_LAYER_MAP = [
@@ -106,4 +109,47 @@ test('a layer a formula only holds for is not a fault: dZ^[l] = A^[l] − Y hold
 test('German messages for the map', () => {
   const [f] = check('$$dW^{[1]} = dZ^{[1]} \\cdot X^T$$', 'de').findings;
   assert.match(f!.message, /^Die Seiten unterscheiden sich an einem zufälligen Netz wie im Skript \(n_x = 4, n_h = 3, m = 7\): Eintrag \[\d, \d\]: -?\d+,\d+ ≠ -?\d+,\d+\. Die Seite danach ist das m = 7-fache der Seite davor: das 1\/m fehlt\.$/);
+});
+
+test("a document's own hidden activation (the planar course's tanh) is the network's: its dZ^[1] holds, ReLU's mask does not", () => {
+  const text = [
+    '$$A^{[1]} = \\tanh(Z^{[1]})$$',
+    '$$dZ^{[1]} = W^{[2]T} dZ^{[2]} * (1 - (A^{[1]})^2) = dA^{[1]} * g\'(Z^{[1]})$$',
+    '$$dZ^{[1]} = dA^{[1]} * [Z^{[1]} > 0]$$',
+  ].join('\n\n');
+  const r = check(text);
+  assert.equal(equation(r, 'A^{[1]}').verdict, 'definition');
+  assert.equal(equation(r, 'dZ^{[1]} = W').verdict, 'ok');
+  assert.deepEqual(r.findings.map((f) => [f.line, f.code]), [[5, 'map-wrong']]);
+  assert.match(r.findings[0]!.message, /n_h = 3 \(tanh\)/);
+});
+
+test("the tanh network's gradients are ∂J/∂W and ∂J/∂b themselves: central differences of its own J agree", () => {
+  const net = randomNet(2, 7, ['tanh']);
+  const J = (W: Value[], b: Value[]): number => {
+    let A = net.X;
+    for (let l = 1; l <= 2; l++) {
+      const Z = V.add(V.dot(W[l - 1]!, A), b[l - 1]!);
+      A = V.map(Z, l === 2 ? (z) => 1 / (1 + Math.exp(-z)) : Math.tanh);
+    }
+    const losses = V.zip('elem', A, net.Y, (a, y) => -y * Math.log(a) - (1 - y) * Math.log(1 - a));
+    return V.sum(losses, null, false).data[0]! / net.m;
+  };
+  const h = 1e-6;
+  for (const [which, l] of [['W', 1], ['W', 2], ['b', 1], ['b', 2]] as const) {
+    const param = (which === 'W' ? net.W : net.b)[l - 1]!;
+    const grad = (which === 'W' ? net.dW : net.db)[l - 1]!;
+    for (let i = 0; i < param.data.length; i++) {
+      const nudged = (d: number): number => {
+        const copy = { shape: param.shape, data: param.data.slice() };
+        copy.data[i]! += d;
+        const W = net.W.map((w, k) => (which === 'W' && k === l - 1 ? copy : w));
+        const b = net.b.map((x, k) => (which === 'b' && k === l - 1 ? copy : x));
+        return J(W, b);
+      };
+      const numerical = (nudged(h) - nudged(-h)) / (2 * h);
+      assert.ok(Math.abs(numerical - grad.data[i]!) < 1e-7, `d${which}${l}[${i}]: ${grad.data[i]} vs ${numerical}`);
+    }
+  }
+  assert.ok(Math.abs(J(net.W, net.b) - net.J) < 1e-12);
 });

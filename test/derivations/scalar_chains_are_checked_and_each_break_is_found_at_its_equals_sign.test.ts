@@ -81,10 +81,11 @@ test('derivatives are taken from the definitions: ∂/∂a holds z, d/dz goes th
     '$$\\begin{aligned} f(x) &= x^3 - 2x \\\\ f\'(x) &= 3x^2 - 2 \\end{aligned}$$',
     '$$\\frac{d}{dx} f(x) = 3x^2 - 2$$',
     '$$\\sigma\'(z) = \\sigma(z)(1 - \\sigma(z))$$',
+    '$$\\frac{d}{dz}\\tanh(z) = 1 - \\tanh^2(z)$$',
   ].join('\n');
   const r = check(text);
   assert.deepEqual(placed(r.findings), []);
-  for (const start of ['\\frac{\\partial \\mathcal{L}}{\\partial z}', '\\frac{d}{dz} \\log', '\\frac{d\\mathcal{L}}{da}', "f'(x)", '\\frac{d}{dx} f(x)', "\\sigma'(z)"]) {
+  for (const start of ['\\frac{\\partial \\mathcal{L}}{\\partial z}', '\\frac{d}{dz} \\log', '\\frac{d\\mathcal{L}}{da}', "f'(x)", '\\frac{d}{dx} f(x)', "\\sigma'(z)", '\\frac{d}{dz}\\tanh']) {
     assert.equal(equation(r, start).verdict, 'ok', start);
   }
 });
