@@ -615,6 +615,11 @@ class Checker {
       const j = k + 1;
       if (i < 0 || !sides[j]!.node || shapeSides.has(i) || shapeSides.has(j)) continue;
       r.left = i;
+      // `J = 0.693`, `m = 7`: a number of one run or one example, not an identity of the map.
+      if ((walk([sides[i]!.node!]).syms.length === 0) !== (walk([sides[j]!.node!]).syms.length === 0)) {
+        r.skipped = { kind: 'condition', detail: tex(sides[j]!) };
+        continue;
+      }
       // Per l: does it hold on every network? A layer the network does not have is not asked.
       const byL = new Map<number | null, 'ok' | 'shape' | 'wrong' | 'range'>();
       let firstBad: { k: number; verdict: 'shape' | 'wrong' } | null = null;

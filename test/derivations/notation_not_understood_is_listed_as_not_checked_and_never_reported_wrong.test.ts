@@ -23,6 +23,7 @@ test('each kind of notation not read is skipped with its reason', () => {
   assert.deepEqual(kindOf('$$\\theta := \\theta - \\alpha \\cdot \\nabla J$$'), ['update']);
   assert.deepEqual(kindOf('$$W^{[1]} := W^{[1]} - \\alpha \\, dW^{[1]}$$'), ['update']);
   assert.deepEqual(kindOf('$$\\sigma(z) = 0.5$$'), ['condition']);
+  assert.deepEqual(kindOf('$$J = \\frac{1}{m}\\text{np.sum}(\\mathcal{L}(\\hat{Y}, Y)) = 0.693$$'), ['ok', 'condition']);
   assert.deepEqual(kindOf('$$\\sigma(z) = a \\approx 0.5$$'), ['relation']);
   assert.deepEqual(kindOf('$$\\frac{\\partial J}{\\partial \\theta} = d\\theta$$'), ['undefined']);
   assert.deepEqual(kindOf('$$loss = \\frac{1}{2}(y - a)^2$$'), ['text']);
