@@ -412,7 +412,8 @@ class Checker {
       const shown = new Map<string, Value>(p.values);
       for (const x of w.syms) {
         const name = folds.get(x.name) ?? x.name;
-        if (shown.has(name) || this.defs.defs.get(name)?.kind !== 'value' || x.layer || x.example) continue;
+        // The loss itself is no coordinate of the point.
+        if (shown.has(name) || this.defs.defs.get(name)?.kind !== 'value' || x.layer || x.example || name === '𝓛' || name === 'L' || name === 'J') continue;
         try {
           const v = evaluate(x, new ScalarScope(this.defs, p, folds));
           if (V.isOne(v)) shown.set(name, v);

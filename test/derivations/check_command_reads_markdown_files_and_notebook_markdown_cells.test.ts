@@ -93,3 +93,14 @@ test('a notebook whose code has no backward pass but whose math is right: checke
   assert.match(stdout, /Math: 1 equation\(s\): 1 checked/);
 });
 
+
+test('a notebook without a usable Python: its math is still checked and printed, the Python problem said, exit 2', () => {
+  const path = notebook('no_python.ipynb', [
+    { type: 'code', text: 'def backward_propagation(parameters, cache, X, Y):\n    return {}\n' },
+    { type: 'markdown', text: '$$dW^{[1]} = dZ^{[1]} X^T$$' },
+  ]);
+  const r = cli(['check', path, '--python', join(dir, 'no-such-python'), '--lang', 'en']);
+  assert.equal(r.code, 2);
+  assert.match(r.stdout, /no_python\.ipynb, cell 2, line 1: error: .*\[missing-1-over-m\]/);
+  assert.match(r.stderr, /^backprop-map check: .*no-such-python/m);
+});
