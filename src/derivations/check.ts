@@ -18,7 +18,7 @@ import { type LayerContext, layerValue, letterKey, MapScope } from './mapScope';
 import { formatNumber, type Lang, messages, type Say } from './messages';
 import { type Activation, MAX_LAYERS, type Net, oneExample, randomNet, symbolicShape } from './network';
 import { parseSide, type Statement, statements } from './parse';
-import { Definitions, NARROW, Point, POINTS, ScalarScope, symbolsOf } from './scalarScope';
+import { Definitions, NARROW, Point, POINTS, ScalarScope } from './scalarScope';
 import { ClaimError, DocSizes, isShapeSide, productOperands, quantitySizes, type Shape, sameShape as sameClaim, shapeOf, shapeText, type Size } from './shapes';
 import type { EquationReport, EquationVerdict, MathFinding, MathLocation, MathResult, MathSummary, RelationVerdict, SideReport, SkipReason } from './types';
 import * as V from './values';
@@ -353,23 +353,15 @@ class Checker {
     const folds = new Map<string, string>();
     for (const c of letters) if (/[a-z]/.test(c) && letters.has(c.toUpperCase())) folds.set(c, c.toUpperCase());
     const defined = new Set<number>();
-    // Definitions: the first side a symbol, or f(x, y) with bare arguments; later, the first side understood.
-    const firstUnderstood = sides.findIndex((s) => s.node !== null);
-    for (let k = 0; k < ops.length; k++) {
-      const left = sides[k]!.node;
-      const right = sides[k + 1]!.node;
-      if (!left || !right || (k > 0 && k !== firstUnderstood) || report.relations[k]!.skipped) continue;
-      const def = definable(left);
-      if (!def) continue;
+    // A chain that starts with a symbol, or f(x, y) with bare arguments, defines it: notes restate and
+    // reuse letters (a = σ(z) here, a = relu(z) in the next section), so a definition is never a claim.
+    const k = sides.findIndex((s) => s.node !== null);
+    const left = sides[k]?.node;
+    const right = sides[k + 1]?.node;
+    const def = left && right && k < ops.length && !report.relations[k]!.skipped ? definable(left) : null;
+    if (def) {
       const name = folds.get(def.name) ?? def.name;
-      const existing = this.defs.defs.get(name);
-      const applyToFn = def.params !== null && (existing?.kind === 'fn' || (existing?.kind === 'value' && def.params.every((p) => symbolsOf(existing.node).includes(p))));
-      const bareFn = def.params === null && existing?.kind === 'fn';
-      if (existing && ops[k] === '=' && !bareFn && (k > 0 || def.params === null || applyToFn)) {
-        if (applyToFn && existing.kind === 'fn') this.defs.args.set(name, def.params!);
-        continue; // a claim about a defined symbol: checked below
-      }
-      const ok = this.defs.define(name, def.params ? { kind: 'fn', params: def.params, body: right, line: report.line } : { kind: 'value', node: right, line: report.line });
+      const ok = this.defs.define(name, def.params ? { kind: 'fn', params: def.params, body: right!, line: report.line } : { kind: 'value', node: right!, line: report.line });
       const r = report.relations[k]!;
       if (ok) {
         r.verdict = 'definition';

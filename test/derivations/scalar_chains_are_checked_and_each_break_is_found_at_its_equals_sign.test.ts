@@ -99,6 +99,12 @@ test('\\log is the natural logarithm, as in the notes and numpy: d/dx log(x) = 1
   assert.equal(ten.findings[0]!.code, 'constant-factor');
 });
 
+test('a letter defined again means the new thing from there on, never a break: a = σ(z), then a = relu(z)', () => {
+  const r = check('$a = \\sigma(z)$\n\n$$\\frac{da}{dz} = a(1-a)$$\n\nThen the hidden layer: $a = \\text{relu}(z)$\n\n$$\\frac{da}{dz} = [z > 0]$$\n');
+  assert.deepEqual(placed(r.findings), []);
+  assert.deepEqual(r.equations.map((e) => e.verdict), ['definition', 'ok', 'definition', 'ok']);
+});
+
 test('a definition in an earlier line is in force later; one made later is not', () => {
   const later = check('$$\\frac{dq}{dz} = 2z$$\n\n$$q = z^2$$');
   assert.equal(later.findings.length, 0);
