@@ -63,7 +63,8 @@ export class MarkdownMath implements vscode.Disposable {
     if (doc.languageId !== 'markdown') return;
     if (doc.uri.scheme === 'vscode-notebook-cell') {
       const nb = notebookOf(doc.uri);
-      if (nb) this.schedule(nb.uri, why, () => this.checkNotebook(nb));
+      // Each cell of a notebook opening is a document opening: one check of the notebook does for all.
+      if (nb && (why !== 'open' || !this.cellsOf.has(nb.uri.toString()))) this.schedule(nb.uri, why, () => this.checkNotebook(nb));
       return;
     }
     if (doc.uri.scheme !== 'file' && doc.uri.scheme !== 'untitled') return;
