@@ -8,6 +8,8 @@ import type { CheckResult } from './types';
 /** A cell as the checker needs it: code or not, and its text. */
 export interface NotebookCell {
   code: boolean;
+  /** A Markdown cell: its math is checked too (src/derivations). */
+  markdown?: boolean;
   text: string;
 }
 
@@ -54,7 +56,7 @@ export function readNotebook(json: string): NotebookCell[] {
     const source = cell.source;
     const text = typeof source === 'string' ? source : Array.isArray(source) && source.every((s) => typeof s === 'string') ? source.join('') : null;
     if (text === null) throw new NotebookError(`it is not a valid notebook: the "source" of cell ${i + 1} is neither a text nor a list of texts`);
-    return { code: cell.cell_type === 'code', text };
+    return { code: cell.cell_type === 'code', markdown: cell.cell_type === 'markdown', text };
   });
 }
 

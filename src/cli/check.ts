@@ -3,16 +3,20 @@ import { findPython, PythonSetupError } from '../checker/python';
 import { checkNotebook } from '../checker/notebook';
 import { CheckerRunner } from '../checker/runner';
 import type { CheckFunctions, CheckResult, GradientResult } from '../checker/types';
-import { type CommandSpec, type ParsedArgs, UsageError, helpText, parseArgs } from './args';
+import { checkMarkdown } from '../derivations/check';
+import type { Lang } from '../derivations/messages';
+import { type CommandSpec, type ParsedArgs, UsageError, helpText, langOption, parseArgs } from './args';
 import { readCheckedFile } from './checkedFile';
+import { checkNotebookMath, mathExitCode, mathLines, writeMath } from './checkMath';
 import { type Command, EXIT } from './command';
 
 export const CHECK_SPEC: CommandSpec = {
   name: 'check',
   summary:
     'Checks the numpy backward pass in FILE.py (or a Jupyter notebook, FILE.ipynb) against numerical gradients of its own forward pass and says on which line a gradient goes wrong. ' +
-    "Where the evidence supports it, it also says why. Only the file's imports, functions, classes and constants are loaded; its script code never runs.",
-  positionals: [{ name: 'FILE.py', help: 'the Python file (or .ipynb notebook) with the forward and backward pass (two-layer or L-layer, as in the notes)' }],
+    "Where the evidence supports it, it also says why. Only the file's imports, functions, classes and constants are loaded; its script code never runs. " +
+    "The math of a Markdown file (FILE.md) and of a notebook's Markdown cells is checked too: each derivation chain at random points, the backprop map's equations on a random network, shape claims; no Python is needed for it.",
+  positionals: [{ name: 'FILE.py', help: 'the Python file (or .ipynb notebook) with the forward and backward pass (two-layer or L-layer, as in the notes), or a Markdown file (.md) with the math' }],
   options: {
     json: { help: 'print one JSON object instead of lines' },
     timeout: { value: 'S', help: 'time limit of the check in seconds (default 10)' },
@@ -21,8 +25,9 @@ export const CHECK_SPEC: CommandSpec = {
     backward: { value: 'NAME', help: 'the backward function' },
     init: { value: 'NAME', help: 'the parameter initialisation function' },
     cost: { value: 'NAME', help: 'the cost function' },
+    lang: { value: 'en|de', help: 'language of the math check\'s messages (default: German when LC_ALL, LC_MESSAGES or LANG names German, else English)' },
   },
-  notes: 'Exit status: 0 every gradient is right, 1 something is wrong, 2 usage error or nothing to check (also a syntax error, a file too large, an internal error).',
+  notes: 'Exit status: 0 every gradient (and every equation checked) is right, 1 something is wrong, 2 usage error or nothing to check (also a syntax error, a file too large, an internal error).',
 };
 
 interface Parsed {
@@ -31,6 +36,7 @@ interface Parsed {
   timeoutS: number;
   python: string | null;
   functions: CheckFunctions;
+  lang: Lang;
 }
 
 function toParsed(args: ParsedArgs): Parsed {
@@ -50,7 +56,7 @@ function toParsed(args: ParsedArgs): Parsed {
     if (!/^[A-Za-z_]\w*$/.test(v)) throw new UsageError(`--${role} must name a Python function, not "${v}"`);
     functions[role] = v;
   }
-  return { file: args.positionals[0]!, json: args.flags.has('json'), timeoutS, python: args.values.get('python') ?? null, functions };
+  return { file: args.positionals[0]!, json: args.flags.has('json'), timeoutS, python: args.values.get('python') ?? null, functions, lang: langOption(args, 'lang', process.env) };
 }
 
 function fmtRel(x: number): string {
@@ -89,6 +95,8 @@ export function checkExitCode(r: CheckResult): number {
   return wrong ? EXIT.checkFailed : EXIT.ok;
 }
 
+const MARKDOWN = /\.(md|markdown)$/i;
+
 /** Runs a check as the command line does, writing to the given streams; resolves to the exit status. */
 async function execute(args: Parsed, stdout: NodeJS.WritableStream, stderr: NodeJS.WritableStream): Promise<number> {
   const input = readCheckedFile(args.file);
@@ -96,6 +104,12 @@ async function execute(args: Parsed, stdout: NodeJS.WritableStream, stderr: Node
     stderr.write(`backprop-map check: cannot read ${args.file}: ${input.error}.\n`);
     return EXIT.badInput;
   }
+  // Markdown: its math only, no Python.
+  if (MARKDOWN.test(args.file) && 'text' in input) return writeMath(checkMarkdown(input.text, { file: args.file, lang: args.lang }), args, stdout, stderr);
+  // A notebook's Markdown cells: their math, beside the code.
+  const cells = 'cells' in input ? input.cells : null;
+  const mathResult = cells ? checkNotebookMath(cells, args.file, args.lang) : null;
+  const math = mathResult && mathResult.summary.equations > 0 ? mathResult : null;
   let runner: CheckerRunner | null = null;
   try {
     let result: CheckResult;
@@ -108,9 +122,10 @@ async function execute(args: Parsed, stdout: NodeJS.WritableStream, stderr: Node
       result = input.cells ? await checkNotebook(runner, input.cells, args.file, options) : await runner.check(input.text, args.file, options);
     }
     if (args.json) {
-      stdout.write(JSON.stringify(result, null, 2) + '\n');
+      stdout.write(JSON.stringify(math ? { ...result, math } : result, null, 2) + '\n');
     } else {
       for (const r of result.reports) {
+        if (math && math.summary.checked > 0 && r.code === 'nothing-to-check') continue;
         const related = r.related.map((x) => ` (${where(x)}: ${x.message})`).join('');
         const at = r.cell === undefined ? `${args.file}:${r.line}:${r.column}` : `${args.file}, ${where(r)}`;
         stdout.write(`${at}: ${r.severity}: ${r.message}${related} [${r.code}]\n`);
@@ -120,10 +135,15 @@ async function execute(args: Parsed, stdout: NodeJS.WritableStream, stderr: Node
         const dims = Object.entries(result.dims).map(([k, v]) => `${k} = ${v}`).join(', ');
         stdout.write(`(${result.convention} network, ${dims}; tolerance ${result.tolerance})\n`);
       }
+      if (math) for (const l of mathLines(math, args.file, args.lang)) stdout.write(l + '\n');
     }
-    return checkExitCode(result);
+    if (!math) return checkExitCode(result);
+    // Wrong anywhere: 1; else right if anything, code or math, was checked.
+    const codes = [checkExitCode(result), mathExitCode(math)];
+    return codes.includes(EXIT.checkFailed) ? EXIT.checkFailed : codes.includes(EXIT.ok) ? EXIT.ok : EXIT.badInput;
   } catch (e) {
     if (e instanceof PythonSetupError) {
+      if (math) writeMath(math, args, stdout, stderr);
       stderr.write(`backprop-map check: ${e.message}\n`);
       return EXIT.badInput;
     }

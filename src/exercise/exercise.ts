@@ -4,7 +4,7 @@
  * shape in the notes' notation beside it. The derivation checker reports each `...` as a term not
  * written yet, and checks the rest. Pure: no I/O, no vscode.
  */
-import { buildMap } from '../webview/tex';
+import { buildMap, quantityTex } from '../webview/tex';
 
 export type ExerciseLang = 'en' | 'de';
 
@@ -68,6 +68,11 @@ const TEXT = {
     backward: 'The backward run, from the output layer down: your part.',
     check: 'Checking',
     checkText: (file: string) => `Check the backward pass with \`backprop-map check ${file}\`, or in VS Code with Backprop Map: each term is marked right, wrong or not written yet.`,
+    derivation: 'Your derivation',
+    derivationText:
+      'Derive each term of the backward run as a chain of steps, from what it is to the formula you code: replace the `\\dots` in its cell, e.g. ' +
+      '`$$dZ^{[2]} = \\frac{\\partial \\mathcal{L}}{\\partial Z^{[2]}} = \\ldots$$`, and go on with `=` in a new line. Each step is checked like the code: ' +
+      'the map\'s terms on a random network (dA and dZ per example, of L; dW and db of J), scalar steps at random points with these definitions in force:',
   },
   de: {
     title: (dims: string) => `Schreib die Rückwärtsrechnung selbst: das Netz ${dims}`,
@@ -85,8 +90,16 @@ const TEXT = {
     backward: 'Die Rückwärtsrechnung, von der Ausgabeschicht abwärts: dein Teil.',
     check: 'Prüfen',
     checkText: (file: string) => `Prüfe die Rückwärtsrechnung mit \`backprop-map check ${file}\` oder in VS Code mit Backprop Map: jeder Term wird als richtig, falsch oder noch nicht geschrieben markiert.`,
+    derivation: 'Deine Herleitung',
+    derivationText:
+      'Leite jeden Term der Rückwärtsrechnung als Kette von Schritten her, von dem, was er ist, bis zur Formel, die du programmierst: ersetze das `\\dots` in seiner Zelle, z. B. ' +
+      '`$$dZ^{[2]} = \\frac{\\partial \\mathcal{L}}{\\partial Z^{[2]}} = \\ldots$$`, und schreib weiter mit `=` in einer neuen Zeile. Jeder Schritt wird geprüft wie der Code: ' +
+      'die Terme der Map an einem zufälligen Netz (dA und dZ je Beispiel, für L; dW und db für J), skalare Schritte an zufälligen Punkten mit diesen Definitionen:',
   },
 } as const;
+
+/** The notes' scalar definitions, in force for the scalar steps of a derivation. */
+const DEFINITIONS = ['$$\\mathcal{L}(a, y) = -y \\log(a) - (1-y) \\log(1-a)$$', '$$a = \\sigma(z) = \\frac{1}{1+e^{-z}}$$'].join('\n\n');
 
 /** The code of each step, shared by the .py file and the notebook's code cells. */
 function steps(opts: ExerciseOptions): { setup: string; init: string; forward: string; cost: string; backward: string } {
@@ -224,6 +237,12 @@ export function exerciseNotebook(opts: ExerciseOptions, fileName: string): strin
   code(s.cost);
   md(`## ${t.backward}\n\n${equations(dims, opts.m, (id) => backwardIds.has(id) || id === `dA${L}`)}\n\n${shapes}`);
   code(s.backward);
+  // The learner's own derivation of each term, checked as the code is (src/derivations).
+  md(`## ${t.derivation}\n\n${t.derivationText}\n\n${DEFINITIONS}`);
+  for (const term of exerciseTerms(dims)) {
+    const name = quantityTex({ key: term.key, layer: term.layer }, L);
+    md(`### $${name}$\n\n$$${name} = \\dots$$`);
+  }
   md(`## ${t.check}\n\n${t.checkText(fileName)}`);
   const notebook = {
     cells,

@@ -12,7 +12,7 @@ import { onInterpreterChange, selectedInterpreter } from './interpreter';
 import { affectsChecker, checkerSettings } from './settings';
 
 export const SOURCE = 'Backprop Map';
-const DEBOUNCE_MS = 500;
+export const DEBOUNCE_MS = 500;
 
 /** Quick test before starting Python: does the text have anything the checker looks for? */
 const CHECKABLE = /\bdef\s+\w*(?:backward|backprop|back_prop)\w*\s*\(|backprop[-_ ]map/i;
@@ -44,7 +44,7 @@ function notebookTarget(nb: vscode.NotebookDocument): Target {
 }
 
 /** The open notebook holding the cell document of this `vscode-notebook-cell:` URI, if any. */
-function notebookOf(uri: vscode.Uri): vscode.NotebookDocument | undefined {
+export function notebookOf(uri: vscode.Uri): vscode.NotebookDocument | undefined {
   if (uri.scheme !== 'vscode-notebook-cell') return undefined;
   const key = uri.toString();
   return vscode.workspace.notebookDocuments.find((nb) => nb.getCells().some((c) => c.document.uri.toString() === key));

@@ -5,6 +5,7 @@ import * as vscode from 'vscode';
 import type { CheckResult } from '../checker/types';
 import { CheckerService } from './checkerService';
 import { ExerciseFiles } from './exercise';
+import { MarkdownMath } from './markdownMath';
 import { BackpropMapPanel } from './panel';
 import { registerPythonFeatures } from './pythonFeatures';
 import { inert } from './runFiles';
@@ -16,6 +17,8 @@ export function activate(context: vscode.ExtensionContext): void {
   const checker = new CheckerService(log);
   const exercises = new ExerciseFiles(training, checker);
   context.subscriptions.push(log, training, checker, exercises, registerPythonFeatures(checker));
+  // The math in Markdown: no Python, no trust needed.
+  context.subscriptions.push(new MarkdownMath(() => training.locale(), log));
 
   const commands: Record<string, (...args: never[]) => unknown> = {
     'backpropMap.train': (args?: TrainArgs | vscode.Uri) => training.train(args),

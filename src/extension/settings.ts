@@ -60,6 +60,11 @@ export function checkerSettings(resource?: vscode.Uri): CheckerSettings {
   };
 }
 
+/** Whether the math in Markdown is checked (it runs no code: also in untrusted workspaces). */
+export function mathEnabled(resource?: vscode.Uri): boolean {
+  return vscode.workspace.getConfiguration(SECTION, resource).get<boolean>('math.enabled', true) !== false;
+}
+
 export function affectsChecker(e: vscode.ConfigurationChangeEvent): boolean {
   return e.affectsConfiguration(`${SECTION}.checker`) || e.affectsConfiguration(`${SECTION}.inlayHints`);
 }
