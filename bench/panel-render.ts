@@ -16,7 +16,8 @@
 import { cpus, loadavg } from 'node:os';
 import { DEFAULT_HYPER } from '../src/core/defaults';
 import { loadSample } from '../src/data/samples';
-import type { Hyper, ToPanel } from '../src/protocol';
+import type { Hyper } from '../src/core/types';
+import type { ToPanel } from '../src/protocol';
 import { drain, launch, makeRun, openPanel } from '../test/webview/harness';
 import { median } from './lib/timing';
 

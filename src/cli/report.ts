@@ -11,7 +11,8 @@ import { dirname, join } from 'node:path';
 import type { Parameters } from '../core/network';
 import { decisionBoundary, finalSnapshot, type SessionData } from '../core/session';
 import { thinPoints } from '../data/history';
-import type { EpochPoint, GradCheckResult, RunInfo, RunResult, ToPanel } from '../protocol';
+import type { EpochPoint, GradCheckResult, RunInfo, RunResult } from '../core/types';
+import type { ToPanel } from '../protocol';
 import { escapeHtml } from '../webview/html';
 
 export interface FinishedRun {

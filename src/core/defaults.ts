@@ -1,4 +1,4 @@
-import type { Hyper } from '../protocol';
+import type { Hyper } from './types';
 
 /**
  * The settings a run uses unless told otherwise.

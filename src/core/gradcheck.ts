@@ -3,7 +3,7 @@
  * numerical gradient by central differences, dθ_approx[i] = (J(θ + ε·e_i) − J(θ − ε·e_i)) / 2ε,
  * compared by ‖dθ − dθ_approx‖ / (‖dθ‖ + ‖dθ_approx‖).
  */
-import type { GradCheckResult } from '../protocol';
+import type { GradCheckResult } from './types';
 import type { Matrix } from './matrix';
 import { type ForwardCache, type Parameters, backward, computeCostFromLogits, forward } from './network';
 

@@ -1,5 +1,5 @@
 /** Prediction and the usual measures of a binary classifier. */
-import type { Confusion, Metrics } from '../protocol';
+import type { Confusion, Metrics } from './types';
 import type { Matrix } from './matrix';
 import { type Parameters, computeCostFromLogits, forward } from './network';
 

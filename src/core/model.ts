@@ -4,7 +4,7 @@
  * mapping and the feature scaling — everything needed to predict or to continue training.
  * A model file is user data: parseModelFile checks every part of it before anything is built.
  */
-import type { Hyper } from '../protocol';
+import type { Hyper } from './types';
 import { LIMITS } from './defaults';
 import { type Matrix, fromRows, toRows } from './matrix';
 import { type Parameters, layerDimsOfParameters } from './network';

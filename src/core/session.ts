@@ -7,20 +7,8 @@
  * Stepping uses the same core functions in the same order as `train`, so a run that is stepped, or
  * played in slices, gives exactly the numbers of one `train` call.
  */
-import type {
-  Boundary,
-  ControlAction,
-  EpochPoint,
-  FromWorker,
-  GradCheckResult,
-  MapSnapshot,
-  MatrixData,
-  Phase,
-  RunInfo,
-  RunMode,
-  RunResult,
-  StopReason,
-} from '../protocol';
+import type { ControlAction, FromWorker, RunMode } from '../protocol';
+import type { Boundary, EpochPoint, GradCheckResult, MapSnapshot, MatrixData, Phase, RunInfo, RunResult, StopReason } from './types';
 import { gradientCheck } from './gradcheck';
 import { type Matrix, frobeniusNorm, gatherColumns, summaryStats, zeros } from './matrix';
 import { confusionOf, predictProbabilities } from './metrics';

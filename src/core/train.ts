@@ -3,7 +3,7 @@
  * Full batch (all m examples per step, the notes' batch gradient descent) unless a batch size is
  * given; then every epoch visits the examples in a new order drawn from (seed, epoch).
  */
-import type { EpochPoint, Metrics, StopReason } from '../protocol';
+import type { EpochPoint, Metrics, StopReason } from './types';
 import { type DType, EngineCapacityError, FastEngine, keptEngine } from './fast/engine';
 import { type Matrix, frobeniusNorm, gatherColumns, reuse } from './matrix';
 import { computeMetrics, confusionOf, scoresOf } from './metrics';

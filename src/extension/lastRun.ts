@@ -4,7 +4,9 @@
 // format is checked by node:test directly.
 import { ModelError, parseModelFile } from '../core/model';
 import { thinPoints } from '../data/history';
-import type { Boundary, DataSource, EpochPoint, GradCheckResult, MapSnapshot, RunInfo, RunMode, RunResult } from '../protocol';
+import type { Boundary, EpochPoint, GradCheckResult, MapSnapshot, RunInfo, RunResult } from '../core/types';
+import type { DataSource } from '../data/source';
+import type { RunMode } from '../protocol';
 
 /** Everything the panel needs to draw the run again from scratch (a new or revived panel). */
 export interface RunState {

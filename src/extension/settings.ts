@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import type { CheckFunctions } from '../checker/types';
-import type { Hyper } from '../protocol';
+import type { Hyper } from '../core/types';
 
 const SECTION = 'backpropMap';
 

@@ -6,7 +6,8 @@ import * as vscode from 'vscode';
 import type { TableSniff } from '../data/csv';
 import { SAMPLE_DESCRIPTIONS, SAMPLE_NAMES } from '../data/samples';
 import { statInputFile, utf8Text } from '../data/textFile';
-import type { DataSource, Hyper } from '../protocol';
+import type { Hyper } from '../core/types';
+import type { DataSource } from '../data/source';
 import { inert } from './runFiles';
 
 /** A table file to train on, with its text when it comes from an (possibly unsaved) editor. */

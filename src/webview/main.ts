@@ -6,21 +6,9 @@
  * offline HTML report (the finished run's messages embedded as a JSON data block).
  */
 import katex from 'katex';
-import type {
-  Boundary,
-  EpochPoint,
-  ExerciseMark,
-  FromPanel,
-  GradCheckResult,
-  MapSnapshot,
-  MatrixData,
-  Metrics,
-  Phase,
-  RunInfo,
-  RunMode,
-  RunResult,
-  ToPanel,
-} from '../protocol';
+import type { Boundary, EpochPoint, GradCheckResult, MapSnapshot, MatrixData, Metrics, Phase, RunInfo, RunResult } from '../core/types';
+import type { ExerciseMark } from '../exercise/marks';
+import type { FromPanel, RunMode, ToPanel } from '../protocol';
 import { boundaryView, lineChart, type BoundaryView, type LineChart } from './charts';
 import { readPalette, type Palette } from './colors';
 import { activate, append, clear, el, fmt } from './dom';

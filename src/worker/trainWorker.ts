@@ -10,7 +10,8 @@ import type { Dataset } from '../data/csv';
 import { DataError, checkDistinctFeatureNames } from '../data/errors';
 import { prepareData, runInfoOf } from '../data/prepare';
 import { loadSource } from '../data/source';
-import type { FromWorker, Hyper, ToWorker } from '../protocol';
+import type { Hyper } from '../core/types';
+import type { FromWorker, ToWorker } from '../protocol';
 
 const port = parentPort;
 if (!port) throw new Error('trainWorker.js runs as a worker thread of the extension host');

@@ -10,7 +10,8 @@ import { initParameters, layerDimsOf } from '../../src/core/network';
 import { RunController, TrainingSession, type RunSetup } from '../../src/core/session';
 import type { Dataset } from '../../src/data/csv';
 import { prepareData, runInfoOf } from '../../src/data/prepare';
-import type { FromPanel, FromWorker, Hyper, ToPanel } from '../../src/protocol';
+import type { Hyper } from '../../src/core/types';
+import type { FromPanel, FromWorker, ToPanel } from '../../src/protocol';
 import { panelHtml } from '../../src/webview/html';
 
 /** The package folder, found upwards from the compiled file (out/test/webview or out/bench). */
