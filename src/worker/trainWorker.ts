@@ -5,13 +5,14 @@
 import { parentPort } from 'node:worker_threads';
 import { createModelFile, parseModelFile, type ModelFile } from '../core/model';
 import { cloneParameters, initParameters, layerDimsOf, type Parameters } from '../core/network';
-import { RunController, TrainingSession, type RunSetup } from '../core/session';
+import { TrainingSession } from '../core/session';
 import type { Dataset } from '../data/csv';
 import { DataError, checkDistinctFeatureNames } from '../data/errors';
 import { prepareData, runInfoOf } from '../data/prepare';
 import { loadSource } from '../data/source';
 import type { Hyper } from '../core/types';
 import type { FromWorker, ToWorker } from '../protocol';
+import { RunController, type RunSetup } from './runController';
 
 const port = parentPort;
 if (!port) throw new Error('trainWorker.js runs as a worker thread of the extension host');

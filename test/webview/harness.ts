@@ -7,12 +7,13 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { initParameters, layerDimsOf } from '../../src/core/network';
-import { RunController, TrainingSession, type RunSetup } from '../../src/core/session';
+import { TrainingSession } from '../../src/core/session';
 import type { Dataset } from '../../src/data/csv';
 import { prepareData, runInfoOf } from '../../src/data/prepare';
 import type { Hyper } from '../../src/core/types';
 import type { FromPanel, FromWorker, ToPanel } from '../../src/protocol';
 import { panelHtml } from '../../src/webview/html';
+import { RunController, type RunSetup } from '../../src/worker/runController';
 
 /** The package folder, found upwards from the compiled file (out/test/webview or out/bench). */
 function packageRoot(dir: string): string {
