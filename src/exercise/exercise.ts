@@ -4,7 +4,7 @@
  * shape in the notes' notation beside it. The derivation checker reports each `...` as a term not
  * written yet, and checks the rest. Pure: no I/O, no vscode.
  */
-import { buildMap } from '../webview/tex';
+import { buildMap } from '../shared/tex';
 
 export type ExerciseLang = 'en' | 'de';
 

@@ -4,7 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import type { FromPanel, ToPanel } from '../protocol';
-import { panelHtml } from '../webview/html';
+import { panelHtml } from './panelHtml';
 
 /** What the panel's owner provides: where the webview's messages go, and the run as messages. */
 export interface PanelOwner {

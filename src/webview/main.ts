@@ -16,7 +16,7 @@ import { historyCsv, historyJson } from '../data/history';
 import { renderHeatmap } from './heatmap';
 import { paintView } from './paintView';
 import { explainKey, translator, type Locale, type Translate } from './i18n';
-import { buildMap, quantityShape, quantityTex, refId, shapeTex, stackedUpdateTex, type MapTerm, type QuantityRef } from './tex';
+import { buildMap, quantityShape, quantityTex, refId, shapeTex, stackedUpdateTex, type MapTerm, type QuantityRef } from '../shared/tex';
 
 interface VsCodeApi {
   postMessage(message: FromPanel): void;

@@ -12,7 +12,7 @@ import type { Dataset } from '../../src/data/csv';
 import { prepareData, runInfoOf } from '../../src/data/prepare';
 import type { Hyper } from '../../src/core/types';
 import type { FromPanel, FromWorker, ToPanel } from '../../src/protocol';
-import { panelHtml } from '../../src/webview/html';
+import { panelHtml } from '../../src/extension/panelHtml';
 import { RunController, type RunSetup } from '../../src/worker/runController';
 
 /** The package folder, found upwards from the compiled file (out/test/webview or out/bench). */
