@@ -13,7 +13,7 @@ import { decisionBoundary, finalSnapshot, type SessionData } from '../core/sessi
 import { thinPoints } from '../data/history';
 import type { EpochPoint, GradCheckResult, RunInfo, RunResult } from '../core/types';
 import type { ToPanel } from '../protocol';
-import { escapeHtml } from '../extension/panelHtml';
+import { escapeHtml } from '../shared/html';
 
 export interface FinishedRun {
   info: RunInfo;

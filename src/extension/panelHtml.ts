@@ -2,6 +2,7 @@
  * The panel's HTML page and its Content-Security-Policy. Pure (no vscode, no DOM): the extension's
  * panel and the browser tests build the very same page.
  */
+import { escapeHtml } from '../shared/html';
 
 export interface PanelPage {
   /** `webview.cspSource` in VS Code: the origin the extension's own files are served from. */
@@ -29,11 +30,6 @@ export function panelCsp(cspSource: string, nonce: string): string {
     `font-src ${cspSource}`,
     `img-src ${cspSource} data:`,
   ].join('; ');
-}
-
-/** Text for an element's content or a quoted attribute value. */
-export function escapeHtml(s: string): string {
-  return s.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
 export function panelHtml(p: PanelPage): string {
