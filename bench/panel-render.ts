@@ -14,7 +14,7 @@
  * seed do.
  */
 import { cpus, loadavg } from 'node:os';
-import { DEFAULT_HYPER } from '../src/core/defaults';
+import { DEFAULT_HYPER } from '../src/core/hyper';
 import { loadSample } from '../src/data/samples';
 import type { Hyper } from '../src/core/types';
 import type { ToPanel } from '../src/protocol';

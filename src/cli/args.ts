@@ -2,7 +2,7 @@
  * Command-line arguments: `--name value`, `--name=value`, flags, `--` to end the options,
  * `-h`/`--help`. Each command declares its options; the help text is generated from that.
  */
-import { LIMITS } from '../core/defaults';
+import { LIMITS } from '../core/hyper';
 
 /** Wrong use of the command line: exit code 2 and the message, with a pointer to --help. */
 export class UsageError extends Error {

@@ -1,4 +1,4 @@
-import { DEFAULT_HYPER } from '../core/defaults';
+import { DEFAULT_HYPER } from '../core/hyper';
 import { gradientCheck } from '../core/gradcheck';
 import { gatherColumns } from '../core/matrix';
 import { initParameters, layerDimsOf, layerDimsOfParameters } from '../core/network';

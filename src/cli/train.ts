@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { DEFAULT_HYPER, LIMITS } from '../core/defaults';
+import { DEFAULT_HYPER, LIMITS } from '../core/hyper';
 import { type ModelFile, ModelError, createModelFile } from '../core/model';
 import { type Parameters, forward, initParameters, layerDimsOf, layerDimsOfParameters } from '../core/network';
 import type { Matrix } from '../core/matrix';

@@ -5,7 +5,7 @@
  * A model file is user data: parseModelFile checks every part of it before anything is built.
  */
 import type { Hyper } from './types';
-import { LIMITS } from './defaults';
+import { LIMITS } from './hyper';
 import { type Matrix, fromRows, toRows } from './matrix';
 import { type Parameters, layerDimsOfParameters } from './network';
 

@@ -5,7 +5,7 @@ import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import * as vscode from 'vscode';
-import { DEFAULT_HYPER } from '../core/defaults';
+import { DEFAULT_HYPER } from '../core/hyper';
 import { sniffTable } from '../data/csv';
 import { type DataErrorInfo, DataError } from '../data/errors';
 import { historyCsv, historyJson } from '../data/history';
