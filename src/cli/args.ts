@@ -2,7 +2,7 @@
  * Command-line arguments: `--name value`, `--name=value`, flags, `--` to end the options,
  * `-h`/`--help`. Each command declares its options; the help text is generated from that.
  */
-import { LIMITS } from '../core/hyper';
+import { HYPER_RULES, LIMITS } from '../core/hyper';
 
 /** Wrong use of the command line: exit code 2 and the message, with a pointer to --help. */
 export class UsageError extends Error {
@@ -152,7 +152,7 @@ export function hiddenOption(args: ParsedArgs, fallback: readonly number[]): num
   if (raw === undefined) return [...fallback];
   const parts = raw.split(',').map((s) => s.trim());
   const sizes = parts.map(Number);
-  if (parts.some((p) => p === '') || !sizes.every((n) => Number.isInteger(n) && n >= 1 && n <= LIMITS.hiddenUnits) || sizes.length > LIMITS.hiddenLayers) {
+  if (parts.some((p) => p === '') || !HYPER_RULES.hidden.ok(sizes)) {
     throw new UsageError(
       `--hidden must list up to ${LIMITS.hiddenLayers} hidden layer sizes as whole numbers from 1 to ${LIMITS.hiddenUnits} separated by commas, e.g. --hidden 16 or --hidden 16,8; got ${JSON.stringify(raw)}.`,
     );

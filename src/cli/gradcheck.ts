@@ -9,7 +9,7 @@ import { type CommandSpec, type ParsedArgs, hiddenOption, intOption, numberOptio
 import { type CliContext, type Command, EXIT } from './command';
 import { table } from './format';
 import { showLoading } from './progress';
-import { DATA_ARGUMENT, IGNORE_OPTION, LABEL_OPTION, dataSourceOf } from './train';
+import { DATA_ARGUMENT, IGNORE_OPTION, LABEL_OPTION, dataSourceOf, hyperOption } from './train';
 
 /** The notes' bar for a correct backward run. */
 export const GRADCHECK_THRESHOLD = 1e-7;
@@ -36,7 +36,7 @@ export const GRADCHECK_SPEC: CommandSpec = {
 async function runGradcheck(args: ParsedArgs, ctx: CliContext): Promise<number> {
   const source = dataSourceOf(args);
   const hidden = hiddenOption(args, DEFAULT_HYPER.hidden);
-  const seed = intOption(args, 'seed', DEFAULT_HYPER.seed, 0, 2 ** 32 - 1);
+  const seed = hyperOption(args, 'seed', 'seed', DEFAULT_HYPER.seed);
   const maxExamples = intOption(args, 'examples', DEFAULT_EXAMPLES, 1);
   const epsilon = numberOption(args, 'epsilon', 1e-7, (x) => x > 0 && x < 1, 'a small positive number such as 1e-7');
   const json = args.flags.has('json');

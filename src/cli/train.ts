@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { DEFAULT_HYPER, LIMITS } from '../core/hyper';
+import { DEFAULT_HYPER, HYPER_RULES, LIMITS } from '../core/hyper';
 import { type ModelFile, ModelError, createModelFile } from '../core/model';
 import { type Parameters, forward, initParameters, layerDimsOf, layerDimsOfParameters } from '../core/network';
 import type { Matrix } from '../core/matrix';
@@ -10,7 +10,7 @@ import { type PreparedData, prepareData, runInfoOf } from '../data/prepare';
 import { SAMPLE_NAMES } from '../data/samples';
 import { type DataSource, loadSource, parseSourceArgument } from '../data/source';
 import type { EpochPoint, Hyper, RunInfo, RunResult, StopReason } from '../core/types';
-import { type CommandSpec, type ParsedArgs, UsageError, hiddenOption, intOption, langOption, numberOption } from './args';
+import { type CommandSpec, type ParsedArgs, UsageError, hiddenOption, langOption, numberOption } from './args';
 import { type CliContext, type Command, EXIT } from './command';
 import { checkOutputPath, readModelFile, writeTextFile } from './files';
 import { fmt, metricsReport } from './format';
@@ -88,6 +88,12 @@ export interface TrainRequest {
   dtype: 'float64' | 'float32';
 }
 
+/** A number option that sets a hyper-parameter, checked by that hyper-parameter's rule. */
+export function hyperOption(args: ParsedArgs, name: string, key: 'learningRate' | 'epochs' | 'batchSize' | 'seed' | 'validationSplit', fallback: number): number {
+  const rule = HYPER_RULES[key];
+  return numberOption(args, name, fallback, (x) => rule.ok(x), rule.expected);
+}
+
 export function trainRequestOf(args: ParsedArgs, env: NodeJS.ProcessEnv = process.env): TrainRequest {
   const source = dataSourceOf(args);
   const initPath = args.values.get('init') ?? null;
@@ -99,14 +105,14 @@ export function trainRequestOf(args: ParsedArgs, env: NodeJS.ProcessEnv = proces
   }
   const dtype = args.values.get('dtype') ?? 'float64';
   if (dtype !== 'float64' && dtype !== 'float32') throw new UsageError(`--dtype must be float64 or float32, got ${dtype}.`);
-  const batch = args.values.get('batch-size');
   const hyper: Hyper = {
     hidden: hiddenOption(args, DEFAULT_HYPER.hidden),
-    learningRate: numberOption(args, 'lr', DEFAULT_HYPER.learningRate, (x) => x > 0, 'a positive number such as 0.1'),
-    epochs: intOption(args, 'epochs', DEFAULT_HYPER.epochs, 0, LIMITS.epochs),
-    batchSize: batch === undefined ? null : intOption(args, 'batch-size', 0, 1),
-    seed: intOption(args, 'seed', DEFAULT_HYPER.seed, 0, LIMITS.seed),
-    validationSplit: numberOption(args, 'val', DEFAULT_HYPER.validationSplit, (x) => x >= 0 && x < 1, 'a fraction from 0 to below 1, such as 0.2'),
+    learningRate: hyperOption(args, 'lr', 'learningRate', DEFAULT_HYPER.learningRate),
+    epochs: hyperOption(args, 'epochs', 'epochs', DEFAULT_HYPER.epochs),
+    // Absent: full batch (null); given, a number of examples.
+    batchSize: args.values.has('batch-size') ? hyperOption(args, 'batch-size', 'batchSize', 0) : null,
+    seed: hyperOption(args, 'seed', 'seed', DEFAULT_HYPER.seed),
+    validationSplit: hyperOption(args, 'val', 'validationSplit', DEFAULT_HYPER.validationSplit),
     standardize: !args.flags.has('no-standardize'),
   };
   return { source, hyper, initPath, savePath: args.values.get('save') ?? null, reportPath: args.values.get('report') ?? null, reportLang: langOption(args, 'report-lang', env), json: args.flags.has('json'), dtype };

@@ -1,27 +1,29 @@
 // The hyper-parameters as the editor takes them: from the settings, and typed into the fields of
-// "Train DNN"'s dialog. No `vscode` here, so node:test checks both against the command line's.
+// "Train DNN"'s dialog. Both check each value by the hyper-parameter's one rule (HYPER_RULES, which
+// the command line uses too). No `vscode` here, so node:test holds both against the command line.
+import { HYPER_RULES } from '../core/hyper';
 import type { Hyper } from '../core/types';
 
-export function finiteOr(value: unknown, fallback: number, ok: (n: number) => boolean): number {
-  return typeof value === 'number' && Number.isFinite(value) && ok(value) ? value : fallback;
-}
+const isNumber = (v: unknown): v is number => typeof v === 'number';
 
-/** The hyper-parameters from the settings' values (`get` reads one key of `backpropMap.training`). */
+/**
+ * The hyper-parameters from the settings' values (`get` reads one key of `backpropMap.training`);
+ * a hand-edited value the rule refuses falls back to the default rather than starting a run that
+ * cannot work.
+ */
 export function hyperFromConfiguration(get: (key: string) => unknown, defaults: Hyper): Hyper {
-  const hidden = get('hidden');
-  const batch = get('batchSize');
-  const standardize = get('standardize');
+  const pick = <K extends keyof Hyper>(key: K, isType: (v: unknown) => v is Hyper[K]): Hyper[K] => {
+    const v = get(key);
+    return isType(v) && HYPER_RULES[key].ok(v) ? v : defaults[key];
+  };
   return {
-    hidden:
-      Array.isArray(hidden) && hidden.length > 0 && hidden.every((n) => Number.isInteger(n) && n >= 1 && n <= 1024)
-        ? (hidden as number[])
-        : defaults.hidden,
-    learningRate: finiteOr(get('learningRate'), defaults.learningRate, (n) => n > 0),
-    epochs: finiteOr(get('epochs'), defaults.epochs, (n) => Number.isInteger(n) && n >= 1),
-    batchSize: typeof batch === 'number' && Number.isInteger(batch) && batch >= 1 ? batch : batch === null ? null : defaults.batchSize,
-    seed: finiteOr(get('seed'), defaults.seed, Number.isInteger),
-    validationSplit: finiteOr(get('validationSplit'), defaults.validationSplit, (n) => n >= 0 && n < 1),
-    standardize: (standardize === undefined ? defaults.standardize : standardize) !== false,
+    hidden: pick('hidden', (v): v is number[] => Array.isArray(v) && v.every(isNumber)),
+    learningRate: pick('learningRate', isNumber),
+    epochs: pick('epochs', isNumber),
+    batchSize: pick('batchSize', (v): v is number | null => v === null || isNumber(v)),
+    seed: pick('seed', isNumber),
+    validationSplit: pick('validationSplit', isNumber),
+    standardize: pick('standardize', (v): v is boolean => typeof v === 'boolean'),
   };
 }
 
@@ -37,37 +39,37 @@ function number(s: string): number {
   return s.trim() === '' ? Number.NaN : Number(s.trim());
 }
 
+/** The rule's "expected" as the dialog's message: `A whole number from 0 to 10000000.` */
+function expected(key: keyof Hyper, example = ''): string {
+  const e = HYPER_RULES[key].expected;
+  return `${e[0]!.toUpperCase()}${e.slice(1)}${example}.`;
+}
+
+/** A field whose text is one number. */
+function numberField(key: 'learningRate' | 'epochs' | 'seed' | 'validationSplit', label: string): HyperField {
+  return {
+    key,
+    label,
+    show: (h) => String(h[key]),
+    parse: (s) => {
+      const n = number(s);
+      return HYPER_RULES[key].ok(n) ? { value: n } : { error: expected(key) };
+    },
+  };
+}
+
 export const HYPER_FIELDS: HyperField[] = [
   {
     key: 'hidden',
     label: 'Hidden layers',
     show: (h) => h.hidden.join(', '),
     parse: (s) => {
-      const parts = s.split(/[\s,;]+/).filter(Boolean).map(number);
-      if (parts.length === 0 || parts.length > 10 || !parts.every((n) => Number.isInteger(n) && n >= 1 && n <= 1024)) {
-        return { error: 'Sizes of 1 to 10 hidden layers, each a whole number from 1 to 1024, e.g. "3" or "5, 3".' };
-      }
-      return { value: parts };
+      const sizes = s.split(/[\s,;]+/).filter(Boolean).map(number);
+      return HYPER_RULES.hidden.ok(sizes) ? { value: sizes } : { error: expected('hidden', ', e.g. "3" or "5, 3"') };
     },
   },
-  {
-    key: 'learningRate',
-    label: 'Learning rate α',
-    show: (h) => String(h.learningRate),
-    parse: (s) => {
-      const n = number(s);
-      return Number.isFinite(n) && n > 0 && n <= 100 ? { value: n } : { error: 'A number greater than 0, e.g. 0.1.' };
-    },
-  },
-  {
-    key: 'epochs',
-    label: 'Epochs',
-    show: (h) => String(h.epochs),
-    parse: (s) => {
-      const n = number(s);
-      return Number.isInteger(n) && n >= 1 && n <= 10_000_000 ? { value: n } : { error: 'A whole number from 1 to 10,000,000.' };
-    },
-  },
+  numberField('learningRate', 'Learning rate α'),
+  numberField('epochs', 'Epochs'),
   {
     key: 'batchSize',
     label: 'Batch size',
@@ -75,27 +77,11 @@ export const HYPER_FIELDS: HyperField[] = [
     parse: (s) => {
       if (/^\s*(|full( batch)?|none|null)\s*$/i.test(s)) return { value: null };
       const n = number(s);
-      return Number.isInteger(n) && n >= 1 ? { value: n } : { error: 'A whole number of examples per step, or "full" for full-batch gradient descent.' };
+      return HYPER_RULES.batchSize.ok(n) ? { value: n } : { error: expected('batchSize', ' (examples per step), or "full" for full-batch gradient descent') };
     },
   },
-  {
-    key: 'seed',
-    label: 'Seed',
-    show: (h) => String(h.seed),
-    parse: (s) => {
-      const n = number(s);
-      return Number.isSafeInteger(n) ? { value: n } : { error: 'A whole number.' };
-    },
-  },
-  {
-    key: 'validationSplit',
-    label: 'Validation split',
-    show: (h) => String(h.validationSplit),
-    parse: (s) => {
-      const n = number(s);
-      return Number.isFinite(n) && n >= 0 && n <= 0.9 ? { value: n } : { error: 'A fraction from 0 (no validation data) to 0.9.' };
-    },
-  },
+  numberField('seed', 'Seed'),
+  numberField('validationSplit', 'Validation split'),
   {
     key: 'standardize',
     label: 'Standardise features',

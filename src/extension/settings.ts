@@ -1,9 +1,13 @@
 import * as vscode from 'vscode';
 import type { CheckFunctions } from '../checker/types';
 import type { Hyper } from '../core/types';
-import { finiteOr, hyperFromConfiguration } from './hyperInput';
+import { hyperFromConfiguration } from './hyperInput';
 
 const SECTION = 'backpropMap';
+
+function finiteOr(value: unknown, fallback: number, ok: (n: number) => boolean): number {
+  return typeof value === 'number' && Number.isFinite(value) && ok(value) ? value : fallback;
+}
 
 /**
  * The training hyper-parameters from the settings; a hand-edited value outside its range falls
