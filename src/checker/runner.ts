@@ -2,6 +2,7 @@ import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { GRADCHECK_THRESHOLDS } from '../core/tolerance';
 import { PythonSetupError } from './python';
 import type { CheckFunctions, CheckReport, CheckResult } from './types';
 
@@ -80,7 +81,7 @@ function removeAllWorkdirs(): void {
 
 function failure(file: string, code: string, message: string): Omit<CheckResult, 'durationMs'> {
   const report: CheckReport = { line: 1, column: 1, endColumn: 2, severity: 'error', code, message, related: [] };
-  return { file, convention: null, dims: {}, tolerance: 1e-7, gradients: [], reports: [report], functions: [], traces: [] };
+  return { file, convention: null, dims: {}, tolerance: GRADCHECK_THRESHOLDS.exact, gradients: [], reports: [report], functions: [], traces: [] };
 }
 
 function abortError(): Error {

@@ -12,6 +12,7 @@ import type { FromPanel, RunMode, ToPanel } from '../protocol';
 import { boundaryView, lineChart, type BoundaryView, type LineChart } from './charts';
 import { readPalette, type Palette } from './colors';
 import { activate, append, clear, el, fmt } from './dom';
+import { GRADCHECK_THRESHOLDS, gradcheckVerdict, relativeDifference } from '../core/tolerance';
 import { historyCsv, historyJson } from '../data/history';
 import { renderHeatmap } from './heatmap';
 import { paintView } from './paintView';
@@ -705,11 +706,10 @@ function renderGradcheck(): void {
   }
   const g = state.gradcheck;
   if (!g) return;
-  // The usual reading of the relative difference: < 1e-7 exact, < 1e-5 rounding, above that a wrong gradient.
-  const verdict = g.relDifference < 1e-7 ? 'gradcheckOk' : g.relDifference < 1e-5 ? 'gradcheckRounding' : 'gradcheckBad';
+  const verdict = ({ ok: 'gradcheckOk', rounding: 'gradcheckRounding', wrong: 'gradcheckBad' } as const)[gradcheckVerdict(g.relDifference)];
   const ok = verdict !== 'gradcheckBad';
   ui.gradcheck.appendChild(el('p', { class: 'gc-summary', text: t('gradcheckSummary', { d: g.relDifference.toExponential(2), eps: g.epsilon.toExponential() }) }));
-  ui.gradcheck.appendChild(el('p', { class: ok ? 'ok' : 'bad', text: `${ok ? '✓' : '✗'} ${t(verdict)}` }));
+  ui.gradcheck.appendChild(el('p', { class: ok ? 'ok' : 'bad', text: `${ok ? '✓' : '✗'} ${t(verdict, { limit: GRADCHECK_THRESHOLDS.rounding.toExponential() })}` }));
   if (g.perParameter.length) {
     const per = el('table', { class: 'grid' });
     append(per, el('tr', {}, el('th', { text: t('parameter') }), el('th', { text: t('relDiff') })));
@@ -723,7 +723,7 @@ function renderGradcheck(): void {
   for (let i = 0; i < Math.min(n, GRADCHECK_ROWS); i++) {
     const d = g.dtheta[i]!;
     const a = g.dthetaApprox[i]!;
-    const rel = Math.abs(d - a) / (Math.abs(d) + Math.abs(a) || 1);
+    const rel = relativeDifference([d], [a]);
     table.appendChild(
       el('tr', {}, el('td', { text: names[i] ?? String(i + 1) }), el('td', { text: fmt(g.theta[i]!, 5) }), el('td', { text: fmt(d, 6) }), el('td', { text: fmt(a, 6) }), el('td', { text: rel.toExponential(1) })),
     );
