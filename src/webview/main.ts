@@ -16,6 +16,7 @@ import { GRADCHECK_THRESHOLDS, gradcheckVerdict, relativeDifference } from '../c
 import { historyCsv, historyJson } from '../data/history';
 import { renderHeatmap } from './heatmap';
 import { paintView } from './paintView';
+import { corner, parameterNames, quantity } from './quantities';
 import { explainKey, translator, type Locale, type Translate } from './i18n';
 import { buildMap, quantityShape, quantityTex, refId, shapeTex, stackedUpdateTex, type MapTerm, type QuantityRef } from '../shared/tex';
 
@@ -443,41 +444,6 @@ function markSelected(): void {
   for (const [id, e] of termEls) e.setAttribute('aria-pressed', String(id === state.selected));
 }
 
-/** A quantity's values in a snapshot (derived ones computed from their neighbours). */
-function quantity(snap: MapSnapshot | null, ref: QuantityRef): MatrixData | null {
-  if (!snap) return null;
-  const L = snap.layers.length;
-  switch (ref.key) {
-    case 'X':
-      return snap.X;
-    case 'Y':
-      return snap.Y;
-    case 'J':
-      return { rows: 1, cols: 1, data: [snap.cost] };
-    case 'L': {
-      const A = snap.layers[L - 1]?.A;
-      if (!A) return null;
-      const eps = 1e-15;
-      const data = A.data.map((a, j) => {
-        const y = snap.Y.data[j]!;
-        const p = Math.min(1 - eps, Math.max(eps, a));
-        return -y * Math.log(p) - (1 - y) * Math.log(1 - p);
-      });
-      return { rows: 1, cols: A.cols, data, ...(A.totalCols !== undefined ? { totalCols: A.totalCols } : {}) };
-    }
-    case 'mask': {
-      const Z = snap.layers[ref.layer - 1]?.Z;
-      if (!Z) return null;
-      return { rows: Z.rows, cols: Z.cols, data: Z.data.map((z) => (z > 0 ? 1 : 0)), ...(Z.totalCols !== undefined ? { totalCols: Z.totalCols } : {}) };
-    }
-    default: {
-      const layer = snap.layers[ref.layer - 1];
-      if (ref.key === 'A' && ref.layer === 0) return snap.X;
-      return layer ? layer[ref.key] : null;
-    }
-  }
-}
-
 function rowLabelsFor(ref: QuantityRef): string[] | undefined {
   const info = state.info;
   if (!info) return undefined;
@@ -537,15 +503,6 @@ function renderDetail(): void {
   } else {
     ui.detail.appendChild(renderHeatmap(current, opts));
   }
-}
-
-/** Rows × columns of a matrix's top-left corner. */
-function corner(md: MatrixData, rows: number, cols: number): MatrixData {
-  const r = Math.min(rows, md.rows);
-  const c = Math.min(cols, md.cols);
-  const data: number[] = [];
-  for (let i = 0; i < r; i++) for (let j = 0; j < c; j++) data.push(md.data[i * md.cols + j]!);
-  return { rows: r, cols: c, data };
 }
 
 function renderRelu(): void {
@@ -676,16 +633,6 @@ function renderResults(): void {
   grid.appendChild(metricsTable(t('train'), r.train, state.info.labels));
   if (r.validation) grid.appendChild(metricsTable(t('val'), r.validation, state.info.labels));
   ui.results.appendChild(grid);
-}
-
-/** The notes' parameter names, θ = [w11[1] … b1[1] … w11[2] … b[2]], in the order W1, b1, W2, b2, …. */
-function parameterNames(dims: readonly number[]): string[] {
-  const names: string[] = [];
-  for (let l = 1; l < dims.length; l++) {
-    for (let i = 1; i <= dims[l]!; i++) for (let j = 1; j <= dims[l - 1]!; j++) names.push(`w${i},${j}[${l}]`);
-    for (let i = 1; i <= dims[l]!; i++) names.push(`b${i}[${l}]`);
-  }
-  return names;
 }
 
 const GRADCHECK_ROWS = 60;
