@@ -2,6 +2,7 @@
  * The panel's numbers that are not DOM: a quantity of the map from a snapshot (also the derived
  * ones, the loss L and the ReLU mask), a matrix's corner, the notes' parameter names.
  */
+import { exampleLoss } from '../core/loss';
 import type { MapSnapshot, MatrixData } from '../core/types';
 import type { QuantityRef } from '../shared/tex';
 
@@ -17,15 +18,11 @@ export function quantity(snap: MapSnapshot | null, ref: QuantityRef): MatrixData
     case 'J':
       return { rows: 1, cols: 1, data: [snap.cost] };
     case 'L': {
-      const A = snap.layers[L - 1]?.A;
-      if (!A) return null;
-      const eps = 1e-15;
-      const data = A.data.map((a, j) => {
-        const y = snap.Y.data[j]!;
-        const p = Math.min(1 - eps, Math.max(eps, a));
-        return -y * Math.log(p) - (1 - y) * Math.log(1 - p);
-      });
-      return { rows: 1, cols: A.cols, data, ...(A.totalCols !== undefined ? { totalCols: A.totalCols } : {}) };
+      // From the logits, with the core's loss: exact where A^[L] has rounded to 0 or 1, and its mean is J.
+      const Z = snap.layers[L - 1]?.Z;
+      if (!Z) return null;
+      const data = Z.data.map((z, j) => exampleLoss(z, snap.Y.data[j]!));
+      return { rows: 1, cols: Z.cols, data, ...(Z.totalCols !== undefined ? { totalCols: Z.totalCols } : {}) };
     }
     case 'mask': {
       const Z = snap.layers[ref.layer - 1]?.Z;
