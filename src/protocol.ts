@@ -7,13 +7,14 @@ import type { Boundary, EpochPoint, GradCheckResult, Hyper, MapSnapshot, RunInfo
 import type { DataErrorInfo } from './data/errors';
 import type { DataSource } from './data/source';
 import type { ExerciseMark } from './exercise/marks';
+import type { Locale } from './shared/locale';
 
 export type RunMode = 'running' | 'paused' | 'finished';
 
 // ---------------------------------------------------------------- host → webview
 
 export type ToPanel =
-  | { type: 'run'; info: RunInfo; locale: 'en' | 'de' }
+  | { type: 'run'; info: RunInfo; locale: Locale }
   | { type: 'epochs'; points: EpochPoint[] }
   | { type: 'snapshot'; snapshot: MapSnapshot }
   | { type: 'boundary'; boundary: Boundary }

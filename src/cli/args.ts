@@ -3,6 +3,7 @@
  * `-h`/`--help`. Each command declares its options; the help text is generated from that.
  */
 import { HYPER_RULES, LIMITS } from '../core/hyper';
+import { type Locale, localeOf } from '../shared/locale';
 
 /** Wrong use of the command line: exit code 2 and the message, with a pointer to --help. */
 export class UsageError extends Error {
@@ -161,14 +162,13 @@ export function hiddenOption(args: ParsedArgs, fallback: readonly number[]): num
 }
 
 /** A language option (`--report-lang`, `--lang`): its value, else the locale of the environment (the first of LC_ALL, LC_MESSAGES, LANG that is set). */
-export function langOption(args: ParsedArgs, name: string, env: NodeJS.ProcessEnv): 'en' | 'de' {
+export function langOption(args: ParsedArgs, name: string, env: NodeJS.ProcessEnv): Locale {
   const given = args.values.get(name);
   if (given !== undefined) {
     if (given !== 'en' && given !== 'de') throw new UsageError(`--${name} must be en or de, got ${given}.`);
     return given;
   }
-  const locale = env.LC_ALL || env.LC_MESSAGES || env.LANG || '';
-  return /^de([_.@-]|$)/i.test(locale) ? 'de' : 'en';
+  return localeOf(env.LC_ALL || env.LC_MESSAGES || env.LANG);
 }
 
 // ---------------------------------------------------------------- help

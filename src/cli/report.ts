@@ -14,6 +14,7 @@ import { thinPoints } from '../data/history';
 import type { EpochPoint, GradCheckResult, RunInfo, RunResult } from '../core/types';
 import type { ToPanel } from '../protocol';
 import { escapeHtml } from '../shared/html';
+import type { Locale } from '../shared/locale';
 
 export interface FinishedRun {
   info: RunInfo;
@@ -29,7 +30,7 @@ export interface FinishedRun {
 export const REPORT_MAX_POINTS = 20_000;
 
 /** The messages a panel would have received for this run, in order. */
-export function reportMessages(run: FinishedRun, locale: 'en' | 'de' = 'en'): ToPanel[] {
+export function reportMessages(run: FinishedRun, locale: Locale = 'en'): ToPanel[] {
   const { X, Y } = run.data;
   const messages: ToPanel[] = [
     { type: 'run', info: run.info, locale },
@@ -64,7 +65,7 @@ function scriptSafe(text: string): string {
   return text.replace(/<\/(script)/gi, '<\\/$1').replace(/<!--/g, '<\\!--');
 }
 
-export function reportHtml(messages: readonly ToPanel[], lang: 'en' | 'de' = 'en'): string {
+export function reportHtml(messages: readonly ToPanel[], lang: Locale = 'en'): string {
   const root = packageRoot();
   const dist = join(root, 'dist', 'webview');
   const script = readFileSync(join(dist, 'webview.js'), 'utf8');

@@ -8,6 +8,7 @@ import type { Dataset } from '../data/csv';
 import { checkDistinctFeatureNames, listForMessage } from '../data/errors';
 import { type PreparedData, prepareData, runInfoOf } from '../data/prepare';
 import { SAMPLE_NAMES } from '../data/samples';
+import type { Locale } from '../shared/locale';
 import { type DataSource, loadSource, parseSourceArgument } from '../data/source';
 import type { EpochPoint, Hyper, RunInfo, RunResult, StopReason } from '../core/types';
 import { type CommandSpec, type ParsedArgs, UsageError, hiddenOption, langOption, numberOption } from './args';
@@ -83,7 +84,7 @@ export interface TrainRequest {
   initPath: string | null;
   savePath: string | null;
   reportPath: string | null;
-  reportLang: 'en' | 'de';
+  reportLang: Locale;
   json: boolean;
   dtype: 'float64' | 'float32';
 }

@@ -16,6 +16,7 @@ import type { DataSource } from '../data/source';
 import type { FromPanel, FromWorker, ToPanel, ToWorker } from '../protocol';
 import { parseSavedRun, savedRunJson, unfinishedRunMessage, type RunOrigin, type RunState, type SavedModel, type SavedRun } from './lastRun';
 import { BackpropMapPanel, type PanelOwner } from './panel';
+import { type Locale, localeOf } from '../shared/locale';
 import { fieldOffset, inert, pngFromDataUrl, summary } from './runFiles';
 import { hyperFromSettings } from './settings';
 import { chooseData, chooseLabel, dataSource, editHyper, tableText, type DataChoice } from './trainingInputs';
@@ -434,8 +435,8 @@ export class Training implements vscode.Disposable {
   }
 
   /** The panel's language, and the exercise's: German when VS Code's display language is. */
-  locale(): 'en' | 'de' {
-    return vscode.env.language.toLowerCase().startsWith('de') ? 'de' : 'en';
+  locale(): Locale {
+    return localeOf(vscode.env.language);
   }
 
   /** The whole run so far as the panel's messages, for a webview that has just (re)loaded. */

@@ -1,4 +1,5 @@
 /** The panel's labels in English and German (the notes' own terms). */
+import type { Locale } from '../shared/locale';
 
 const en = {
   title: 'Backprop Map',
@@ -211,8 +212,6 @@ const de: Record<StringKey, string> = {
   explain_ub: 'Gradientenabstieg: b geht einen Schritt der Größe α gegen den Gradienten db.',
   explain_mask: 'Die ReLU-Maske: 1, wo Z > 0, sonst 0.',
 };
-
-export type Locale = 'en' | 'de';
 
 export type Translate = (key: StringKey, vars?: Record<string, string | number>) => string;
 

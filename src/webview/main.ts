@@ -17,7 +17,8 @@ import { historyCsv, historyJson } from '../data/history';
 import { renderHeatmap } from './heatmap';
 import { paintView } from './paintView';
 import { corner, parameterNames, quantity } from './quantities';
-import { explainKey, translator, type Locale, type Translate } from './i18n';
+import { type Locale, localeOf } from '../shared/locale';
+import { explainKey, translator, type Translate } from './i18n';
 import { buildMap, quantityShape, quantityTex, refId, shapeTex, stackedUpdateTex, type MapTerm, type QuantityRef } from '../shared/tex';
 
 interface VsCodeApi {
@@ -55,7 +56,7 @@ interface State {
   exercise: { file: string; marks: ExerciseMark[] } | null;
 }
 
-const initialLocale: Locale = document.documentElement.lang.toLowerCase().startsWith('de') ? 'de' : 'en';
+const initialLocale: Locale = localeOf(document.documentElement.lang);
 const saved = (vscode?.getState() ?? {}) as { selected?: string };
 
 const state: State = {
