@@ -15,6 +15,7 @@ import type { Hyper, RunInfo, RunResult } from '../core/types';
 import type { DataSource } from '../data/source';
 import type { FromPanel, FromWorker, ToPanel, ToWorker } from '../protocol';
 import { parseSavedRun, savedRunJson, unfinishedRunMessage, type RunOrigin, type RunState, type SavedModel, type SavedRun } from './lastRun';
+import { historyFileName, modelFileName, scriptFileName } from './fileNames';
 import { BackpropMapPanel, type PanelOwner } from './panel';
 import { type Locale, localeOf } from '../shared/locale';
 import { fieldOffset, inert, pngFromDataUrl, summary } from './runFiles';
@@ -181,10 +182,9 @@ export class Training implements vscode.Disposable {
       void vscode.window.showInformationMessage('There is no trained model yet: run "Backprop Map: Train DNN" first.');
       return undefined;
     }
-    const base = this.model.datasetName.replace(/\.(csv|tsv)$/i, '').replace(/[^\w.-]+/g, '-');
     const uri = target ?? (await vscode.window.showSaveDialog({
       title: 'Save Trained Model',
-      defaultUri: this.defaultUri(`${base}.model.json`),
+      defaultUri: this.defaultUri(modelFileName(this.model.datasetName)),
       filters: { 'Backprop Map model': ['json'] },
       saveLabel: 'Save Model',
     }));
@@ -204,12 +204,10 @@ export class Training implements vscode.Disposable {
       void vscode.window.showInformationMessage('There is no trained model yet: run "Backprop Map: Train DNN" first.');
       return undefined;
     }
-    // A Python module name, so that the script can also be imported.
-    const base = this.model.datasetName.replace(/^sample:/, '').replace(/\.(csv|tsv)$/i, '').replace(/\W+/g, '_');
     const title = kind === 'numpy' ? 'Export as numpy' : 'Export as PyTorch';
     const uri = target ?? (await vscode.window.showSaveDialog({
       title,
-      defaultUri: this.defaultUri(`${base}_${kind}.py`),
+      defaultUri: this.defaultUri(scriptFileName(this.model.datasetName, kind)),
       filters: { Python: ['py'] },
       saveLabel: 'Export',
     }));
@@ -487,10 +485,9 @@ export class Training implements vscode.Disposable {
   private async exportHistory(format: 'csv' | 'json'): Promise<void> {
     const s = this.state;
     if (!s) return;
-    const base = s.info.datasetName.replace(/^sample:/, '').replace(/\.(csv|tsv)$/i, '').replace(/[^\w.-]+/g, '-');
     const uri = await vscode.window.showSaveDialog({
       title: 'Export Training History',
-      defaultUri: this.defaultUri(`${base}-history.${format}`),
+      defaultUri: this.defaultUri(historyFileName(s.info.datasetName, format)),
       filters: format === 'csv' ? { CSV: ['csv'] } : { JSON: ['json'] },
     });
     if (!uri) return;
