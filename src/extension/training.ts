@@ -16,6 +16,7 @@ import type { DataSource } from '../data/source';
 import type { FromPanel, FromWorker, ToPanel, ToWorker } from '../protocol';
 import { parseSavedRun, savedRunJson, unfinishedRunMessage, type RunOrigin, type RunState, type SavedModel, type SavedRun } from './lastRun';
 import { historyFileName, modelFileName, scriptFileName } from './fileNames';
+import { COMMANDS, CONTEXT_KEYS, STATUS_BAR_ITEM } from './ids';
 import { BackpropMapPanel, type PanelOwner } from './panel';
 import { type Locale, localeOf } from '../shared/locale';
 import { fieldOffset, inert, pngFromDataUrl, summary } from './runFiles';
@@ -66,9 +67,9 @@ export class Training implements vscode.Disposable {
     private readonly context: vscode.ExtensionContext,
     private readonly log: vscode.LogOutputChannel,
   ) {
-    this.status = vscode.window.createStatusBarItem('backpropMap.training', vscode.StatusBarAlignment.Left, 50);
+    this.status = vscode.window.createStatusBarItem(STATUS_BAR_ITEM, vscode.StatusBarAlignment.Left, 50);
     this.status.name = 'Backprop Map training';
-    this.status.command = 'backpropMap.showPanel';
+    this.status.command = COMMANDS.showPanel;
     // In the workspace's storage: each workspace restores its own last run.
     this.lastRunFile = path.join((context.storageUri ?? context.globalStorageUri).fsPath, 'last-run.json');
     void this.restore();
@@ -290,7 +291,7 @@ export class Training implements vscode.Disposable {
             this.openPanel();
             this.panel()?.post({ type: 'run', info: m.info, locale: this.locale() });
             this.updateStatus();
-            void vscode.commands.executeCommand('setContext', 'backpropMap.training', true);
+            void vscode.commands.executeCommand('setContext', CONTEXT_KEYS.training, true);
             break;
           }
           case 'dataError':
@@ -341,8 +342,8 @@ export class Training implements vscode.Disposable {
             }
             this.model = { json: m.model, datasetName: dataName };
             if (s) this.saveFinishedRun(s);
-            void vscode.commands.executeCommand('setContext', 'backpropMap.hasModel', true);
-            void vscode.commands.executeCommand('setContext', 'backpropMap.training', false);
+            void vscode.commands.executeCommand('setContext', CONTEXT_KEYS.hasModel, true);
+            void vscode.commands.executeCommand('setContext', CONTEXT_KEYS.training, false);
             this.panel()?.post({ type: 'finished', result: m.result });
             this.updateStatus();
             this.log.info(`training on ${dataName} ended (${m.result.reason}) after ${m.result.epochs} epochs in ${Date.now() - started} ms: ` +
@@ -416,7 +417,7 @@ export class Training implements vscode.Disposable {
   private endWorker(worker: Worker): void {
     if (this.worker === worker) {
       this.worker = undefined;
-      void vscode.commands.executeCommand('setContext', 'backpropMap.training', false);
+      void vscode.commands.executeCommand('setContext', CONTEXT_KEYS.training, false);
       this.updateStatus();
     }
     setTimeout(() => void worker.terminate(), STOP_GRACE_MS).unref();
@@ -474,7 +475,7 @@ export class Training implements vscode.Disposable {
         void this.exportPng(m.dataUrl);
         break;
       case 'writeExercise':
-        void vscode.commands.executeCommand('backpropMap.writeExercise');
+        void vscode.commands.executeCommand(COMMANDS.writeExercise);
         break;
       case 'exportScript':
         void this.exportScript(m.kind);
@@ -566,7 +567,7 @@ export class Training implements vscode.Disposable {
       }
       this.model = saved.model ?? undefined;
       this.origin = saved.origin ?? undefined;
-      if (this.model) void vscode.commands.executeCommand('setContext', 'backpropMap.hasModel', true);
+      if (this.model) void vscode.commands.executeCommand('setContext', CONTEXT_KEYS.hasModel, true);
       this.log.info(`restored the last run on ${saved.state.info.datasetName} (${saved.state.result?.epochs ?? 0} epochs)`);
     })();
     return this.restoring;
