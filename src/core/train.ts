@@ -254,15 +254,15 @@ function trainWith(engine: FastEngine | null, validationEngine: FastEngine | nul
 /**
  * computeMetrics(params, X, Y), computed by the fast engine in float64 on one thread, which gives
  * the readable forward run's cost and classifications bit for bit: on large data the readable run
- * took longer than reading the file (W4: 1.5 s of a 3 s command). Data the engine cannot take are
- * measured by computeMetrics itself.
+ * took longer than reading the file (W4: 1.5 s of a 3 s command). Data too large for the engine
+ * are measured by computeMetrics itself, as train() trains them with the readable steps.
  */
 export function evaluateMetrics(params: Parameters, X: Matrix, Y: Matrix): Metrics {
   let engine: FastEngine;
   try {
     engine = new FastEngine(params, X, Y, { threads: 1 });
   } catch (e) {
-    if (e instanceof RangeError) return computeMetrics(params, X, Y);
+    if (e instanceof EngineCapacityError) return computeMetrics(params, X, Y);
     throw e;
   }
   const { cost, correct, positive } = engine.evaluate();
