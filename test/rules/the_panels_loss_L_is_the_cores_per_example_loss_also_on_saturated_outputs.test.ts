@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { fromRows } from '../../src/core/matrix';
 import { computeCostFromLogits } from '../../src/core/network';
-import { finalSnapshot } from '../../src/core/session';
+import { finalSnapshot } from '../../src/core/snapshot';
 import { quantity } from '../../src/webview/quantities';
 
 test("the panel's L equals the core's loss of each example and averages to J, on saturated outputs too", () => {
