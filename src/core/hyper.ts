@@ -58,3 +58,8 @@ export const HYPER_RULES: { readonly [K in keyof Hyper]: HyperRule<Hyper[K]> } =
   validationSplit: { ok: (x: number) => Number.isFinite(x) && x >= 0 && x < 1, expected: 'a fraction from 0 to below 1, such as 0.2' },
   standardize: { ok: (x: boolean) => typeof x === 'boolean', expected: 'true or false' },
 });
+
+/** The seed of "New seed": a random one within HYPER_RULES.seed. */
+export function randomSeed(): number {
+  return Math.floor(Math.random() * 2 ** 31);
+}

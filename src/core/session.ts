@@ -10,23 +10,13 @@
  */
 import type { Boundary, EpochPoint, GradCheckResult, MapSnapshot, Phase, RunResult, StopReason } from './types';
 import { gradientCheck } from './gradcheck';
-import { type Matrix, frobeniusNorm, gatherColumns } from './matrix';
-import { confusionOf } from './metrics';
-import {
-  type ForwardCache,
-  type Gradients,
-  type Parameters,
-  backward,
-  cloneParameters,
-  computeCostFromLogits,
-  forward,
-  layerDimsOfParameters,
-  parametersFinite,
-  updateParameters,
-} from './network';
+import { type Divergence, EpochTally, Fallback, costDivergence, epochDivergence, validationFigures } from './epoch';
+import type { DType } from './fast/engine';
+import { type Matrix, gatherColumns } from './matrix';
+import { type ForwardCache, type Gradients, type Parameters, backward, computeCostFromLogits, forward, layerDimsOfParameters, updateParameters } from './network';
 import { epochRng, shuffledIndices } from './rng';
 import { buildSnapshot, decisionBoundary } from './snapshot';
-import { EXPLODED_MIN, EXPLOSION_FACTOR, divergenceMessage, evaluateMetrics, train } from './train';
+import { evaluateMetrics, train } from './train';
 
 export interface SessionData {
   X: Matrix;
@@ -50,11 +40,6 @@ export interface StepOutcome {
   diverged: string | null;
 }
 
-function copyInto(from: Parameters, to: Parameters): void {
-  from.W.forEach((w, i) => to.W[i]!.data.set(w.data));
-  from.b.forEach((b, i) => to.b[i]!.data.set(b.data));
-}
-
 export class TrainingSession {
   readonly params: Parameters;
   readonly layerDims: number[];
@@ -70,17 +55,11 @@ export class TrainingSession {
   private lastCost = NaN;
   private batchX: Matrix | null = null;
   private batchY: Matrix | null = null;
-  // The epoch in progress (as in `train`): its batch order, position and running sums.
+  // The epoch in progress (as in `train`): its batch order, position and running figures.
   private order: Uint32Array | null = null;
   private from = 0;
-  private costSum = 0;
-  private correct = 0;
-  private gradNormSums: number[] = [];
-  private batches = 0;
-  private validationCost: number | null = null;
-  private validationAccuracy: number | null = null;
-  private epochStart: Parameters;
-  private lastGood: Parameters | null = null;
+  private tally: EpochTally;
+  private readonly fallback: Fallback;
   /** J of the initial parameters on all training examples: the reference for an exploding cost. */
   private readonly firstCost: number;
 
@@ -93,6 +72,8 @@ export class TrainingSession {
     params: Parameters,
     /** Epochs done before (continuing a model file's run): numbering, and mini-batch orders, go on from there. */
     startEpoch = 0,
+    /** The number type of the epochs run through `train` (the stepped ones compute in float64). */
+    private readonly dtype: DType = 'float64',
   ) {
     this.params = params;
     this.epoch = startEpoch;
@@ -100,9 +81,9 @@ export class TrainingSession {
     this.layerDims = layerDimsOfParameters(params);
     this.m = data.X.cols;
     this.batchSize = hyper.batchSize === null || hyper.batchSize >= this.m ? this.m : hyper.batchSize;
-    this.epochStart = cloneParameters(params);
-    const L = this.layerDims.length - 1;
-    this.firstCost = computeCostFromLogits(forward(params, data.X).Z[L - 1]!, data.Y);
+    this.tally = new EpochTally(this.layerDims.length - 1);
+    this.fallback = new Fallback(params);
+    this.firstCost = evaluateMetrics(params, data.X, data.Y).cost;
   }
 
   get finished(): boolean {
@@ -133,86 +114,60 @@ export class TrainingSession {
       const cost = computeCostFromLogits(this.cache.Z[L - 1]!, Y);
       this.lastCost = cost;
       this.phase = 'forward';
-      if (!Number.isFinite(cost)) {
-        const what = `the cost became ${Number.isNaN(cost) ? 'not a number (NaN)' : 'infinite'}`;
-        return this.diverge(what, 'lastGood');
-      }
-      this.costSum += cost * X.cols;
-      const c = confusionOf(this.cache.A[L]!.data, Y.data);
-      this.correct += c.tp + c.tn;
+      const d = costDivergence(cost);
+      if (d) return this.diverge(d);
+      this.tally.addForward(cost, X.cols, this.cache.A[L]!, Y);
       return { phase: 'forward', point: null, diverged: null };
     }
     if (next === 'backward') {
       this.grads = backward(this.params, this.cache!, this.currentBatch().Y, this.grads ?? undefined);
-      for (let l = 0; l < L; l++) this.gradNormSums[l]! += frobeniusNorm(this.grads.dW[l]!);
+      this.tally.addGradients(this.grads);
       this.phase = 'backward';
       return { phase: 'backward', point: null, diverged: null };
     }
     updateParameters(this.params, this.grads!, this.hyper.learningRate);
-    this.batches++;
     this.phase = 'update';
     this.from += this.batchSize;
     if (this.from < this.m) return { phase: 'update', point: null, diverged: null };
-    if (!parametersFinite(this.params)) return this.diverge('the weights became infinite or NaN', 'epochStart');
-    const cost = this.costSum / this.m;
-    if (cost > EXPLODED_MIN && cost > EXPLOSION_FACTOR * this.firstCost) {
-      return this.diverge(`the cost rose from ${this.firstCost.toPrecision(3)} to ${cost.toPrecision(3)}`, 'lastGood');
-    }
+    const d = epochDivergence(this.params, this.tally.cost(this.m), this.firstCost);
+    if (d) return this.diverge(d);
     return { phase: 'update', point: this.endEpoch(), diverged: null };
   }
 
   private beginEpoch(): void {
-    copyInto(this.params, this.epochStart);
+    this.fallback.beginEpoch(this.params);
     this.order = this.batchSize < this.m ? shuffledIndices(this.m, epochRng(this.hyper.seed, this.epoch + 1)) : null;
-    this.costSum = 0;
-    this.correct = 0;
-    this.batches = 0;
-    this.gradNormSums = new Array<number>(this.layerDims.length - 1).fill(0);
-    this.validationCost = null;
-    this.validationAccuracy = null;
+    this.tally = new EpochTally(this.layerDims.length - 1);
     const v = this.data.validation;
     if (v !== null && v.X.cols > 0) {
-      const L = this.layerDims.length - 1;
-      const f = forward(this.params, v.X);
-      this.validationCost = computeCostFromLogits(f.Z[L - 1]!, v.Y);
-      const c = confusionOf(f.A[L]!.data, v.Y.data);
-      this.validationAccuracy = (c.tp + c.tn) / v.X.cols;
+      const f = validationFigures(this.params, v);
+      this.tally.validationCost = f.cost;
+      this.tally.validationAccuracy = f.accuracy;
     }
   }
 
   private endEpoch(): EpochPoint {
     this.epoch++;
     this.from = 0;
-    // The start of this epoch had finite costs throughout: it becomes the fallback (as in `train`).
-    const spare = this.lastGood ?? cloneParameters(this.params);
-    this.lastGood = this.epochStart;
-    this.epochStart = spare;
-    return {
-      epoch: this.epoch,
-      cost: this.costSum / this.m,
-      validationCost: this.validationCost,
-      accuracy: this.correct / this.m,
-      validationAccuracy: this.validationAccuracy,
-      gradNorms: this.gradNormSums.map((s) => s / this.batches),
-    };
+    this.fallback.acceptEpoch(this.params);
+    return this.tally.point(this.epoch, this.m);
   }
 
   /** As `train` does: back to the start of the last acceptable epoch, or of this one. */
-  private diverge(what: string, fallback: 'lastGood' | 'epochStart'): StepOutcome {
-    const epoch = this.epoch + 1;
-    const useLastGood = fallback === 'lastGood' && this.lastGood !== null;
-    copyInto(useLastGood ? this.lastGood! : this.epochStart, this.params);
+  private diverge(d: Divergence): StepOutcome {
+    const message = this.fallback.restore(this.params, d, this.epoch + 1, this.hyper.learningRate);
     const phase = this.phase ?? 'forward';
     this.phase = null;
     this.from = 0;
-    return { phase, point: null, diverged: divergenceMessage(epoch, what, this.hyper.learningRate, useLastGood ? epoch - 1 : epoch) };
+    return { phase, point: null, diverged: message };
   }
 
   /**
-   * Up to `n` whole epochs (first finishing an epoch that steps left half done). All but the last
-   * run through `train`; the last is stepped so that the map's matrices of that epoch are at hand.
+   * Up to `n` whole epochs (first finishing an epoch that steps left half done), through `train`.
+   * With `stepLast` the last of them is stepped instead, so that the map's matrices of that epoch
+   * are at hand for a snapshot; without, a snapshot computes them afresh.
    */
-  runEpochs(n: number, onEpoch: (p: EpochPoint) => void): { reason: StopReason; message: string | null } {
+  runEpochs(n: number, onEpoch: (p: EpochPoint) => void, stepLast = true): { reason: StopReason; message: string | null } {
     let left = Math.min(n, this.lastEpoch - this.epoch);
     while ((this.phase !== null && this.phase !== 'update') || this.from !== 0) {
       const s = this.step();
@@ -223,34 +178,37 @@ export class TrainingSession {
       }
     }
     if (left <= 0) return { reason: 'completed', message: null };
-    if (left > 1) {
+    const trained = stepLast ? left - 1 : left;
+    if (trained > 0) {
       // `train` keeps its own fallback parameters and does not hand them out: should the stepped
       // epoch right after it diverge, the parameters go back to that epoch's start, not one earlier.
       const outcome = train(this.params, this.data.X, this.data.Y, {
         learningRate: this.hyper.learningRate,
-        epochs: left - 1,
+        epochs: trained,
         batchSize: this.hyper.batchSize,
         seed: this.hyper.seed,
         validation: this.data.validation,
         startEpoch: this.epoch,
         firstCost: this.firstCost,
+        dtype: this.dtype,
         onEpoch,
       });
       this.epoch = outcome.epochs;
-      if (outcome.reason === 'diverged') {
-        this.phase = null;
-        return { reason: 'diverged', message: outcome.message };
-      }
-      this.lastGood = null;
+      this.fallback.forgetLastGood();
+      // The last forward and backward run are not this one's any more.
+      this.cache = null;
+      this.grads = null;
+      this.phase = null;
+      if (outcome.reason === 'diverged') return { reason: 'diverged', message: outcome.message };
     }
-    do {
+    while (this.epoch < this.lastEpoch && trained < left) {
       const s = this.step();
       if (s.diverged) return { reason: 'diverged', message: s.diverged };
       if (s.point) {
         onEpoch(s.point);
         break;
       }
-    } while (true);
+    }
     return { reason: 'completed', message: null };
   }
 

@@ -5,7 +5,7 @@ import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import * as vscode from 'vscode';
-import { DEFAULT_HYPER } from '../core/hyper';
+import { DEFAULT_HYPER, randomSeed } from '../core/hyper';
 import { sniffTable } from '../data/csv';
 import { type DataErrorInfo, DataError } from '../data/errors';
 import { historyCsv, historyJson } from '../data/history';
@@ -515,7 +515,7 @@ export class Training implements vscode.Disposable {
   private trainAgain(action: 'reset' | 'newSeed'): Promise<TrainOutcome> {
     const { source, dataName, fileUri } = this.origin!;
     const hyper = this.state!.info.hyper;
-    const seed = action === 'reset' ? hyper.seed : Math.floor(Math.random() * 2 ** 31);
+    const seed = action === 'reset' ? hyper.seed : randomSeed();
     return this.run(source, { ...hyper, seed }, dataName, fileUri ? vscode.Uri.parse(fileUri) : undefined);
   }
 

@@ -3,7 +3,9 @@
  * needs, throttled.
  */
 import type { TrainingSession } from '../core/session';
-import type { EpochPoint, RunInfo, StopReason } from '../core/types';
+import { randomSeed } from '../core/hyper';
+import { runInSlices } from '../core/slices';
+import type { EpochPoint, RunInfo, RunResult, StopReason } from '../core/types';
 import type { ControlAction, FromWorker, RunMode } from '../protocol';
 
 export interface RunIO {
@@ -16,8 +18,8 @@ export interface RunIO {
 export interface RunSetup {
   session: TrainingSession;
   info: RunInfo;
-  /** The model file of the session's parameters, for 'finished'. */
-  model(session: TrainingSession): unknown;
+  /** The model file of the session's parameters, for 'finished' with this result. */
+  model(session: TrainingSession, result: RunResult): unknown;
 }
 
 /** Intervals that keep the message stream at ≤ 20 messages per second in total. */
@@ -35,7 +37,6 @@ export class RunController {
   private lastEpochPost = -Infinity;
   private lastSnapshot = -Infinity;
   private lastBoundary = -Infinity;
-  private epochsPerSlice = 1;
   /** The setup a loop is running for; a reset's new setup gets its own loop while the old one ends. */
   private loopingFor: RunSetup | null = null;
 
@@ -56,7 +57,10 @@ export class RunController {
     this.io.post({ type: 'loaded', info: setup.info });
     this.postSnapshot(true);
     this.postBoundary(true);
-    if (setup.session.finished) return this.finish('completed', null);
+    if (setup.session.finished) {
+      this.finish('completed', null);
+      return Promise.resolve();
+    }
     this.setMode(paused ? 'paused' : 'running');
     return paused ? Promise.resolve() : this.loop();
   }
@@ -79,17 +83,15 @@ export class RunController {
         if (out.point) this.pending.push(out.point);
         this.flushEpochs();
         this.postSnapshot(true);
-        if (out.diverged) return this.finish('diverged', out.diverged);
-        if (s.session.finished) return this.finish('completed', null);
+        if (out.diverged) this.finish('diverged', out.diverged);
+        else if (s.session.finished) this.finish('completed', null);
         return;
       }
       // A paused run starts over paused (ready to step from epoch 1); otherwise it runs.
       case 'reset':
         return this.start(this.restart(s.session.hyper.seed), this.mode === 'paused');
-      case 'newSeed': {
-        const seed = Math.floor(Math.random() * 2 ** 31);
-        return this.start(this.restart(seed), this.mode === 'paused');
-      }
+      case 'newSeed':
+        return this.start(this.restart(randomSeed()), this.mode === 'paused');
     }
   }
 
@@ -101,7 +103,8 @@ export class RunController {
   /** Ends the run now with reason 'cancelled' (the result and model of the epochs done). */
   stop(): Promise<void> {
     if (!this.setup || this.mode === 'finished') return Promise.resolve();
-    return this.finish('cancelled', null);
+    this.finish('cancelled', null);
+    return Promise.resolve();
   }
 
   private setMode(mode: RunMode): void {
@@ -114,21 +117,8 @@ export class RunController {
     if (this.loopingFor === setup) return;
     this.loopingFor = setup;
     try {
-      while (this.mode === 'running' && this.setup === setup) {
-        const t0 = this.io.now();
-        const out = setup.session.runEpochs(this.epochsPerSlice, (p) => this.pending.push(p));
-        const dt = this.io.now() - t0;
-        // Aim at slices of ~25 ms, so pause and stop are answered quickly.
-        const perEpoch = dt / Math.max(1, this.epochsPerSlice);
-        this.epochsPerSlice = Math.max(1, Math.min(100_000, Math.round(THROTTLE.sliceMs / Math.max(perEpoch, 1e-3))));
-        if (out.reason === 'diverged') return await this.finish('diverged', out.message);
-        if (setup.session.finished) return await this.finish('completed', null);
-        const now = this.io.now();
-        if (now - this.lastEpochPost >= THROTTLE.epochsMs) this.flushEpochs();
-        if (now - this.lastSnapshot >= THROTTLE.snapshotMs) this.postSnapshot(false);
-        if (now - this.lastBoundary >= THROTTLE.boundaryMs) this.postBoundary(false);
-        await this.io.yieldToEvents();
-      }
+      // Slices of ~25 ms, so that pause and stop are answered quickly.
+      await runInSlices({ targetMs: THROTTLE.sliceMs, now: () => this.io.now(), yieldToEvents: () => this.io.yieldToEvents(), slice: (n) => this.slice(setup, n) });
       if (this.mode === 'paused' && this.setup === setup) {
         this.flushEpochs();
         this.postSnapshot(true);
@@ -137,6 +127,21 @@ export class RunController {
     } finally {
       if (this.loopingFor === setup) this.loopingFor = null;
     }
+  }
+
+  /** Up to n epochs of a running setup, and the messages due; false when the loop is to end. */
+  private slice(setup: RunSetup, n: number): boolean {
+    if (this.mode !== 'running' || this.setup !== setup) return false;
+    const out = setup.session.runEpochs(n, (p) => this.pending.push(p));
+    if (out.reason === 'diverged' || setup.session.finished) {
+      this.finish(out.reason, out.message);
+      return false;
+    }
+    const now = this.io.now();
+    if (now - this.lastEpochPost >= THROTTLE.epochsMs) this.flushEpochs();
+    if (now - this.lastSnapshot >= THROTTLE.snapshotMs) this.postSnapshot(false);
+    if (now - this.lastBoundary >= THROTTLE.boundaryMs) this.postBoundary(false);
+    return true;
   }
 
   private flushEpochs(): void {
@@ -159,13 +164,14 @@ export class RunController {
     this.lastBoundary = this.io.now();
   }
 
-  private async finish(reason: StopReason, message: string | null): Promise<void> {
+  private finish(reason: StopReason, message: string | null): void {
     const s = this.setup!;
     this.flushEpochs();
     this.postSnapshot(true);
     this.postBoundary(true);
     this.setMode('finished');
-    this.io.post({ type: 'finished', result: s.session.result(reason, message), model: s.model(s.session) });
+    const result = s.session.result(reason, message);
+    this.io.post({ type: 'finished', result, model: s.model(s.session, result) });
   }
 }
 
