@@ -1,10 +1,12 @@
 /**
  * The panel's numbers that are not DOM: a quantity of the map from a snapshot (also the derived
- * ones, the loss L and the ReLU mask), a matrix's corner, the notes' parameter names.
+ * ones, the loss L and the ReLU mask), the map's terms by id, a matrix's corner, the notes'
+ * parameter names.
  */
 import { exampleLoss } from '../core/loss';
 import type { MapSnapshot, MatrixData } from '../core/types';
-import type { QuantityRef } from '../shared/tex';
+import type { RunInfo } from '../core/types';
+import { type MapTerm, type QuantityRef, quantityShape, refId, shapeTex } from '../shared/tex';
 
 /** A quantity's values in a snapshot (derived ones computed from their neighbours). */
 export function quantity(snap: MapSnapshot | null, ref: QuantityRef): MatrixData | null {
@@ -54,4 +56,37 @@ export function parameterNames(dims: readonly number[]): string[] {
     for (let i = 1; i <= dims[l]!; i++) names.push(`b${i}[${l}]`);
   }
   return names;
+}
+
+/** The mask [Z[l] > 0] is not a term of the map's own, but it is clickable from dZ and the ReLU example. */
+function auxTerm(id: string, info: RunInfo): MapTerm | null {
+  const m = /^mask(\d+)$/.exec(id);
+  if (!m) return null;
+  const l = Number(m[1]);
+  const s = quantityShape({ key: 'mask', layer: l }, info.layerDims, info.m);
+  return {
+    id,
+    ref: { key: 'mask', layer: l },
+    section: 'backward',
+    phase: 'backward',
+    layer: l,
+    tex: `[Z^{[${l}]} > 0]`,
+    shapeTex: `[Z^{[${l}]} > 0]\\;${shapeTex(s.sym[0], s.sym[1])} = ${shapeTex(s.num[0], s.num[1])}`,
+    productTex: null,
+    inputs: [{ key: 'Z', layer: l }],
+    explain: 'mask',
+  };
+}
+
+/** The term of the map (or the mask) with this id, for the run's network. */
+export function termById(terms: readonly MapTerm[], id: string | null, info: RunInfo | null): MapTerm | null {
+  if (!id || !info) return null;
+  return terms.find((x) => x.id === id) ?? auxTerm(id, info);
+}
+
+/** The map's term that shows a quantity: W and b are shown by their update terms. */
+export function termIdFor(ref: QuantityRef): string {
+  if (ref.key === 'W' || ref.key === 'b') return `u${ref.key}${ref.layer}`;
+  if (ref.key === 'A' && ref.layer === 0) return 'X';
+  return refId(ref);
 }
