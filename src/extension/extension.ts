@@ -37,11 +37,8 @@ export function activate(context: vscode.ExtensionContext): void {
   for (const [id, run] of Object.entries(commands)) context.subscriptions.push(vscode.commands.registerCommand(id, run));
 
   context.subscriptions.push(
-    vscode.window.registerWebviewPanelSerializer(BackpropMapPanel.viewType, {
-      async deserializeWebviewPanel(panel) {
-        training.revive(panel);
-      },
-    }),
+    // VS Code waits for the returned promise before it shows the restored panel.
+    vscode.window.registerWebviewPanelSerializer(BackpropMapPanel.viewType, { deserializeWebviewPanel: (panel) => training.revive(panel) }),
   );
 }
 
