@@ -4,8 +4,7 @@
  * Everything here must survive structured cloning / JSON (no classes, no typed arrays).
  */
 import type { Boundary, EpochPoint, GradCheckResult, Hyper, MapSnapshot, RunInfo, RunResult } from './core/types';
-import type { DataErrorInfo } from './data/errors';
-import type { DataSource } from './data/source';
+import type { DataErrorInfo, DataSource } from './data/types';
 import type { ExerciseMark } from './exercise/marks';
 import type { Locale } from './shared/locale';
 

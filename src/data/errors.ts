@@ -1,12 +1,5 @@
 import type { Dataset } from './csv';
-
-/** A data problem, located where it can be (1-based line and column). */
-export interface DataErrorInfo {
-  message: string;
-  file: string | null;
-  line: number | null;
-  column: number | null;
-}
+import type { DataErrorInfo } from './types';
 
 export interface DataErrorLocation {
   /** A file name as the user gave it (a sample is `sample:NAME`). */

@@ -1,10 +1,6 @@
 import { type Dataset, loadDatasetFile, parseDataset } from './csv';
 import { loadSample } from './samples';
-
-/** Where the training data comes from; the worker loads it so the extension host never parses. */
-export type DataSource =
-  | { kind: 'file'; path: string; text?: string; label: string | number | null; /** columns left out (by name or 1-based number) */ ignore?: string[] }
-  | { kind: 'sample'; name: string };
+import type { DataSource } from './types';
 
 /** The dataset a DataSource describes; DataError for anything wrong with it. */
 export async function loadSource(source: DataSource): Promise<Dataset> {

@@ -3,7 +3,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { sniffTable } from '../data/csv';
-import type { DataErrorInfo } from '../data/errors';
+import type { DataErrorInfo } from '../data/types';
 import { fieldOffset, inert } from './runFiles';
 import type { TrainOutcome } from './workerRun';
 

@@ -5,7 +5,7 @@
 import { ModelError, parseModelFile } from '../core/model';
 import { thinPoints } from '../data/history';
 import type { Boundary, EpochPoint, GradCheckResult, MapSnapshot, RunInfo, RunResult } from '../core/types';
-import type { DataSource } from '../data/source';
+import type { DataSource } from '../data/types';
 import type { RunMode, ToPanel } from '../protocol';
 import type { Locale } from '../shared/locale';
 

@@ -8,7 +8,7 @@ import { DEFAULT_HYPER, randomSeed } from '../core/hyper';
 import type { Hyper, RunResult } from '../core/types';
 import { sniffTable } from '../data/csv';
 import { DataError } from '../data/errors';
-import type { DataSource } from '../data/source';
+import type { DataSource } from '../data/types';
 import type { ScriptKind } from '../export/pythonScript';
 import type { FromPanel, FromWorker, ToPanel } from '../protocol';
 import { type Locale, localeOf } from '../shared/locale';

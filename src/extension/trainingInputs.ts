@@ -7,7 +7,7 @@ import type { TableSniff } from '../data/csv';
 import { SAMPLE_DESCRIPTIONS, SAMPLE_NAMES } from '../data/samples';
 import { statInputFile, utf8Text } from '../data/textFile';
 import type { Hyper } from '../core/types';
-import type { DataSource } from '../data/source';
+import type { DataSource } from '../data/types';
 import { HYPER_FIELDS, type HyperField } from './hyperInput';
 import { inert } from './runFiles';
 

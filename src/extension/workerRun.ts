@@ -4,8 +4,7 @@
 // drives a WorkerRun with the real worker.
 import { Worker } from 'node:worker_threads';
 import type { Hyper, RunInfo, RunResult } from '../core/types';
-import type { DataErrorInfo } from '../data/errors';
-import type { DataSource } from '../data/source';
+import type { DataErrorInfo, DataSource } from '../data/types';
 import type { FromWorker, ToWorker } from '../protocol';
 import type { RunState } from './lastRun';
 

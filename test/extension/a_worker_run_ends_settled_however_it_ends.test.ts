@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import type { Hyper } from '../../src/core/types';
-import type { DataSource } from '../../src/data/source';
+import type { DataSource } from '../../src/data/types';
 import { WorkerRun } from '../../src/extension/workerRun';
 import type { FromWorker } from '../../src/protocol';
 import { root } from '../webview/harness';

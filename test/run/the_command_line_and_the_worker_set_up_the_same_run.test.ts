@@ -10,7 +10,7 @@ import { Worker } from 'node:worker_threads';
 import { parseArgs } from '../../src/cli/args';
 import { TRAIN_SPEC, runTraining, trainRequestOf } from '../../src/cli/train';
 import type { RunInfo } from '../../src/core/types';
-import type { DataSource } from '../../src/data/source';
+import type { DataSource } from '../../src/data/types';
 import type { FromWorker } from '../../src/protocol';
 import { root } from '../webview/harness';
 
