@@ -14,7 +14,7 @@ import { decisionBoundary, finalSnapshot } from '../core/snapshot';
 import { thinPoints } from '../data/history';
 import type { EpochPoint, GradCheckResult, RunInfo, RunResult } from '../core/types';
 import type { ToPanel } from '../protocol';
-import { escapeHtml } from '../shared/html';
+import { escapeHtml, panelPage } from '../shared/html';
 import type { Locale } from '../shared/locale';
 
 export interface FinishedRun {
@@ -79,21 +79,13 @@ export function reportHtml(messages: readonly ToPanel[], lang: Locale = 'en'): s
   const title = `Backprop Map report${run ? ` · ${run.info.datasetName}` : ''}`;
   // JSON in a data block: `<` escaped so no value (a column name, a label) can close the block.
   const data = JSON.stringify(messages).replace(/</g, '\\u003c');
-  return `<!DOCTYPE html>
-<html lang="${escapeHtml(lang)}">
-<head>
-<meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${escapeHtml(csp)}">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<title>${escapeHtml(title)}</title>
-<style nonce="${escapeHtml(nonce)}">${katexCss.replace(/<\/(style)/gi, '<\\/$1')}</style>
-<style nonce="${escapeHtml(nonce)}">${panelCss.replace(/<\/(style)/gi, '<\\/$1')}</style>
-</head>
-<body>
-<div id="app"></div>
-<script type="application/json" id="backprop-map-report">${data}</script>
-<script nonce="${escapeHtml(nonce)}">${scriptSafe(script)}</script>
-</body>
-</html>
-`;
+  const a = escapeHtml;
+  return panelPage({
+    lang,
+    csp,
+    title,
+    // `</style` cannot end a stylesheet early.
+    head: [katexCss, panelCss].map((css) => `<style nonce="${a(nonce)}">${css.replace(/<\/(style)/gi, '<\\/$1')}</style>`),
+    body: [`<script type="application/json" id="backprop-map-report">${data}</script>`, `<script nonce="${a(nonce)}">${scriptSafe(script)}</script>`],
+  });
 }

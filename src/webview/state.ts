@@ -120,22 +120,16 @@ export function reduce(s: PanelState, a: PanelAction): PanelState {
     case 'run': {
       const terms = buildMap(a.info.layerDims, a.info.m, a.info.hyper.learningRate, translator(a.locale)('broadcast'));
       return {
-        ...s,
-        locale: a.locale,
+        // Everything of the last run goes; the exercise's marks (the learner's file), the ReLU
+        // layer asked for and the theme stay.
+        ...initialState(a.locale, termById(terms, s.selected, a.info) ? s.selected : null),
         run: s.run + 1,
         info: a.info,
         terms,
         history: emptyHistory(a.info.layerDims.length - 1),
-        snapshot: null,
-        previous: null,
-        boundary: null,
-        mode: null,
-        result: null,
-        gradcheck: null,
-        gradcheckPending: false,
-        // A term of another network's map is not kept.
-        selected: termById(terms, s.selected, a.info) ? s.selected : null,
-        banner: null,
+        reluLayer: s.reluLayer,
+        exercise: s.exercise,
+        palette: s.palette,
       };
     }
     case 'epochs':
