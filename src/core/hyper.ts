@@ -36,7 +36,7 @@ export const LIMITS = Object.freeze({
 
 /** Whether a value of a hyper-parameter may be used, and what is expected instead, for messages. */
 export interface HyperRule<T> {
-  ok(value: T): boolean;
+  ok: (value: T) => boolean;
   /** e.g. "a whole number from 0 to 10000000", to follow "must be" or "expected". */
   expected: string;
 }

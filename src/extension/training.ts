@@ -163,7 +163,7 @@ export class Training implements vscode.Disposable {
   }
 
   /** Stop Training: ends the run; the model trained so far is kept. */
-  async stop(): Promise<void> {
+  stop(): void {
     if (!this.run || this.state?.mode === 'finished') {
       void vscode.window.showInformationMessage('No training run is in progress.');
       return;
