@@ -2,7 +2,7 @@
 // and "Open File", which goes to that place in the table.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { sniffTable } from '../data/csv';
+import { sniffTable } from '../data/sniff';
 import type { DataErrorInfo } from '../data/types';
 import { fieldOffset, inert } from './runFiles';
 import type { TrainOutcome } from './workerRun';

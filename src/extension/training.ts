@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { DEFAULT_HYPER, randomSeed } from '../core/hyper';
 import type { Hyper, RunResult } from '../core/types';
-import { sniffTable } from '../data/csv';
+import { sniffTable } from '../data/sniff';
 import { DataError } from '../data/errors';
 import type { DataSource } from '../data/types';
 import type { ScriptKind } from '../export/pythonScript';

@@ -3,7 +3,7 @@
 import { open as openFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { TableSniff } from '../data/csv';
+import type { TableSniff } from '../data/sniff';
 import { SAMPLE_DESCRIPTIONS, SAMPLE_NAMES } from '../data/samples';
 import { statInputFile, utf8Text } from '../data/textFile';
 import type { Hyper } from '../core/types';
