@@ -396,7 +396,6 @@ export class Training implements vscode.Disposable {
     })();
     return this.restoring;
   }
-
 }
 
 function noModelYet(): undefined {
