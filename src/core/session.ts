@@ -2,8 +2,8 @@
  * A training session: the notes' gradient descent that can also be walked one phase at a time
  * (forward run → backward run → weight update, the notes' "Prozessablauf"), and that can describe
  * its state as the backprop map's matrices. Pure: no I/O, no timers of its own; the training worker
- * and the CLI's report drive it, and the worker's RunController (src/worker/runController.ts) adds the
- * throttled message stream.
+ * and `backprop-map train` drive it (set up by src/run/setup.ts), and the worker's RunController
+ * (src/worker/runController.ts) adds the throttled message stream.
  *
  * Stepping uses the same core functions in the same order as `train`, so a run that is stepped, or
  * played in slices, gives exactly the numbers of one `train` call.
