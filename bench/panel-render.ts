@@ -14,9 +14,10 @@
  * seed do.
  */
 import { cpus, loadavg } from 'node:os';
-import { DEFAULT_HYPER } from '../src/core/defaults';
+import { DEFAULT_HYPER } from '../src/core/hyper';
 import { loadSample } from '../src/data/samples';
-import type { Hyper, ToPanel } from '../src/protocol';
+import type { Hyper } from '../src/core/types';
+import type { ToPanel } from '../src/protocol';
 import { drain, launch, makeRun, openPanel } from '../test/webview/harness';
 import { median } from './lib/timing';
 

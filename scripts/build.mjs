@@ -1,9 +1,10 @@
 // One esbuild script for every entry point of the package, plus the compiled tests.
 // Usage: node scripts/build.mjs [--watch] [--no-tests]
 import * as esbuild from 'esbuild';
-import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, watch as watchFolder } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { syncDir } from './syncDir.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const watch = process.argv.includes('--watch');
@@ -97,14 +98,28 @@ function copyAssets() {
   for (const f of readdirSync(join(katexDist, 'fonts'))) {
     if (f.endsWith('.woff2')) cpSync(join(katexDist, 'fonts', f), join(out, 'fonts', f));
   }
-  // The derivation checker's Python harness ships as it is.
-  if (existsSync(at('src/checker/python'))) cpSync(at('src/checker/python'), at('dist/checker'), { recursive: true });
+}
+
+// The derivation checker's Python harness ships as it is: dist/checker/ holds exactly its files.
+function copyChecker() {
+  const { copied, removed } = syncDir(at('src/checker/python'), at('dist/checker'));
+  return copied.length + removed.length > 0 ? `checker: ${[...copied.map((f) => `copied ${f}`), ...removed.map((f) => `removed ${f}`)].join(', ')}` : null;
 }
 
 copyAssets();
+copyChecker();
 if (watch) {
   for (const b of builds) (await esbuild.context(b)).watch();
-  console.log('watching', builds.length, 'builds');
+  // esbuild watches what the bundles import; the Python files are copied again when they change.
+  let pending = null;
+  watchFolder(at('src/checker/python'), { recursive: true }, () => {
+    clearTimeout(pending);
+    pending = setTimeout(() => {
+      const said = copyChecker();
+      if (said) console.log(said);
+    }, 50);
+  });
+  console.log('watching', builds.length, 'builds and the checker\'s Python files');
 } else {
   await Promise.all(builds.map((b) => esbuild.build(b)));
   console.log(`built ${builds.length} bundles into ${relative(root, at('dist'))}/`);

@@ -2,6 +2,7 @@
 // editor, the runner): the size limit, and text that Python cannot read at all. Both are refused
 // before anything is sent to Python, with a result that says why. The harness keeps the same limit
 // (bpm_check.MAX_CHARS) as a last guard; a test pins that the two agree.
+import { GRADCHECK_THRESHOLDS } from '../core/tolerance';
 import type { CheckReport, CheckResult } from './types';
 
 /** Characters (Unicode code points, as Python counts them) of the largest text the checker reads. */
@@ -21,7 +22,7 @@ const ADVICE = 'parsing more would not finish within the time limit: put the for
 /** A result holding one report and nothing checked. */
 export function failure(file: string, code: string, message: string, line = 1, column = 1): Omit<CheckResult, 'durationMs'> {
   const report: CheckReport = { line, column, endColumn: column + 1, severity: 'error', code, message, related: [] };
-  return { file, convention: null, dims: {}, tolerance: 1e-7, gradients: [], reports: [report], functions: [], traces: [] };
+  return { file, convention: null, dims: {}, tolerance: GRADCHECK_THRESHOLDS.exact, gradients: [], reports: [report], functions: [], traces: [] };
 }
 
 /** A size in bytes as MB or GB, for messages. */

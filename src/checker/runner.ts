@@ -253,7 +253,7 @@ export class CheckerRunner {
           this.stdoutBuf = this.stdoutBuf.slice(nl + 1);
           let msg: { ready?: boolean; python?: string; numpy?: string; id?: number; result?: Omit<CheckResult, 'durationMs'> };
           try {
-            msg = JSON.parse(line);
+            msg = JSON.parse(line) as typeof msg;
           } catch {
             continue;
           }

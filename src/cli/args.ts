@@ -2,7 +2,8 @@
  * Command-line arguments: `--name value`, `--name=value`, flags, `--` to end the options,
  * `-h`/`--help`. Each command declares its options; the help text is generated from that.
  */
-import { LIMITS } from '../core/defaults';
+import { HYPER_RULES, LIMITS } from '../core/hyper';
+import { type Locale, localeOf } from '../shared/locale';
 
 /** Wrong use of the command line: exit code 2 and the message, with a pointer to --help. */
 export class UsageError extends Error {
@@ -157,7 +158,7 @@ export function hiddenOption(args: ParsedArgs, fallback: readonly number[]): num
   if (raw === undefined) return [...fallback];
   const parts = raw.split(',');
   const sizes = parts.map(Number);
-  if (!parts.every((p) => DECIMAL.test(p)) || !sizes.every((n) => n >= 1 && n <= LIMITS.hiddenUnits) || sizes.length > LIMITS.hiddenLayers) {
+  if (!parts.every((p) => DECIMAL.test(p)) || !HYPER_RULES.hidden.ok(sizes)) {
     throw new UsageError(
       `--hidden must list up to ${LIMITS.hiddenLayers} hidden layer sizes as whole numbers from 1 to ${LIMITS.hiddenUnits} separated by commas (decimal digits), e.g. --hidden 16 or --hidden 16,8; got ${JSON.stringify(raw)}.`,
     );
@@ -166,14 +167,13 @@ export function hiddenOption(args: ParsedArgs, fallback: readonly number[]): num
 }
 
 /** A language option (`--report-lang`, `--lang`): its value, else the locale of the environment (the first of LC_ALL, LC_MESSAGES, LANG that is set). */
-export function langOption(args: ParsedArgs, name: string, env: NodeJS.ProcessEnv): 'en' | 'de' {
+export function langOption(args: ParsedArgs, name: string, env: NodeJS.ProcessEnv): Locale {
   const given = args.values.get(name);
   if (given !== undefined) {
     if (given !== 'en' && given !== 'de') throw new UsageError(`--${name} must be en or de, got ${given}.`);
     return given;
   }
-  const locale = env.LC_ALL || env.LC_MESSAGES || env.LANG || '';
-  return /^de([_.@-]|$)/i.test(locale) ? 'de' : 'en';
+  return localeOf(env.LC_ALL || env.LC_MESSAGES || env.LANG);
 }
 
 // ---------------------------------------------------------------- help

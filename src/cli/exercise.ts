@@ -1,6 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { DEFAULT_HYPER } from '../core/defaults';
+import { DEFAULT_HYPER } from '../core/hyper';
 import { DataError } from '../data/errors';
 import { exerciseNotebook, exercisePython } from '../exercise/exercise';
 import { type CommandSpec, UsageError, hiddenOption, intOption, langOption } from './args';

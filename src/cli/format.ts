@@ -1,4 +1,4 @@
-import type { Metrics } from '../protocol';
+import type { Metrics } from '../core/types';
 
 /** A number for a table: 4 decimals, or exponent notation when that would show only zeros. */
 export function fmt(x: number, digits = 4): string {

@@ -1,18 +1,17 @@
-import { DEFAULT_HYPER } from '../core/defaults';
+import { DEFAULT_HYPER } from '../core/hyper';
 import { gradientCheck } from '../core/gradcheck';
 import { gatherColumns } from '../core/matrix';
 import { initParameters, layerDimsOf, layerDimsOfParameters } from '../core/network';
 import { createRng, shuffledIndices } from '../core/rng';
+import { GRADCHECK_THRESHOLDS, gradcheckVerdict } from '../core/tolerance';
 import { prepareData } from '../data/prepare';
 import { loadSource } from '../data/source';
 import { type CommandSpec, type ParsedArgs, hiddenOption, intOption, numberOption } from './args';
 import { type CliContext, type Command, EXIT } from './command';
 import { table } from './format';
 import { showLoading } from './progress';
-import { DATA_ARGUMENT, IGNORE_OPTION, LABEL_OPTION, dataSourceOf } from './train';
+import { DATA_ARGUMENT, IGNORE_OPTION, LABEL_OPTION, dataSourceOf, hyperOption } from './train';
 
-/** The notes' bar for a correct backward run. */
-export const GRADCHECK_THRESHOLD = 1e-7;
 const DEFAULT_EXAMPLES = 500;
 
 export const GRADCHECK_SPEC: CommandSpec = {
@@ -30,13 +29,13 @@ export const GRADCHECK_SPEC: CommandSpec = {
     'no-standardize': { help: 'use the raw feature values' },
     json: { help: 'print the result as one JSON object' },
   },
-  notes: `Exit codes: 0 the overall relative difference is at most ${GRADCHECK_THRESHOLD}; 1 it is above; 2 bad input or usage.`,
+  notes: `Exit codes: 0 the overall relative difference is at most ${GRADCHECK_THRESHOLDS.exact}; 1 it is above; 2 bad input or usage.`,
 };
 
 async function runGradcheck(args: ParsedArgs, ctx: CliContext): Promise<number> {
   const source = dataSourceOf(args);
   const hidden = hiddenOption(args, DEFAULT_HYPER.hidden);
-  const seed = intOption(args, 'seed', DEFAULT_HYPER.seed, 0, 2 ** 32 - 1);
+  const seed = hyperOption(args, 'seed', 'seed', DEFAULT_HYPER.seed);
   const maxExamples = intOption(args, 'examples', DEFAULT_EXAMPLES, 1);
   const epsilon = numberOption(args, 'epsilon', 1e-7, (x) => x > 0 && x < 1, 'a small positive number such as 1e-7');
   const json = args.flags.has('json');
@@ -55,13 +54,13 @@ async function runGradcheck(args: ParsedArgs, ctx: CliContext): Promise<number> 
   }
   const params = initParameters(layerDimsOf(X.rows, hidden), seed);
   const result = gradientCheck(params, X, Y, epsilon);
-  const passed = result.relDifference <= GRADCHECK_THRESHOLD;
+  const passed = gradcheckVerdict(result.relDifference) === 'ok';
   const layerDims = layerDimsOfParameters(params);
 
   if (json) {
     const { perParameter, relDifference } = result;
     ctx.stdout.write(
-      `${JSON.stringify({ passed, threshold: GRADCHECK_THRESHOLD, relDifference, epsilon, perParameter, dataset: dataset.name, examples: X.cols, layerDims })}\n`,
+      `${JSON.stringify({ passed, threshold: GRADCHECK_THRESHOLDS.exact, relDifference, epsilon, perParameter, dataset: dataset.name, examples: X.cols, layerDims })}\n`,
     );
   } else {
     const shapes = new Map<string, string>();
@@ -76,8 +75,8 @@ async function runGradcheck(args: ParsedArgs, ctx: CliContext): Promise<number> 
     ctx.stdout.write(
       `Gradient check on ${dataset.name} (${sample}), network [${layerDims.join(', ')}], ε = ${epsilon}\n\n${table(rows)}\n\n` +
         (passed
-          ? `Passed: the overall relative difference is at most ${GRADCHECK_THRESHOLD}.\n`
-          : `Failed: the overall relative difference ${result.relDifference.toExponential(2)} is above ${GRADCHECK_THRESHOLD}.\n`),
+          ? `Passed: the overall relative difference is at most ${GRADCHECK_THRESHOLDS.exact}.\n`
+          : `Failed: the overall relative difference ${result.relDifference.toExponential(2)} is above ${GRADCHECK_THRESHOLDS.exact}.\n`),
     );
   }
   return passed ? EXIT.ok : EXIT.checkFailed;

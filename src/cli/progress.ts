@@ -1,4 +1,4 @@
-import type { EpochPoint } from '../protocol';
+import type { EpochPoint } from '../core/types';
 import { clock, fmt } from './format';
 
 /**

@@ -9,10 +9,13 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Parameters } from '../core/network';
-import { decisionBoundary, finalSnapshot, type SessionData } from '../core/session';
+import type { SessionData } from '../core/session';
+import { decisionBoundary, finalSnapshot } from '../core/snapshot';
 import { thinPoints } from '../data/history';
-import type { EpochPoint, GradCheckResult, RunInfo, RunResult, ToPanel } from '../protocol';
-import { escapeHtml } from '../webview/html';
+import type { EpochPoint, GradCheckResult, RunInfo, RunResult } from '../core/types';
+import type { ToPanel } from '../protocol';
+import { escapeHtml, panelPage } from '../shared/html';
+import type { Locale } from '../shared/locale';
 
 export interface FinishedRun {
   info: RunInfo;
@@ -28,7 +31,7 @@ export interface FinishedRun {
 export const REPORT_MAX_POINTS = 20_000;
 
 /** The messages a panel would have received for this run, in order. */
-export function reportMessages(run: FinishedRun, locale: 'en' | 'de' = 'en'): ToPanel[] {
+export function reportMessages(run: FinishedRun, locale: Locale = 'en'): ToPanel[] {
   const { X, Y } = run.data;
   const messages: ToPanel[] = [
     { type: 'run', info: run.info, locale },
@@ -63,7 +66,7 @@ function scriptSafe(text: string): string {
   return text.replace(/<\/(script)/gi, '<\\/$1').replace(/<!--/g, '<\\!--');
 }
 
-export function reportHtml(messages: readonly ToPanel[], lang: 'en' | 'de' = 'en'): string {
+export function reportHtml(messages: readonly ToPanel[], lang: Locale = 'en'): string {
   const root = packageRoot();
   const dist = join(root, 'dist', 'webview');
   const script = readFileSync(join(dist, 'webview.js'), 'utf8');
@@ -76,21 +79,13 @@ export function reportHtml(messages: readonly ToPanel[], lang: 'en' | 'de' = 'en
   const title = `Backprop Map report${run ? ` · ${run.info.datasetName}` : ''}`;
   // JSON in a data block: `<` escaped so no value (a column name, a label) can close the block.
   const data = JSON.stringify(messages).replace(/</g, '\\u003c');
-  return `<!DOCTYPE html>
-<html lang="${escapeHtml(lang)}">
-<head>
-<meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${escapeHtml(csp)}">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<title>${escapeHtml(title)}</title>
-<style nonce="${escapeHtml(nonce)}">${katexCss.replace(/<\/(style)/gi, '<\\/$1')}</style>
-<style nonce="${escapeHtml(nonce)}">${panelCss.replace(/<\/(style)/gi, '<\\/$1')}</style>
-</head>
-<body>
-<div id="app"></div>
-<script type="application/json" id="backprop-map-report">${data}</script>
-<script nonce="${escapeHtml(nonce)}">${scriptSafe(script)}</script>
-</body>
-</html>
-`;
+  const a = escapeHtml;
+  return panelPage({
+    lang,
+    csp,
+    title,
+    // `</style` cannot end a stylesheet early.
+    head: [katexCss, panelCss].map((css) => `<style nonce="${a(nonce)}">${css.replace(/<\/(style)/gi, '<\\/$1')}</style>`),
+    body: [`<script type="application/json" id="backprop-map-report">${data}</script>`, `<script nonce="${a(nonce)}">${scriptSafe(script)}</script>`],
+  });
 }

@@ -1,16 +1,19 @@
 import { resolve } from 'node:path';
-import { DEFAULT_HYPER, LIMITS } from '../core/defaults';
-import { type ModelFile, ModelError, createModelFile } from '../core/model';
-import { type Parameters, forward, initParameters, layerDimsOf, layerDimsOfParameters } from '../core/network';
+import { DEFAULT_HYPER, HYPER_RULES } from '../core/hyper';
+import type { ModelFile } from '../core/model';
 import type { Matrix } from '../core/matrix';
-import { evaluateMetrics, train } from '../core/train';
+import type { Parameters } from '../core/network';
+import { runInSlices } from '../core/slices';
+import type { EpochPoint, Hyper, RunInfo, RunResult, StopReason } from '../core/types';
 import type { Dataset } from '../data/csv';
-import { checkDistinctFeatureNames, listForMessage } from '../data/errors';
-import { type PreparedData, prepareData, runInfoOf } from '../data/prepare';
+import { checkDistinctFeatureNames } from '../data/errors';
+import type { PreparedData } from '../data/prepare';
 import { SAMPLE_NAMES } from '../data/samples';
 import { loadSource, parseSourceArgument } from '../data/source';
-import type { DataSource, EpochPoint, Hyper, RunInfo, RunResult, StopReason } from '../protocol';
-import { type CommandSpec, type ParsedArgs, UsageError, hiddenOption, intOption, langOption, numberOption } from './args';
+import type { DataSource } from '../data/types';
+import { ignoreArgument, runModelFile, setUpRun } from '../run/setup';
+import type { Locale } from '../shared/locale';
+import { type CommandSpec, type ParsedArgs, UsageError, hiddenOption, langOption, numberOption } from './args';
 import { type CliContext, type Command, EXIT } from './command';
 import { checkOutputPath, readModelFile, writeTextFile } from './files';
 import { fmt, metricsReport } from './format';
@@ -83,9 +86,15 @@ export interface TrainRequest {
   initPath: string | null;
   savePath: string | null;
   reportPath: string | null;
-  reportLang: 'en' | 'de';
+  reportLang: Locale;
   json: boolean;
   dtype: 'float64' | 'float32';
+}
+
+/** A number option that sets a hyper-parameter, checked by that hyper-parameter's rule. */
+export function hyperOption(args: ParsedArgs, name: string, key: 'learningRate' | 'epochs' | 'batchSize' | 'seed' | 'validationSplit', fallback: number): number {
+  const rule = HYPER_RULES[key];
+  return numberOption(args, name, fallback, (x) => rule.ok(x), rule.expected);
 }
 
 export function trainRequestOf(args: ParsedArgs, env: NodeJS.ProcessEnv = process.env): TrainRequest {
@@ -99,14 +108,14 @@ export function trainRequestOf(args: ParsedArgs, env: NodeJS.ProcessEnv = proces
   }
   const dtype = args.values.get('dtype') ?? 'float64';
   if (dtype !== 'float64' && dtype !== 'float32') throw new UsageError(`--dtype must be float64 or float32, got ${dtype}.`);
-  const batch = args.values.get('batch-size');
   const hyper: Hyper = {
     hidden: hiddenOption(args, DEFAULT_HYPER.hidden),
-    learningRate: numberOption(args, 'lr', DEFAULT_HYPER.learningRate, (x) => x > 0, 'a positive number such as 0.1'),
-    epochs: intOption(args, 'epochs', DEFAULT_HYPER.epochs, 0, LIMITS.epochs),
-    batchSize: batch === undefined ? null : intOption(args, 'batch-size', 0, 1),
-    seed: intOption(args, 'seed', DEFAULT_HYPER.seed, 0, LIMITS.seed),
-    validationSplit: numberOption(args, 'val', DEFAULT_HYPER.validationSplit, (x) => x >= 0 && x < 1, 'a fraction from 0 to below 1, such as 0.2'),
+    learningRate: hyperOption(args, 'lr', 'learningRate', DEFAULT_HYPER.learningRate),
+    epochs: hyperOption(args, 'epochs', 'epochs', DEFAULT_HYPER.epochs),
+    // Absent: full batch (null); given, a number of examples.
+    batchSize: args.values.has('batch-size') ? hyperOption(args, 'batch-size', 'batchSize', 0) : null,
+    seed: hyperOption(args, 'seed', 'seed', DEFAULT_HYPER.seed),
+    validationSplit: hyperOption(args, 'val', 'validationSplit', DEFAULT_HYPER.validationSplit),
     standardize: !args.flags.has('no-standardize'),
   };
   return { source, hyper, initPath, savePath: args.values.get('save') ?? null, reportPath: args.values.get('report') ?? null, reportLang: langOption(args, 'report-lang', env), json: args.flags.has('json'), dtype };
@@ -134,155 +143,54 @@ export interface TrainHooks {
   onEpoch?(point: EpochPoint): void;
 }
 
-function sameLabels(a: { '0': string; '1': string }, b: { '0': string; '1': string }): boolean {
-  return a['0'] === b['0'] && a['1'] === b['1'];
-}
-
-/** The value of --ignore that leaves out these columns, quoted for a shell where needed. */
-function ignoreArgument(columns: readonly string[]): string {
-  return columns.map((n) => (/^[\w.-]+$/.test(n) ? n : JSON.stringify(n))).join(',');
-}
-
-/** Checks that a model file fits the data it continues on; ModelError naming both otherwise. */
-function checkModelFits(path: string, model: ModelFile, ds: Dataset): void {
-  const nx = ds.X.rows;
-  const names = (list: readonly string[]) => listForMessage(list, 20);
-  // The model's features among more columns: the usual cause is a column left out with --ignore.
-  const extra = ds.featureNames.filter((n) => !model.featureNames.includes(n));
-  const hint = nx > model.featureNames.length && model.featureNames.every((n) => ds.featureNames.includes(n))
-    ? ` Leave out the other ${extra.length === 1 ? 'column' : 'columns'} with --ignore ${ignoreArgument(extra)}.`
-    : '';
-  if (model.featureNames.length !== nx) {
-    throw new ModelError(
-      `${path} was trained on ${model.featureNames.length} features (${names(model.featureNames)}), but ${ds.name} has ${nx} (${names(ds.featureNames)}).${hint}`,
-    );
-  }
-  const generic = ds.featureNames.every((n, i) => n === `col${i + 1}`);
-  if (!generic && ds.featureNames.some((n, i) => n !== model.featureNames[i])) {
-    throw new ModelError(
-      `${path} was trained on the features ${names(model.featureNames)}, but ${ds.name} has ${names(ds.featureNames)}. The columns must be the same, in the same order.`,
-    );
-  }
-  if (!sameLabels(model.labels, ds.labels)) {
-    throw new ModelError(
-      `${path} maps the label ${JSON.stringify(model.labels['0'])} to 0 and ${JSON.stringify(model.labels['1'])} to 1, but the label column of ${ds.name} holds ${JSON.stringify(ds.labels['0'])} and ${JSON.stringify(ds.labels['1'])}.`,
-    );
-  }
-}
-
-/** The epochs of a continued run are numbered on from the file's: the numbers must stay exact. */
-function checkEpochsCount(path: string, startEpoch: number, epochs: number): void {
-  const room = LIMITS.totalEpochs - startEpoch;
-  if (epochs > room) {
-    throw new ModelError(
-      `${path} has been trained for ${startEpoch} epochs; ${epochs} more would count beyond 2^53 − 1, the largest exact epoch number. Give --epochs ${room} or fewer, or train afresh without --init.`,
-    );
-  }
-}
-
-/**
- * A model file's own parameters that overflow on this data make the first epoch's cost infinite
- * at any learning rate: that is said before training, naming the layer, instead of "diverged".
- */
-function checkStartOverflow(path: string, params: Parameters, X: Matrix, dataName: string): void {
-  const { Z } = forward(params, X);
-  const l = Z.findIndex((z) => !z.data.every(Number.isFinite));
-  if (l < 0) return;
-  const largest = (m: Matrix): number => m.data.reduce((a, x) => Math.max(a, Math.abs(x)), 0);
-  const [W, b] = [largest(params.W[l]!), largest(params.b[l]!)];
-  const [name, size] = W >= b ? [`W${l + 1}`, W] : [`b${l + 1}`, b];
-  throw new ModelError(
-    `${path}: its parameters overflow on ${dataName} before any training: Z[${l + 1}] = W${l + 1}·A[${l}] + b${l + 1} is not finite ` +
-      `(${name} holds values as large as ${size.toPrecision(3)}), so no learning rate helps. Train afresh without --init, or use a model file whose parameters are of a usual size.`,
-  );
-}
-
 /** Lets the event loop run (for Ctrl-C) about every 50 ms of training. */
 const CHUNK_MS = 50;
 
 /**
- * Loads the data, prepares it, trains in chunks of epochs between which Ctrl-C is noticed,
- * and evaluates. Throws DataError/ModelError/UsageError for bad input; never writes files.
+ * Loads the data, sets the run up as the editor's worker does, trains in slices between which
+ * Ctrl-C is noticed, and evaluates. Throws DataError/ModelError/UsageError for bad input; never
+ * writes files.
  */
 export async function runTraining(req: TrainRequest, ctx: CliContext, hooks: TrainHooks = {}): Promise<TrainRun> {
   const started = performance.now();
   const dataset = await loadSource(req.source);
   checkDistinctFeatureNames(dataset);
-  const init = req.initPath === null ? null : await readModelFile(req.initPath);
-  if (init !== null) checkModelFits(req.initPath!, init.model, dataset);
-
-  const hyper: Hyper = { ...req.hyper, hidden: [...req.hyper.hidden] };
-  if (init !== null) {
-    hyper.hidden = init.model.layerDims.slice(1, -1);
-    hyper.standardize = init.model.scaling !== null;
-  }
-  const prepared = prepareData(dataset, {
-    validationSplit: hyper.validationSplit,
-    seed: hyper.seed,
-    standardize: hyper.standardize,
-    ...(init !== null ? { scaling: init.model.scaling } : {}),
-  });
-  const params = init !== null ? init.params : initParameters(layerDimsOf(dataset.X.rows, hyper.hidden), hyper.seed);
-  const startEpoch = init?.model.training?.epochs ?? 0;
-  if (init !== null) {
-    checkEpochsCount(req.initPath!, startEpoch, hyper.epochs);
-    checkStartOverflow(req.initPath!, params, prepared.train.X, dataset.name);
-  }
-  const info = runInfoOf(dataset, prepared, layerDimsOfParameters(params), hyper);
+  const init = req.initPath === null ? null : { name: req.initPath, ...(await readModelFile(req.initPath)) };
+  const run = setUpRun(dataset, req.hyper, init, { dtype: req.dtype });
+  const { info, prepared, startEpoch, session } = run;
   hooks.onStart?.(info, dataset, startEpoch, prepared);
 
-  const { X, Y } = prepared.train;
   const costs: number[] = [];
+  const onEpoch = (p: EpochPoint): void => {
+    costs.push(p.cost);
+    hooks.onEpoch?.(p);
+  };
   let reason: StopReason = 'completed';
   let message: string | null = null;
-  let done = 0;
-  let chunk = 1;
-  while (done < hyper.epochs) {
-    if (ctx.interrupt.aborted) {
-      reason = 'cancelled';
-      break;
-    }
-    const t0 = performance.now();
-    const out = train(params, X, Y, {
-      learningRate: hyper.learningRate,
-      epochs: Math.min(chunk, hyper.epochs - done),
-      batchSize: hyper.batchSize,
-      seed: hyper.seed,
-      validation: prepared.validation,
-      startEpoch: startEpoch + done,
-      dtype: req.dtype,
-      ...(hooks.onEpoch ? { onEpoch: hooks.onEpoch } : {}),
-    });
-    costs.push(...out.costs);
-    done = out.epochs - startEpoch;
-    if (out.reason !== 'completed') {
-      reason = out.reason;
-      message = out.message;
-      break;
-    }
-    const ms = Math.max(1, performance.now() - t0);
-    chunk = Math.max(1, Math.min(chunk * 4, Math.round((chunk * CHUNK_MS) / ms)));
-    await new Promise((resolve) => setImmediate(resolve));
-  }
-
-  const trainMetrics = evaluateMetrics(params, X, Y);
-  const validation = prepared.validation && evaluateMetrics(params, prepared.validation.X, prepared.validation.Y);
-  const epochs = startEpoch + done;
-  const model = createModelFile({
-    params,
-    featureNames: dataset.featureNames,
-    labelName: dataset.labelName,
-    labels: dataset.labels,
-    scaling: prepared.scaling,
-    training: { epochs, hyper, ...(Number.isFinite(trainMetrics.cost) ? { cost: trainMetrics.cost } : {}) },
+  await runInSlices({
+    targetMs: CHUNK_MS,
+    now: () => performance.now(),
+    yieldToEvents: () => new Promise((resolve) => setImmediate(resolve)),
+    slice: (n) => {
+      if (session.finished) return false;
+      if (ctx.interrupt.aborted) {
+        reason = 'cancelled';
+        return false;
+      }
+      const out = session.runEpochs(n, onEpoch, false);
+      [reason, message] = [out.reason, out.message];
+      return out.reason === 'completed';
+    },
   });
+
+  const result = session.result(reason, message);
   return {
     info,
-    result: { reason, message, epochs, train: trainMetrics, validation },
+    result,
     dataset,
     prepared,
-    params,
-    model,
+    params: session.params,
+    model: runModelFile(run, result.epochs, result.train.cost),
     startEpoch,
     costs,
     seconds: (performance.now() - started) / 1000,

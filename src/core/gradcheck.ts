@@ -3,9 +3,10 @@
  * numerical gradient by central differences, dθ_approx[i] = (J(θ + ε·e_i) − J(θ − ε·e_i)) / 2ε,
  * compared by ‖dθ − dθ_approx‖ / (‖dθ‖ + ‖dθ_approx‖).
  */
-import type { GradCheckResult } from '../protocol';
+import type { GradCheckResult } from './types';
 import type { Matrix } from './matrix';
 import { type ForwardCache, type Parameters, backward, computeCostFromLogits, forward } from './network';
+import { relativeDifference } from './tolerance';
 
 /** The matrices in θ's order, W^[1], b^[1], W^[2], b^[2], …, with their names. */
 function inThetaOrder<T>(W: T[], b: T[]): { name: string; value: T }[] {
@@ -28,20 +29,6 @@ function flatten(matrices: Matrix[]): Float64Array {
 /** θ = [W^[1] row by row, b^[1], W^[2], b^[2], …]. */
 export function flattenParameters(p: Parameters): Float64Array {
   return flatten(inThetaOrder(p.W, p.b).map((e) => e.value));
-}
-
-function norm(v: ArrayLike<number>): number {
-  let s = 0;
-  for (let i = 0; i < v.length; i++) s += v[i] * v[i];
-  return Math.sqrt(s);
-}
-
-/** ‖a − b‖ / (‖a‖ + ‖b‖) over entries from … to−1; 0 when both are zero. */
-function relDifference(a: Float64Array, b: Float64Array, from = 0, to = a.length): number {
-  const diff = new Float64Array(to - from);
-  for (let i = from; i < to; i++) diff[i - from] = a[i] - b[i];
-  const den = norm(a.subarray(from, to)) + norm(b.subarray(from, to));
-  return den === 0 ? 0 : norm(diff) / den;
 }
 
 /** Whether any hidden unit's [z > 0] differs from `signs` (taken at the unperturbed θ). */
@@ -98,12 +85,12 @@ export function gradientCheck(params: Parameters, X: Matrix, Y: Matrix, epsilon 
       value.data[i] = saved;
       if (crossed) kinks++;
     }
-    perParameter.push({ name, relDifference: relDifference(dtheta, dthetaApprox, start, at) });
+    perParameter.push({ name, relDifference: relativeDifference(dtheta, dthetaApprox, start, at) });
   }
 
   return {
     epsilon,
-    relDifference: relDifference(dtheta, dthetaApprox),
+    relDifference: relativeDifference(dtheta, dthetaApprox),
     perParameter,
     theta: Array.from(flattenParameters(params)),
     dtheta: Array.from(dtheta),

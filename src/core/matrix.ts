@@ -1,4 +1,4 @@
-import type { MatrixStats } from '../protocol';
+import type { MatrixStats } from './types';
 
 /**
  * A dense matrix in row-major order, the shape written as in the notes: (rows × cols).

@@ -1,5 +1,5 @@
 /** Prediction and the usual measures of a binary classifier. */
-import type { Confusion, Metrics } from '../protocol';
+import type { Confusion, Metrics } from './types';
 import type { Matrix } from './matrix';
 import { type Parameters, computeCostFromLogits, forward } from './network';
 
@@ -21,8 +21,11 @@ export function confusionOf(probabilities: ArrayLike<number>, Y: ArrayLike<numbe
   const c: Confusion = { tp: 0, fp: 0, tn: 0, fn: 0 };
   for (let j = 0; j < Y.length; j++) {
     const predicted = probabilities[j] > threshold;
-    if (Y[j] === 1) predicted ? c.tp++ : c.fn++;
-    else predicted ? c.fp++ : c.tn++;
+    if (Y[j] === 1) {
+      if (predicted) c.tp++;
+      else c.fn++;
+    } else if (predicted) c.fp++;
+    else c.tn++;
   }
   return c;
 }

@@ -4,8 +4,8 @@
  * mapping and the feature scaling — everything needed to predict or to continue training.
  * A model file is user data: parseModelFile checks every part of it before anything is built.
  */
-import type { Hyper } from '../protocol';
-import { LIMITS } from './defaults';
+import type { Hyper } from './types';
+import { HYPER_RULES, LIMITS } from './hyper';
 import { type Matrix, fromRows, toRows } from './matrix';
 import { type Parameters, layerDimsOfParameters } from './network';
 
@@ -267,16 +267,17 @@ function readHyper(h: Json, fail: (what: string) => never): Hyper {
   const beyond = hiddenBeyondLimits(hidden as number[]);
   if (beyond !== null) return fail(`"training.hyper.hidden" is ${show(hidden)}; ${beyond}`);
   const batch = own(h, 'batchSize');
-  if (batch !== null && !isCount(batch)) return fail(`"training.hyper.batchSize" is ${show(batch)}, expected null or a positive whole number`);
+  if (typeof batch !== 'number' ? batch !== null : !HYPER_RULES.batchSize.ok(batch)) return fail(`"training.hyper.batchSize" is ${show(batch)}, expected null or a positive whole number`);
   const standardize = own(h, 'standardize');
   if (typeof standardize !== 'boolean') return fail(`"training.hyper.standardize" is ${show(standardize)}, expected true or false`);
   return {
     hidden: hidden as number[],
-    learningRate: num('learningRate', (x) => x > 0, 'a positive number'),
-    epochs: num('epochs', (x) => Number.isInteger(x) && x >= 0 && x <= LIMITS.epochs, `a whole number of epochs from 0 to ${LIMITS.epochs}`),
+    learningRate: num('learningRate', HYPER_RULES.learningRate.ok, 'a positive number'),
+    epochs: num('epochs', HYPER_RULES.epochs.ok, `a whole number of epochs from 0 to ${LIMITS.epochs}`),
     batchSize: batch as number | null,
+    // Wider than HYPER_RULES.seed: model files of earlier versions, whose editor took any whole seed, still load.
     seed: num('seed', Number.isSafeInteger, 'a whole number below 2^53 in size'),
-    validationSplit: num('validationSplit', (x) => x >= 0 && x < 1, 'a fraction in 0 … <1'),
+    validationSplit: num('validationSplit', HYPER_RULES.validationSplit.ok, 'a fraction in 0 … <1'),
     standardize,
   };
 }

@@ -11,6 +11,7 @@
  *   - A holds L + 1 entries: A[l] is the notes' A^[l], so A[0] = X and A[L] = Ŷ.
  * See twoLayer.ts for the notes' two-layer network written out with Z1, A1, Z2, A2.
  */
+import { exampleLoss } from './loss';
 import { createRng } from './rng';
 import {
   type Matrix,
@@ -158,8 +159,8 @@ export function computeCost(AL: Matrix, Y: Matrix): number {
 }
 
 /**
- * The same J computed from the logits Z^[L] (Ŷ = σ(Z^[L])), exactly and without overflow:
- * L = max(z, 0) − z·y + log(1 + e^−|z|). Training and the gradient check use this form because it
+ * The same J computed from the logits Z^[L] (Ŷ = σ(Z^[L])), exactly and without overflow, as the
+ * mean of exampleLoss (loss.ts). Training and the gradient check use this form because it
  * stays accurate where σ(z) rounds to 1 (z ≳ 37), so the cost grows with |z| instead of stalling.
  */
 export function computeCostFromLogits(ZL: Matrix, Y: Matrix): number {
@@ -169,7 +170,7 @@ export function computeCostFromLogits(ZL: Matrix, Y: Matrix): number {
   let sum = 0, lost = 0;
   for (let j = 0; j < ZL.data.length; j++) {
     const z = ZL.data[j], y = Y.data[j];
-    const loss = Math.max(z, 0) - z * y + Math.log1p(Math.exp(-Math.abs(z)));
+    const loss = exampleLoss(z, y);
     const t = sum + loss;
     lost += Math.abs(sum) >= Math.abs(loss) ? sum - t + loss : loss - t + sum;
     sum = t;

@@ -2,42 +2,21 @@
  * A training session: the notes' gradient descent that can also be walked one phase at a time
  * (forward run → backward run → weight update, the notes' "Prozessablauf"), and that can describe
  * its state as the backprop map's matrices. Pure: no I/O, no timers of its own; the training worker
- * and the CLI's report drive it, and RunController adds the throttled message stream.
+ * and `backprop-map train` drive it (set up by src/run/setup.ts), and the worker's RunController
+ * (src/worker/runController.ts) adds the throttled message stream.
  *
  * Stepping uses the same core functions in the same order as `train`, so a run that is stepped, or
  * played in slices, gives exactly the numbers of one `train` call.
  */
-import type {
-  Boundary,
-  ControlAction,
-  EpochPoint,
-  FromWorker,
-  GradCheckResult,
-  MapSnapshot,
-  MatrixData,
-  Phase,
-  RunInfo,
-  RunMode,
-  RunResult,
-  StopReason,
-} from '../protocol';
+import type { Boundary, EpochPoint, GradCheckResult, MapSnapshot, Phase, RunResult, StopReason } from './types';
 import { gradientCheck } from './gradcheck';
-import { type Matrix, frobeniusNorm, gatherColumns, summaryStats, zeros } from './matrix';
-import { confusionOf, predictProbabilities } from './metrics';
-import {
-  type ForwardCache,
-  type Gradients,
-  type Parameters,
-  backward,
-  cloneParameters,
-  computeCostFromLogits,
-  forward,
-  layerDimsOfParameters,
-  parametersFinite,
-  updateParameters,
-} from './network';
+import { type Divergence, EpochTally, Fallback, costDivergence, epochDivergence, validationFigures } from './epoch';
+import type { DType } from './fast/engine';
+import { type Matrix, gatherColumns } from './matrix';
+import { type ForwardCache, type Gradients, type Parameters, backward, computeCostFromLogits, forward, layerDimsOfParameters, updateParameters } from './network';
 import { epochRng, shuffledIndices } from './rng';
-import { EXPLODED_MIN, EXPLOSION_FACTOR, divergenceMessage, evaluateMetrics, train } from './train';
+import { buildSnapshot, decisionBoundary } from './snapshot';
+import { evaluateMetrics, train } from './train';
 
 export interface SessionData {
   X: Matrix;
@@ -61,99 +40,6 @@ export interface StepOutcome {
   diverged: string | null;
 }
 
-/** A matrix for the wire; example columns beyond `maxCols` are left out, the statistics cover all. */
-export function matrixData(m: Matrix, maxCols = Infinity): MatrixData {
-  const cols = Math.min(m.cols, maxCols);
-  const data: number[] = new Array<number>(m.rows * cols);
-  for (let i = 0; i < m.rows; i++) for (let j = 0; j < cols; j++) data[i * cols + j] = m.data[i * m.cols + j]!;
-  const out: MatrixData = { rows: m.rows, cols, data };
-  if (cols < m.cols) {
-    out.totalCols = m.cols;
-    out.stats = summaryStats(m.data);
-  }
-  return out;
-}
-
-function copyInto(from: Parameters, to: Parameters): void {
-  from.W.forEach((w, i) => to.W[i]!.data.set(w.data));
-  from.b.forEach((b, i) => to.b[i]!.data.set(b.data));
-}
-
-/** The map's matrices from a forward run (and a backward run, else zero gradients). */
-export function buildSnapshot(a: {
-  params: Parameters;
-  cache: ForwardCache;
-  grads: Gradients | null;
-  X: Matrix;
-  Y: Matrix;
-  epoch: number;
-  phase: Phase;
-  cost: number;
-  maxCols: number;
-}): MapSnapshot {
-  const wide = (m: Matrix): MatrixData => matrixData(m, a.maxCols);
-  const g = a.grads;
-  const m = a.X.cols;
-  const layers = a.params.W.map((W, i) => ({
-    W: matrixData(W),
-    b: matrixData(a.params.b[i]!),
-    Z: wide(a.cache.Z[i]!),
-    A: wide(a.cache.A[i + 1]!),
-    dA: wide(g ? g.dA[i]! : zeros(W.rows, m)),
-    dZ: wide(g ? g.dZ[i]! : zeros(W.rows, m)),
-    dW: matrixData(g ? g.dW[i]! : zeros(W.rows, W.cols)),
-    db: matrixData(g ? g.db[i]! : zeros(W.rows, 1)),
-  }));
-  return { epoch: a.epoch, phase: a.phase, cost: a.cost, m, X: wide(a.X), Y: wide(a.Y), layers };
-}
-
-/**
- * The map of trained parameters as a report shows it: a forward and a backward run on (X, Y) at
- * `params`, labelled as the state after the update of epoch `epoch`.
- */
-export function finalSnapshot(params: Parameters, X: Matrix, Y: Matrix, epoch: number, maxCols = 48): MapSnapshot {
-  const cache = forward(params, X);
-  const grads = backward(params, cache, Y);
-  const cost = computeCostFromLogits(cache.Z[cache.Z.length - 1]!, Y);
-  return buildSnapshot({ params, cache, grads, X, Y, epoch, phase: 'update', cost, maxCols });
-}
-
-/** For 2-feature data: P(y = 1) on a grid spanning the points, and (up to maxPoints of) the points. */
-export function decisionBoundary(params: Parameters, X: Matrix, Y: Matrix, resolution = 48, maxPoints = 800): Boundary | null {
-  if (X.rows !== 2 || X.cols === 0) return null;
-  const range = (row: number): [number, number] => {
-    let lo = Infinity;
-    let hi = -Infinity;
-    for (let j = 0; j < X.cols; j++) {
-      const v = X.data[row * X.cols + j]!;
-      if (v < lo) lo = v;
-      if (v > hi) hi = v;
-    }
-    const pad = (hi - lo) * 0.08 || 1;
-    return [lo - pad, hi + pad];
-  };
-  const xRange = range(0);
-  const yRange = range(1);
-  const n = resolution * resolution;
-  const grid = zeros(2, n);
-  for (let gy = 0; gy < resolution; gy++) {
-    for (let gx = 0; gx < resolution; gx++) {
-      const k = gy * resolution + gx;
-      grid.data[k] = xRange[0] + ((gx + 0.5) / resolution) * (xRange[1] - xRange[0]);
-      grid.data[n + k] = yRange[0] + ((gy + 0.5) / resolution) * (yRange[1] - yRange[0]);
-    }
-  }
-  const probabilities = Array.from(predictProbabilities(params, grid));
-  const stride = Math.max(1, Math.ceil(X.cols / maxPoints));
-  const points: Boundary['points'] = { x: [], y: [], label: [] };
-  for (let j = 0; j < X.cols; j += stride) {
-    points.x.push(X.data[j]!);
-    points.y.push(X.data[X.cols + j]!);
-    points.label.push(Y.data[j]!);
-  }
-  return { xRange, yRange, resolution, probabilities, points };
-}
-
 export class TrainingSession {
   readonly params: Parameters;
   readonly layerDims: number[];
@@ -169,17 +55,11 @@ export class TrainingSession {
   private lastCost = NaN;
   private batchX: Matrix | null = null;
   private batchY: Matrix | null = null;
-  // The epoch in progress (as in `train`): its batch order, position and running sums.
+  // The epoch in progress (as in `train`): its batch order, position and running figures.
   private order: Uint32Array | null = null;
   private from = 0;
-  private costSum = 0;
-  private correct = 0;
-  private gradNormSums: number[] = [];
-  private batches = 0;
-  private validationCost: number | null = null;
-  private validationAccuracy: number | null = null;
-  private epochStart: Parameters;
-  private lastGood: Parameters | null = null;
+  private tally: EpochTally;
+  private readonly fallback: Fallback;
   /** J of the initial parameters on all training examples: the reference for an exploding cost. */
   private readonly firstCost: number;
 
@@ -192,6 +72,8 @@ export class TrainingSession {
     params: Parameters,
     /** Epochs done before (continuing a model file's run): numbering, and mini-batch orders, go on from there. */
     startEpoch = 0,
+    /** The number type of the epochs run through `train` (the stepped ones compute in float64). */
+    private readonly dtype: DType = 'float64',
   ) {
     this.params = params;
     this.epoch = startEpoch;
@@ -199,9 +81,9 @@ export class TrainingSession {
     this.layerDims = layerDimsOfParameters(params);
     this.m = data.X.cols;
     this.batchSize = hyper.batchSize === null || hyper.batchSize >= this.m ? this.m : hyper.batchSize;
-    this.epochStart = cloneParameters(params);
-    const L = this.layerDims.length - 1;
-    this.firstCost = computeCostFromLogits(forward(params, data.X).Z[L - 1]!, data.Y);
+    this.tally = new EpochTally(this.layerDims.length - 1);
+    this.fallback = new Fallback(params);
+    this.firstCost = evaluateMetrics(params, data.X, data.Y).cost;
   }
 
   get finished(): boolean {
@@ -232,86 +114,60 @@ export class TrainingSession {
       const cost = computeCostFromLogits(this.cache.Z[L - 1]!, Y);
       this.lastCost = cost;
       this.phase = 'forward';
-      if (!Number.isFinite(cost)) {
-        const what = `the cost became ${Number.isNaN(cost) ? 'not a number (NaN)' : 'infinite'}`;
-        return this.diverge(what, 'lastGood');
-      }
-      this.costSum += cost * X.cols;
-      const c = confusionOf(this.cache.A[L]!.data, Y.data);
-      this.correct += c.tp + c.tn;
+      const d = costDivergence(cost);
+      if (d) return this.diverge(d);
+      this.tally.addForward(cost, X.cols, this.cache.A[L]!, Y);
       return { phase: 'forward', point: null, diverged: null };
     }
     if (next === 'backward') {
       this.grads = backward(this.params, this.cache!, this.currentBatch().Y, this.grads ?? undefined);
-      for (let l = 0; l < L; l++) this.gradNormSums[l]! += frobeniusNorm(this.grads.dW[l]!);
+      this.tally.addGradients(this.grads);
       this.phase = 'backward';
       return { phase: 'backward', point: null, diverged: null };
     }
     updateParameters(this.params, this.grads!, this.hyper.learningRate);
-    this.batches++;
     this.phase = 'update';
     this.from += this.batchSize;
     if (this.from < this.m) return { phase: 'update', point: null, diverged: null };
-    if (!parametersFinite(this.params)) return this.diverge('the weights became infinite or NaN', 'epochStart');
-    const cost = this.costSum / this.m;
-    if (cost > EXPLODED_MIN && cost > EXPLOSION_FACTOR * this.firstCost) {
-      return this.diverge(`the cost rose from ${this.firstCost.toPrecision(3)} to ${cost.toPrecision(3)}`, 'lastGood');
-    }
+    const d = epochDivergence(this.params, this.tally.cost(this.m), this.firstCost);
+    if (d) return this.diverge(d);
     return { phase: 'update', point: this.endEpoch(), diverged: null };
   }
 
   private beginEpoch(): void {
-    copyInto(this.params, this.epochStart);
+    this.fallback.beginEpoch(this.params);
     this.order = this.batchSize < this.m ? shuffledIndices(this.m, epochRng(this.hyper.seed, this.epoch + 1)) : null;
-    this.costSum = 0;
-    this.correct = 0;
-    this.batches = 0;
-    this.gradNormSums = new Array<number>(this.layerDims.length - 1).fill(0);
-    this.validationCost = null;
-    this.validationAccuracy = null;
+    this.tally = new EpochTally(this.layerDims.length - 1);
     const v = this.data.validation;
     if (v !== null && v.X.cols > 0) {
-      const L = this.layerDims.length - 1;
-      const f = forward(this.params, v.X);
-      this.validationCost = computeCostFromLogits(f.Z[L - 1]!, v.Y);
-      const c = confusionOf(f.A[L]!.data, v.Y.data);
-      this.validationAccuracy = (c.tp + c.tn) / v.X.cols;
+      const f = validationFigures(this.params, v);
+      this.tally.validationCost = f.cost;
+      this.tally.validationAccuracy = f.accuracy;
     }
   }
 
   private endEpoch(): EpochPoint {
     this.epoch++;
     this.from = 0;
-    // The start of this epoch had finite costs throughout: it becomes the fallback (as in `train`).
-    const spare = this.lastGood ?? cloneParameters(this.params);
-    this.lastGood = this.epochStart;
-    this.epochStart = spare;
-    return {
-      epoch: this.epoch,
-      cost: this.costSum / this.m,
-      validationCost: this.validationCost,
-      accuracy: this.correct / this.m,
-      validationAccuracy: this.validationAccuracy,
-      gradNorms: this.gradNormSums.map((s) => s / this.batches),
-    };
+    this.fallback.acceptEpoch(this.params);
+    return this.tally.point(this.epoch, this.m);
   }
 
   /** As `train` does: back to the start of the last acceptable epoch, or of this one. */
-  private diverge(what: string, fallback: 'lastGood' | 'epochStart'): StepOutcome {
-    const epoch = this.epoch + 1;
-    const useLastGood = fallback === 'lastGood' && this.lastGood !== null;
-    copyInto(useLastGood ? this.lastGood! : this.epochStart, this.params);
+  private diverge(d: Divergence): StepOutcome {
+    const message = this.fallback.restore(this.params, d, this.epoch + 1, this.hyper.learningRate);
     const phase = this.phase ?? 'forward';
     this.phase = null;
     this.from = 0;
-    return { phase, point: null, diverged: divergenceMessage(epoch, what, this.hyper.learningRate, useLastGood ? epoch - 1 : epoch) };
+    return { phase, point: null, diverged: message };
   }
 
   /**
-   * Up to `n` whole epochs (first finishing an epoch that steps left half done). All but the last
-   * run through `train`; the last is stepped so that the map's matrices of that epoch are at hand.
+   * Up to `n` whole epochs (first finishing an epoch that steps left half done), through `train`.
+   * With `stepLast` the last of them is stepped instead, so that the map's matrices of that epoch
+   * are at hand for a snapshot; without, a snapshot computes them afresh.
    */
-  runEpochs(n: number, onEpoch: (p: EpochPoint) => void): { reason: StopReason; message: string | null } {
+  runEpochs(n: number, onEpoch: (p: EpochPoint) => void, stepLast = true): { reason: StopReason; message: string | null } {
     let left = Math.min(n, this.lastEpoch - this.epoch);
     while ((this.phase !== null && this.phase !== 'update') || this.from !== 0) {
       const s = this.step();
@@ -322,34 +178,37 @@ export class TrainingSession {
       }
     }
     if (left <= 0) return { reason: 'completed', message: null };
-    if (left > 1) {
+    const trained = stepLast ? left - 1 : left;
+    if (trained > 0) {
       // `train` keeps its own fallback parameters and does not hand them out: should the stepped
       // epoch right after it diverge, the parameters go back to that epoch's start, not one earlier.
       const outcome = train(this.params, this.data.X, this.data.Y, {
         learningRate: this.hyper.learningRate,
-        epochs: left - 1,
+        epochs: trained,
         batchSize: this.hyper.batchSize,
         seed: this.hyper.seed,
         validation: this.data.validation,
         startEpoch: this.epoch,
         firstCost: this.firstCost,
+        dtype: this.dtype,
         onEpoch,
       });
       this.epoch = outcome.epochs;
-      if (outcome.reason === 'diverged') {
-        this.phase = null;
-        return { reason: 'diverged', message: outcome.message };
-      }
-      this.lastGood = null;
+      this.fallback.forgetLastGood();
+      // The last forward and backward run are not this one's any more.
+      this.cache = null;
+      this.grads = null;
+      this.phase = null;
+      if (outcome.reason === 'diverged') return { reason: 'diverged', message: outcome.message };
     }
-    do {
+    while (this.epoch < this.lastEpoch && trained < left) {
       const s = this.step();
       if (s.diverged) return { reason: 'diverged', message: s.diverged };
       if (s.point) {
         onEpoch(s.point);
         break;
       }
-    } while (true);
+    }
     return { reason: 'completed', message: null };
   }
 
@@ -408,169 +267,3 @@ export class TrainingSession {
     return gradientCheck(this.params, X, Y);
   }
 }
-
-// ---------------------------------------------------------------- the throttled run
-
-export interface RunIO {
-  post(message: FromWorker): void;
-  now(): number;
-  /** Lets incoming messages (pause, stop) in between slices of work. */
-  yieldToEvents(): Promise<void>;
-}
-
-export interface RunSetup {
-  session: TrainingSession;
-  info: RunInfo;
-  /** The model file of the session's parameters, for 'finished'. */
-  model(session: TrainingSession): unknown;
-}
-
-/** Intervals that keep the message stream at ≤ 20 messages per second in total. */
-export const THROTTLE = { epochsMs: 62.5, snapshotMs: 600, boundaryMs: 600, sliceMs: 25 } as const;
-
-/**
- * Runs a session and posts what the panel needs: epoch points batched (≤ 16 messages/s, the last
- * epoch always included), snapshots and decision boundaries throttled, the mode, and the result.
- * Never a message per epoch, never a full snapshot at epoch rate.
- */
-export class RunController {
-  private setup: RunSetup | null = null;
-  private mode: RunMode = 'paused';
-  private pending: EpochPoint[] = [];
-  private lastEpochPost = -Infinity;
-  private lastSnapshot = -Infinity;
-  private lastBoundary = -Infinity;
-  private epochsPerSlice = 1;
-  /** The setup a loop is running for; a reset's new setup gets its own loop while the old one ends. */
-  private loopingFor: RunSetup | null = null;
-
-  constructor(
-    private readonly io: RunIO,
-    /** A fresh session for a seed: used to reset (same seed) and for a new seed. */
-    private readonly restart: (seed: number) => RunSetup,
-  ) {}
-
-  get currentMode(): RunMode {
-    return this.mode;
-  }
-
-  start(setup: RunSetup, paused = false): Promise<void> {
-    this.setup = setup;
-    this.pending = [];
-    this.lastEpochPost = this.lastSnapshot = this.lastBoundary = -Infinity;
-    this.io.post({ type: 'loaded', info: setup.info });
-    this.postSnapshot(true);
-    this.postBoundary(true);
-    if (setup.session.finished) return this.finish('completed', null);
-    this.setMode(paused ? 'paused' : 'running');
-    return paused ? Promise.resolve() : this.loop();
-  }
-
-  async control(action: ControlAction): Promise<void> {
-    const s = this.setup;
-    if (!s) return;
-    switch (action) {
-      case 'play':
-        if (this.mode !== 'paused') return;
-        this.setMode('running');
-        return this.loop();
-      case 'pause':
-        if (this.mode !== 'running') return;
-        this.setMode('paused');
-        return;
-      case 'step': {
-        if (this.mode !== 'paused') return;
-        const out = s.session.step();
-        if (out.point) this.pending.push(out.point);
-        this.flushEpochs();
-        this.postSnapshot(true);
-        if (out.diverged) return this.finish('diverged', out.diverged);
-        if (s.session.finished) return this.finish('completed', null);
-        return;
-      }
-      // A paused run starts over paused (ready to step from epoch 1); otherwise it runs.
-      case 'reset':
-        return this.start(this.restart(s.session.hyper.seed), this.mode === 'paused');
-      case 'newSeed': {
-        const seed = Math.floor(Math.random() * 2 ** 31);
-        return this.start(this.restart(seed), this.mode === 'paused');
-      }
-    }
-  }
-
-  gradcheck(): void {
-    if (!this.setup) return;
-    this.io.post({ type: 'gradcheck', result: this.setup.session.gradcheck() });
-  }
-
-  /** Ends the run now with reason 'cancelled' (the result and model of the epochs done). */
-  stop(): Promise<void> {
-    if (!this.setup || this.mode === 'finished') return Promise.resolve();
-    return this.finish('cancelled', null);
-  }
-
-  private setMode(mode: RunMode): void {
-    this.mode = mode;
-    this.io.post({ type: 'mode', mode });
-  }
-
-  private async loop(): Promise<void> {
-    const setup = this.setup!;
-    if (this.loopingFor === setup) return;
-    this.loopingFor = setup;
-    try {
-      while (this.mode === 'running' && this.setup === setup) {
-        const t0 = this.io.now();
-        const out = setup.session.runEpochs(this.epochsPerSlice, (p) => this.pending.push(p));
-        const dt = this.io.now() - t0;
-        // Aim at slices of ~25 ms, so pause and stop are answered quickly.
-        const perEpoch = dt / Math.max(1, this.epochsPerSlice);
-        this.epochsPerSlice = Math.max(1, Math.min(100_000, Math.round(THROTTLE.sliceMs / Math.max(perEpoch, 1e-3))));
-        if (out.reason === 'diverged') return await this.finish('diverged', out.message);
-        if (setup.session.finished) return await this.finish('completed', null);
-        const now = this.io.now();
-        if (now - this.lastEpochPost >= THROTTLE.epochsMs) this.flushEpochs();
-        if (now - this.lastSnapshot >= THROTTLE.snapshotMs) this.postSnapshot(false);
-        if (now - this.lastBoundary >= THROTTLE.boundaryMs) this.postBoundary(false);
-        await this.io.yieldToEvents();
-      }
-      if (this.mode === 'paused' && this.setup === setup) {
-        this.flushEpochs();
-        this.postSnapshot(true);
-        this.postBoundary(true);
-      }
-    } finally {
-      if (this.loopingFor === setup) this.loopingFor = null;
-    }
-  }
-
-  private flushEpochs(): void {
-    if (this.pending.length === 0) return;
-    this.io.post({ type: 'epochs', points: this.pending });
-    this.pending = [];
-    this.lastEpochPost = this.io.now();
-  }
-
-  private postSnapshot(force: boolean): void {
-    if (!this.setup || (!force && this.io.now() - this.lastSnapshot < THROTTLE.snapshotMs)) return;
-    this.io.post({ type: 'snapshot', snapshot: this.setup.session.snapshot() });
-    this.lastSnapshot = this.io.now();
-  }
-
-  private postBoundary(force: boolean): void {
-    if (!this.setup || (!force && this.io.now() - this.lastBoundary < THROTTLE.boundaryMs)) return;
-    const b = this.setup.session.boundary();
-    if (b) this.io.post({ type: 'boundary', boundary: b });
-    this.lastBoundary = this.io.now();
-  }
-
-  private async finish(reason: StopReason, message: string | null): Promise<void> {
-    const s = this.setup!;
-    this.flushEpochs();
-    this.postSnapshot(true);
-    this.postBoundary(true);
-    this.setMode('finished');
-    this.io.post({ type: 'finished', result: s.session.result(reason, message), model: s.model(s.session) });
-  }
-}
-

@@ -3,20 +3,12 @@
  * Full batch (all m examples per step, the notes' batch gradient descent) unless a batch size is
  * given; then every epoch visits the examples in a new order drawn from (seed, epoch).
  */
-import type { EpochPoint, Metrics, StopReason } from '../protocol';
+import type { EpochPoint, Metrics, StopReason } from './types';
 import { type DType, EngineCapacityError, FastEngine, keptEngine } from './fast/engine';
-import { type Matrix, frobeniusNorm, gatherColumns, reuse } from './matrix';
-import { computeMetrics, confusionOf, scoresOf } from './metrics';
-import {
-  type ForwardCache,
-  type Gradients,
-  type Parameters,
-  backward,
-  computeCostFromLogits,
-  forward,
-  parametersFinite,
-  updateParameters,
-} from './network';
+import { type Divergence, EpochTally, Fallback, costDivergence, epochDivergence, validationFigures } from './epoch';
+import { type Matrix, gatherColumns } from './matrix';
+import { computeMetrics, scoresOf } from './metrics';
+import { type ForwardCache, type Gradients, type Parameters, backward, computeCostFromLogits, forward, updateParameters } from './network';
 import { epochRng, shuffledIndices } from './rng';
 
 export interface TrainOptions {
@@ -50,15 +42,6 @@ export interface TrainOptions {
   dtype?: DType;
 }
 
-/**
- * A cost this many times the first one (and above EXPLODED_MIN) counts as divergence: with ReLU
- * a too-large step often sends the cost to 1e80 and then kills every unit, after which the cost
- * stays finite but the network is ruined, so waiting for Infinity would miss it.
- */
-export const EXPLOSION_FACTOR = 100;
-/** Mean log-loss 10 means the right class gets probability ≈ e^−10 on average: clearly wrong. */
-export const EXPLODED_MIN = 10;
-
 export interface TrainOutcome {
   reason: StopReason;
   /** Set when the run diverged: what happened and which learning rate to try instead. */
@@ -84,26 +67,6 @@ function checkOptions(params: Parameters, X: Matrix, Y: Matrix, o: TrainOptions)
   }
 }
 
-function copyParameters(from: Parameters, to: Parameters): void {
-  from.W.forEach((w, i) => to.W[i]!.data.set(w.data));
-  from.b.forEach((b, i) => to.b[i]!.data.set(b.data));
-}
-
-function newBackup(p: Parameters): Parameters {
-  return { W: p.W.map((w) => reuse(undefined, w.rows, w.cols)), b: p.b.map((b) => reuse(undefined, b.rows, b.cols)) };
-}
-
-/**
- * `what` says what went wrong; `resetTo`, when given, is the epoch whose starting parameters were
- * restored. Suggests a tenth of the rate, without binary noise (0.3 / 10 → 0.03).
- */
-export function divergenceMessage(epoch: number, what: string, learningRate: number, resetTo?: number): string {
-  const tenth = Number((learningRate / 10).toPrecision(3));
-  const reset = resetTo === undefined ? '' : ` The parameters were reset to those at the start of epoch ${resetTo}.`;
-  return `Training diverged in epoch ${epoch}: ${what} with learning rate ${learningRate}. ` +
-    `The steps are too large for this data; try a smaller learning rate, e.g. ${tenth}.${reset}`;
-}
-
 /**
  * Trains `params` in place. Each epoch's cost and training accuracy come from the forward runs
  * of that epoch (full batch: J of the parameters before the epoch's update, as in the notes;
@@ -112,7 +75,7 @@ export function divergenceMessage(epoch: number, what: string, learningRate: num
  * in full-batch mode. gradNorms are ‖dW^[l]‖_F (mini-batches: the mean over the epoch's batches).
  *
  * Divergence (a non-finite cost, non-finite parameters after an update, or an epoch cost that
- * exploded, see EXPLOSION_FACTOR) stops the run with reason 'diverged' and leaves the parameters
+ * exploded, see epoch.ts) stops the run with reason 'diverged' and leaves the parameters
  * at the start of the last epoch whose cost was acceptable
  * (the initial ones if the first epoch diverged), so that they can still be inspected and saved.
  */
@@ -153,10 +116,7 @@ function trainWith(engine: FastEngine | null, validationEngine: FastEngine | nul
   // full-batch mode that is epoch 1's cost; with small batches the cost can explode within the
   // first epoch, so it is computed beforehand.
   let firstCost = options.firstCost ?? (batchSize < m ? (engine?.evaluate().cost ?? computeCostFromLogits(forward(params, X).Z[L - 1]!, Y)) : null);
-
-  // Two parameter backups: the start of this epoch, and the start of the last epoch with a finite cost.
-  let epochStart = newBackup(params);
-  let lastGood: Parameters | null = null;
+  const fallback = new Fallback(params);
 
   let cache: ForwardCache | undefined;
   let validationCache: ForwardCache | undefined;
@@ -166,47 +126,36 @@ function trainWith(engine: FastEngine | null, validationEngine: FastEngine | nul
 
   const stop = (reason: StopReason, message: string | null, completed: number): TrainOutcome =>
     ({ reason, message, epochs: startEpoch + completed, costs });
-  const diverged = (epoch: number, what: string, fallback: 'lastGood' | 'epochStart', completed: number): TrainOutcome => {
-    const useLastGood = fallback === 'lastGood' && lastGood !== null;
-    copyParameters(useLastGood ? lastGood! : epochStart, params);
-    return stop('diverged', divergenceMessage(epoch, what, learningRate, useLastGood ? epoch - 1 : epoch), completed);
-  };
+  const diverged = (epoch: number, d: Divergence, completed: number): TrainOutcome =>
+    stop('diverged', fallback.restore(params, d, epoch, learningRate), completed);
 
   for (let e = 0; e < epochs; e++) {
     if (options.shouldStop?.()) return stop('cancelled', null, e);
     const epoch = startEpoch + e + 1;
-    copyParameters(params, epochStart);
+    fallback.beginEpoch(params);
+    const tally = new EpochTally(L);
 
-    let validationCost: number | null = null;
-    let validationAccuracy: number | null = null;
     if (validationEngine !== null) {
       validationEngine.load(params);
       const r = validationEngine.evaluate();
-      validationCost = r.cost;
-      validationAccuracy = r.correct / validation!.X.cols;
+      tally.validationCost = r.cost;
+      tally.validationAccuracy = r.correct / validation!.X.cols;
     } else if (validation !== null && validation.X.cols > 0) {
-      validationCache = forward(params, validation.X, validationCache);
-      validationCost = computeCostFromLogits(validationCache.Z[L - 1]!, validation.Y);
-      const c = confusionOf(validationCache.A[L]!.data, validation.Y.data);
-      validationAccuracy = (c.tp + c.tn) / validation.X.cols;
+      const v = validationFigures(params, validation, validationCache);
+      validationCache = v.cache;
+      tally.validationCost = v.cost;
+      tally.validationAccuracy = v.accuracy;
     }
 
     const order = batchSize < m ? shuffledIndices(m, epochRng(seed, epoch)) : null;
-    let costSum = 0;
-    let correct = 0;
-    const gradNorms = new Array<number>(L).fill(0);
-    let batches = 0;
     if (engine !== null) {
       const s = engine.epoch(learningRate, order);
-      if (!s.finite) {
-        const what = `the cost became ${Number.isNaN(s.lastCost) ? 'not a number (NaN)' : 'infinite'}`;
-        return diverged(epoch, what, 'lastGood', e);
-      }
+      if (!s.finite) return diverged(epoch, costDivergence(s.lastCost)!, e);
       engine.store(params);
-      costSum = s.costSum;
-      correct = s.correct;
-      s.gradNormSums.forEach((n, l) => (gradNorms[l] = n));
-      batches = s.batches;
+      tally.costSum = s.costSum;
+      tally.correct = s.correct;
+      s.gradNormSums.forEach((n, l) => (tally.gradNormSums[l] = n));
+      tally.batches = s.batches;
     }
     for (let from = 0; engine === null && from < m; from += batchSize) {
       const to = Math.min(from + batchSize, m);
@@ -215,38 +164,22 @@ function trainWith(engine: FastEngine | null, validationEngine: FastEngine | nul
 
       cache = forward(params, Xb, cache);
       const cost = computeCostFromLogits(cache.Z[L - 1]!, Yb);
-      if (!Number.isFinite(cost)) {
-        const what = `the cost became ${Number.isNaN(cost) ? 'not a number (NaN)' : 'infinite'}`;
-        return diverged(epoch, what, 'lastGood', e);
-      }
-      costSum += cost * (to - from);
-      const c = confusionOf(cache.A[L]!.data, Yb.data);
-      correct += c.tp + c.tn;
+      const d = costDivergence(cost);
+      if (d) return diverged(epoch, d, e);
+      tally.addForward(cost, to - from, cache.A[L]!, Yb);
 
       grads = backward(params, cache, Yb, grads);
-      for (let l = 0; l < L; l++) gradNorms[l]! += frobeniusNorm(grads.dW[l]!);
+      tally.addGradients(grads);
       updateParameters(params, grads, learningRate);
-      batches++;
     }
-    if (!parametersFinite(params)) return diverged(epoch, 'the weights became infinite or NaN', 'epochStart', e);
-    const cost = costSum / m;
+    const cost = tally.cost(m);
     firstCost ??= cost;
-    if (cost > EXPLODED_MIN && cost > EXPLOSION_FACTOR * firstCost) {
-      const what = `the cost rose from ${firstCost.toPrecision(3)} to ${cost.toPrecision(3)}`;
-      return diverged(epoch, what, 'lastGood', e);
-    }
-    // This epoch's starting point had acceptable costs throughout: it becomes the fallback.
-    [lastGood, epochStart] = [epochStart, lastGood ?? newBackup(params)];
+    const d = epochDivergence(params, cost, firstCost);
+    if (d) return diverged(epoch, d, e);
+    fallback.acceptEpoch(params);
 
     costs.push(cost);
-    options.onEpoch?.({
-      epoch,
-      cost,
-      validationCost,
-      accuracy: correct / m,
-      validationAccuracy,
-      gradNorms: gradNorms.map((s) => s / batches),
-    });
+    options.onEpoch?.(tally.point(epoch, m));
   }
   return stop('completed', null, epochs);
 }
@@ -254,15 +187,15 @@ function trainWith(engine: FastEngine | null, validationEngine: FastEngine | nul
 /**
  * computeMetrics(params, X, Y), computed by the fast engine in float64 on one thread, which gives
  * the readable forward run's cost and classifications bit for bit: on large data the readable run
- * took longer than reading the file (W4: 1.5 s of a 3 s command). Data the engine cannot take are
- * measured by computeMetrics itself.
+ * took longer than reading the file (W4: 1.5 s of a 3 s command). Data too large for the engine
+ * are measured by computeMetrics itself, as train() trains them with the readable steps.
  */
 export function evaluateMetrics(params: Parameters, X: Matrix, Y: Matrix): Metrics {
   let engine: FastEngine;
   try {
     engine = new FastEngine(params, X, Y, { threads: 1 });
   } catch (e) {
-    if (e instanceof RangeError) return computeMetrics(params, X, Y);
+    if (e instanceof EngineCapacityError) return computeMetrics(params, X, Y);
     throw e;
   }
   const { cost, correct, positive } = engine.evaluate();

@@ -1,5 +1,5 @@
-import type { DataErrorInfo } from '../protocol';
 import type { Dataset } from './csv';
+import type { DataErrorInfo } from './types';
 
 export interface DataErrorLocation {
   /** A file name as the user gave it (a sample is `sample:NAME`). */

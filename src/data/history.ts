@@ -1,6 +1,6 @@
 // The run's history as files (CSV, JSON): written by the extension's export and by the panel
 // when it stands alone in the CLI's report.
-import type { EpochPoint, RunInfo, RunResult } from '../protocol';
+import type { EpochPoint, RunInfo, RunResult } from '../core/types';
 import { type CsvValue, csvRecord } from './csvWrite';
 
 /** The run's history as CSV: one row per recorded epoch, one gradient-norm column per layer. */

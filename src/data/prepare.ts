@@ -1,7 +1,7 @@
 import { type Matrix, gatherColumns } from '../core/matrix';
 import type { Scaling } from '../core/model';
 import { createRng, shuffledIndices } from '../core/rng';
-import type { Hyper, RunInfo } from '../protocol';
+import type { Hyper, RunInfo } from '../core/types';
 import type { Dataset } from './csv';
 import { DataError } from './errors';
 

@@ -1,6 +1,6 @@
-import type { DataSource } from '../protocol';
 import { type Dataset, loadDatasetFile, parseDataset } from './csv';
 import { loadSample } from './samples';
+import type { DataSource } from './types';
 
 /** The dataset a DataSource describes; DataError for anything wrong with it. */
 export async function loadSource(source: DataSource): Promise<Dataset> {

@@ -25,7 +25,7 @@ import {
   weightGradient,
 } from '../core/network';
 import { createRng } from '../core/rng';
-import { dimSymbol } from '../webview/tex';
+import { dimSymbol } from '../shared/tex';
 import type { Value } from './values';
 
 export const EXAMPLES = 7;

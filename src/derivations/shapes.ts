@@ -5,7 +5,7 @@
  * give the same symbols.
  */
 import { children, type Dim, type Node, NotUnderstood, type Span } from './ast';
-import { dimSymbol } from '../webview/tex';
+import { dimSymbol } from '../shared/tex';
 
 export type Shape = { r: Dim; c: Dim } | 'scalar';
 

@@ -4,16 +4,15 @@
  * shape in the notes' notation beside it. The derivation checker reports each `...` as a term not
  * written yet, and checks the rest. Pure: no I/O, no vscode.
  */
-import { buildMap, quantityTex } from '../webview/tex';
-
-export type ExerciseLang = 'en' | 'de';
+import type { Locale } from '../shared/locale';
+import { buildMap, quantityTex } from '../shared/tex';
 
 export interface ExerciseOptions {
   /** [n_x, n_h1, …, n_y]: at least one hidden layer. */
   layerDims: readonly number[];
   /** The run's number of examples, for the shapes in the comments; absent: written as m. */
   m?: number;
-  lang: ExerciseLang;
+  lang: Locale;
 }
 
 /** One term of the backward run the learner writes: `dZ2`, its layer and its kind. */

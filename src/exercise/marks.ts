@@ -5,7 +5,15 @@
  * state the check does not show gets no mark.
  */
 import type { CheckResult } from '../checker/types';
-import type { ExerciseMark } from '../protocol';
+
+/** How the derivation checker found one term of the map in the learner's exercise file. */
+export interface ExerciseMark {
+  /** The map term's id: `dZ2`, `dW1`, `dA1`. */
+  term: string;
+  status: 'right' | 'wrong' | 'missing';
+  /** The line of the term, when known (in a notebook, the line within its cell). */
+  line: number | null;
+}
 
 export function exerciseMarks(result: CheckResult): ExerciseMark[] {
   const marks = new Map<string, ExerciseMark>();

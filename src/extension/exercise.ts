@@ -7,6 +7,7 @@ import * as vscode from 'vscode';
 import { exerciseMarks } from '../exercise/marks';
 import { exerciseNotebook, exercisePython } from '../exercise/exercise';
 import type { CheckerService } from './checkerService';
+import { defaultUri } from './runExports';
 import type { Training } from './training';
 
 export class ExerciseFiles implements vscode.Disposable {
@@ -38,7 +39,7 @@ export class ExerciseFiles implements vscode.Disposable {
       target ??
       (await vscode.window.showSaveDialog({
         title: 'Write the Backward Pass Yourself',
-        defaultUri: this.training.defaultUri(run.layerDims.length === 3 ? 'backward_propagation.py' : 'L_model_backward.py'),
+        defaultUri: defaultUri(run.layerDims.length === 3 ? 'backward_propagation.py' : 'L_model_backward.py'),
         filters: { Python: ['py'], 'Jupyter notebook': ['ipynb'] },
         saveLabel: 'Write Exercise',
       }));

@@ -5,6 +5,7 @@ import * as vscode from 'vscode';
 import type { CheckResult } from '../checker/types';
 import { CheckerService } from './checkerService';
 import { ExerciseFiles } from './exercise';
+import { COMMANDS } from './ids';
 import { MarkdownMath } from './markdownMath';
 import { BackpropMapPanel } from './panel';
 import { registerPythonFeatures } from './pythonFeatures';
@@ -21,17 +22,17 @@ export function activate(context: vscode.ExtensionContext): void {
   context.subscriptions.push(new MarkdownMath(() => training.locale(), log));
 
   const commands: Record<string, (...args: never[]) => unknown> = {
-    'backpropMap.train': (args?: TrainArgs | vscode.Uri) => training.train(args),
-    'backpropMap.showPanel': () => training.showPanel(),
-    'backpropMap.checkCurrentFile': (uri?: vscode.Uri) => checkCurrentFile(checker, uri),
-    'backpropMap.saveModel': (target?: vscode.Uri) => training.saveModel(target),
-    'backpropMap.exportNumpy': (target?: vscode.Uri) => training.exportScript('numpy', target),
-    'backpropMap.exportTorch': (target?: vscode.Uri) => training.exportScript('torch', target),
-    'backpropMap.stopTraining': () => training.stop(),
-    'backpropMap.writeExercise': (target?: vscode.Uri) => exercises.write(target),
+    [COMMANDS.train]: (args?: TrainArgs | vscode.Uri) => training.train(args),
+    [COMMANDS.showPanel]: () => training.showPanel(),
+    [COMMANDS.checkCurrentFile]: (uri?: vscode.Uri) => checkCurrentFile(checker, uri),
+    [COMMANDS.saveModel]: (target?: vscode.Uri) => training.saveModel(target),
+    [COMMANDS.exportNumpy]: (target?: vscode.Uri) => training.exportScript('numpy', target),
+    [COMMANDS.exportTorch]: (target?: vscode.Uri) => training.exportScript('torch', target),
+    [COMMANDS.stopTraining]: () => training.stop(),
+    [COMMANDS.writeExercise]: (target?: vscode.Uri) => exercises.write(target),
     // Behind the code lenses:
-    'backpropMap.recheck': async (uri: vscode.Uri) => checker.checkNow(await vscode.workspace.openTextDocument(uri)),
-    'backpropMap.revealLine': async (uri: vscode.Uri, line: number) => {
+    [COMMANDS.recheck]: async (uri: vscode.Uri) => checker.checkNow(await vscode.workspace.openTextDocument(uri)),
+    [COMMANDS.revealLine]: async (uri: vscode.Uri, line: number) => {
       const pos = new vscode.Position(Math.max(line - 1, 0), 0);
       await vscode.window.showTextDocument(uri, { selection: new vscode.Range(pos, pos) });
     },
@@ -39,11 +40,8 @@ export function activate(context: vscode.ExtensionContext): void {
   for (const [id, run] of Object.entries(commands)) context.subscriptions.push(vscode.commands.registerCommand(id, run));
 
   context.subscriptions.push(
-    vscode.window.registerWebviewPanelSerializer(BackpropMapPanel.viewType, {
-      async deserializeWebviewPanel(panel) {
-        training.revive(panel);
-      },
-    }),
+    // VS Code waits for the returned promise before it shows the restored panel.
+    vscode.window.registerWebviewPanelSerializer(BackpropMapPanel.viewType, { deserializeWebviewPanel: (panel) => training.revive(panel) }),
   );
 }
 

@@ -4,7 +4,10 @@
 // format is checked by node:test directly.
 import { ModelError, parseModelFile } from '../core/model';
 import { thinPoints } from '../data/history';
-import type { Boundary, DataSource, EpochPoint, GradCheckResult, MapSnapshot, RunInfo, RunMode, RunResult } from '../protocol';
+import type { Boundary, EpochPoint, GradCheckResult, MapSnapshot, RunInfo, RunResult } from '../core/types';
+import type { DataSource } from '../data/types';
+import type { RunMode, ToPanel } from '../protocol';
+import type { Locale } from '../shared/locale';
 
 /** Everything the panel needs to draw the run again from scratch (a new or revived panel). */
 export interface RunState {
@@ -15,6 +18,18 @@ export interface RunState {
   mode: RunMode;
   result: RunResult | null;
   gradcheck: GradCheckResult | null;
+}
+
+/** The panel's messages that draw the run from scratch, in the order the webview builds it up. */
+export function runMessages(s: RunState, locale: Locale): ToPanel[] {
+  const messages: ToPanel[] = [{ type: 'run', info: s.info, locale }];
+  if (s.points.length) messages.push({ type: 'epochs', points: s.points });
+  if (s.snapshot) messages.push({ type: 'snapshot', snapshot: s.snapshot });
+  if (s.boundary) messages.push({ type: 'boundary', boundary: s.boundary });
+  messages.push({ type: 'mode', mode: s.mode });
+  if (s.result) messages.push({ type: 'finished', result: s.result });
+  if (s.gradcheck) messages.push({ type: 'gradcheck', result: s.gradcheck });
+  return messages;
 }
 
 export interface SavedModel {

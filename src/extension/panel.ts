@@ -4,7 +4,8 @@
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import type { FromPanel, ToPanel } from '../protocol';
-import { panelHtml } from '../webview/html';
+import { PANEL_VIEW_TYPE } from './ids';
+import { panelHtml } from './panelHtml';
 
 /** What the panel's owner provides: where the webview's messages go, and the run as messages. */
 export interface PanelOwner {
@@ -14,7 +15,7 @@ export interface PanelOwner {
 }
 
 export class BackpropMapPanel {
-  static readonly viewType = 'backpropMap.panel';
+  static readonly viewType = PANEL_VIEW_TYPE;
   static currentPanel?: BackpropMapPanel;
 
   private readonly disposables: vscode.Disposable[] = [];

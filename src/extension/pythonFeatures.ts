@@ -4,6 +4,7 @@
 import * as vscode from 'vscode';
 import type { CheckedFunction, CheckResult, GradientResult, TracedVariable } from '../checker/types';
 import { reportRange, SOURCE, type CheckerService } from './checkerService';
+import { COMMANDS } from './ids';
 import { checkerSettings } from './settings';
 
 const PYTHON: vscode.DocumentSelector = [
@@ -83,7 +84,7 @@ export function registerPythonFeatures(checker: CheckerService): vscode.Disposab
         if (toWrite.length > 0) {
           lenses.push(new vscode.CodeLens(range, {
             title: `… ${toWrite.length} term${toWrite.length === 1 ? '' : 's'} to write — next: ${toWrite[0]!.term ?? `line ${toWrite[0]!.line}`}`,
-            command: 'backpropMap.revealLine',
+            command: COMMANDS.revealLine,
             arguments: [doc.uri, toWrite[0]!.line],
             tooltip: 'Go to the first term of the exercise not written yet',
           }));
@@ -95,12 +96,12 @@ export function registerPythonFeatures(checker: CheckerService): vscode.Disposab
           const first = checker.locate(doc.uri, firstError(result, wrong));
           lenses.push(new vscode.CodeLens(range, {
             title: `✗ ${wrong.map((g) => g.name).join(', ')} wrong — show`,
-            command: 'backpropMap.revealLine',
+            command: COMMANDS.revealLine,
             arguments: [first.uri, first.line],
             tooltip: 'Go to the line where the first wrong gradient goes wrong',
           }));
         }
-        lenses.push(new vscode.CodeLens(range, { title: 'Re-check', command: 'backpropMap.recheck', arguments: [doc.uri] }));
+        lenses.push(new vscode.CodeLens(range, { title: 'Re-check', command: COMMANDS.recheck, arguments: [doc.uri] }));
       }
       return lenses;
     },

@@ -1,6 +1,6 @@
 // Pure helpers for the extension's files and messages, and for locating data errors in a table's
 // text (no `vscode` import, so node:test can check them directly).
-import type { RunResult } from '../protocol';
+import type { RunResult } from '../core/types';
 
 /** The bytes of a `data:image/png;base64,…` URL; null for anything else. */
 export function pngFromDataUrl(dataUrl: string): Uint8Array | null {

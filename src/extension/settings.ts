@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { CheckFunctions } from '../checker/types';
-import type { Hyper } from '../protocol';
+import type { Hyper } from '../core/types';
+import { hyperFromConfiguration } from './hyperInput';
 
 const SECTION = 'backpropMap';
 
@@ -14,20 +15,7 @@ function finiteOr(value: unknown, fallback: number, ok: (n: number) => boolean):
  */
 export function hyperFromSettings(defaults: Hyper): Hyper {
   const c = vscode.workspace.getConfiguration(`${SECTION}.training`);
-  const hidden = c.get<unknown>('hidden');
-  const batch = c.get<unknown>('batchSize');
-  return {
-    hidden:
-      Array.isArray(hidden) && hidden.length > 0 && hidden.every((n) => Number.isInteger(n) && n >= 1 && n <= 1024)
-        ? (hidden as number[])
-        : defaults.hidden,
-    learningRate: finiteOr(c.get('learningRate'), defaults.learningRate, (n) => n > 0),
-    epochs: finiteOr(c.get('epochs'), defaults.epochs, (n) => Number.isInteger(n) && n >= 1),
-    batchSize: typeof batch === 'number' && Number.isInteger(batch) && batch >= 1 ? batch : batch === null ? null : defaults.batchSize,
-    seed: finiteOr(c.get('seed'), defaults.seed, Number.isInteger),
-    validationSplit: finiteOr(c.get('validationSplit'), defaults.validationSplit, (n) => n >= 0 && n < 1),
-    standardize: c.get<boolean>('standardize', defaults.standardize) !== false,
-  };
+  return hyperFromConfiguration((key) => c.get<unknown>(key), defaults);
 }
 
 export interface CheckerSettings {

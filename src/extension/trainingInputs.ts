@@ -3,10 +3,12 @@
 import { open as openFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { TableSniff } from '../data/csv';
+import type { TableSniff } from '../data/sniff';
 import { SAMPLE_DESCRIPTIONS, SAMPLE_NAMES } from '../data/samples';
 import { statInputFile, utf8Text } from '../data/textFile';
-import type { DataSource, Hyper } from '../protocol';
+import type { Hyper } from '../core/types';
+import type { DataSource } from '../data/types';
+import { HYPER_FIELDS, type HyperField } from './hyperInput';
 import { inert } from './runFiles';
 
 /** A table file to train on, with its text when it comes from an (possibly unsaved) editor. */
@@ -79,102 +81,19 @@ export async function chooseLabel(sniff: TableSniff, fileName: string): Promise<
   return picked?.index;
 }
 
-interface Field {
-  key: keyof Hyper;
-  label: string;
-  show(h: Hyper): string;
-  /** The new value, or an error message. */
-  parse(s: string): { value: Hyper[keyof Hyper] } | { error: string };
-}
-
-function number(s: string): number {
-  return s.trim() === '' ? Number.NaN : Number(s.trim());
-}
-
-const FIELDS: Field[] = [
-  {
-    key: 'hidden',
-    label: 'Hidden layers',
-    show: (h) => h.hidden.join(', '),
-    parse: (s) => {
-      const parts = s.split(/[\s,;]+/).filter(Boolean).map(number);
-      if (parts.length === 0 || parts.length > 10 || !parts.every((n) => Number.isInteger(n) && n >= 1 && n <= 1024)) {
-        return { error: 'Sizes of 1 to 10 hidden layers, each a whole number from 1 to 1024, e.g. "3" or "5, 3".' };
-      }
-      return { value: parts };
-    },
-  },
-  {
-    key: 'learningRate',
-    label: 'Learning rate α',
-    show: (h) => String(h.learningRate),
-    parse: (s) => {
-      const n = number(s);
-      return Number.isFinite(n) && n > 0 && n <= 100 ? { value: n } : { error: 'A number greater than 0, e.g. 0.1.' };
-    },
-  },
-  {
-    key: 'epochs',
-    label: 'Epochs',
-    show: (h) => String(h.epochs),
-    parse: (s) => {
-      const n = number(s);
-      return Number.isInteger(n) && n >= 1 && n <= 10_000_000 ? { value: n } : { error: 'A whole number from 1 to 10,000,000.' };
-    },
-  },
-  {
-    key: 'batchSize',
-    label: 'Batch size',
-    show: (h) => (h.batchSize === null ? 'full batch' : String(h.batchSize)),
-    parse: (s) => {
-      if (/^\s*(|full( batch)?|none|null)\s*$/i.test(s)) return { value: null };
-      const n = number(s);
-      return Number.isInteger(n) && n >= 1 ? { value: n } : { error: 'A whole number of examples per step, or "full" for full-batch gradient descent.' };
-    },
-  },
-  {
-    key: 'seed',
-    label: 'Seed',
-    show: (h) => String(h.seed),
-    parse: (s) => {
-      const n = number(s);
-      return Number.isSafeInteger(n) ? { value: n } : { error: 'A whole number.' };
-    },
-  },
-  {
-    key: 'validationSplit',
-    label: 'Validation split',
-    show: (h) => String(h.validationSplit),
-    parse: (s) => {
-      const n = number(s);
-      return Number.isFinite(n) && n >= 0 && n <= 0.9 ? { value: n } : { error: 'A fraction from 0 (no validation data) to 0.9.' };
-    },
-  },
-  {
-    key: 'standardize',
-    label: 'Standardise features',
-    show: (h) => (h.standardize ? 'yes' : 'no'),
-    parse: (s) => {
-      if (/^\s*(yes|y|true|on|1)\s*$/i.test(s)) return { value: true };
-      if (/^\s*(no|n|false|off|0)\s*$/i.test(s)) return { value: false };
-      return { error: '"yes" or "no".' };
-    },
-  },
-];
-
 /**
  * The hyper-parameters from the settings, shown in a quick pick whose first entry starts the run;
  * choosing another entry edits that value (for this run only).
  */
 export async function editHyper(initial: Hyper, dataName: string): Promise<Hyper | undefined> {
   let hyper = { ...initial };
-  type Item = vscode.QuickPickItem & { field?: Field };
+  type Item = vscode.QuickPickItem & { field?: HyperField };
   for (;;) {
     const start: Item = { label: '$(play) Start training', description: inert(dataName) };
     const items: Item[] = [
       start,
       { label: 'Hyper-parameters (from the settings; choose one to change it for this run)', kind: vscode.QuickPickItemKind.Separator },
-      ...FIELDS.map((f) => ({ label: f.label, description: f.show(hyper), field: f })),
+      ...HYPER_FIELDS.map((f) => ({ label: f.label, description: f.show(hyper), field: f })),
     ];
     const picked = await vscode.window.showQuickPick(items, { title: 'Train DNN: hyper-parameters', placeHolder: 'Enter starts the run' });
     if (!picked) return undefined;

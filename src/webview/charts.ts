@@ -3,7 +3,7 @@
  * decision boundary as a probability heatmap under the data points. Drawing cost is bounded by the
  * canvas width, not the number of epochs (a 100,000-epoch history is reduced per pixel column).
  */
-import type { Boundary } from '../protocol';
+import type { Boundary } from '../core/types';
 import { css, probability, type Palette } from './colors';
 import { el, fmt } from './dom';
 

@@ -3,7 +3,7 @@
  * with a hover read-out and summary statistics when it is large.
  */
 import { summaryStats } from '../core/matrix';
-import type { MatrixData, MatrixStats } from '../protocol';
+import type { MatrixData, MatrixStats } from '../core/types';
 import { css, diverging, textOn, type Palette } from './colors';
 import { el, fmt } from './dom';
 import type { Translate } from './i18n';

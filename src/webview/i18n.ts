@@ -1,4 +1,5 @@
 /** The panel's labels in English and German (the notes' own terms). */
+import type { Locale } from '../shared/locale';
 
 const en = {
   title: 'Backprop Map',
@@ -75,7 +76,7 @@ const en = {
   gradcheckRunning: 'Checking…',
   gradcheckSummary: 'Relative difference ‖dθ − dθ_approx‖ / (‖dθ‖ + ‖dθ_approx‖) = {d} with ε = {eps}',
   gradcheckOk: 'The backward run agrees with the numerical gradient.',
-  gradcheckRounding: 'The backward run agrees with the numerical gradient up to rounding (below 1e-5: with small gradients, as near a minimum, the rounding error of the numerical gradient weighs more).',
+  gradcheckRounding: 'The backward run agrees with the numerical gradient up to rounding (below {limit}: with small gradients, as near a minimum, the rounding error of the numerical gradient weighs more).',
   gradcheckBad: 'The backward run and the numerical gradient disagree.',
   parameter: 'Parameter',
   theta: 'θ',
@@ -182,7 +183,7 @@ const de: Record<StringKey, string> = {
   gradcheckRunning: 'Prüfe…',
   gradcheckSummary: 'Relative Differenz ‖dθ − dθ_approx‖ / (‖dθ‖ + ‖dθ_approx‖) = {d} mit ε = {eps}',
   gradcheckOk: 'Der Rückwärtslauf stimmt mit dem numerischen Gradienten überein.',
-  gradcheckRounding: 'Der Rückwärtslauf stimmt bis auf Rundung mit dem numerischen Gradienten überein (unter 1e-5: bei kleinen Gradienten, etwa nahe einem Minimum, wiegt der Rundungsfehler des numerischen Gradienten mehr).',
+  gradcheckRounding: 'Der Rückwärtslauf stimmt bis auf Rundung mit dem numerischen Gradienten überein (unter {limit}: bei kleinen Gradienten, etwa nahe einem Minimum, wiegt der Rundungsfehler des numerischen Gradienten mehr).',
   gradcheckBad: 'Rückwärtslauf und numerischer Gradient weichen voneinander ab.',
   parameter: 'Parameter',
   theta: 'θ',
@@ -211,8 +212,6 @@ const de: Record<StringKey, string> = {
   explain_ub: 'Gradientenabstieg: b geht einen Schritt der Größe α gegen den Gradienten db.',
   explain_mask: 'Die ReLU-Maske: 1, wo Z > 0, sonst 0.',
 };
-
-export type Locale = 'en' | 'de';
 
 export type Translate = (key: StringKey, vars?: Record<string, string | number>) => string;
 

@@ -3,14 +3,14 @@
  * the extension host as FromWorker messages. The extension host never parses or trains itself.
  */
 import { parentPort } from 'node:worker_threads';
-import { createModelFile, parseModelFile, type ModelFile } from '../core/model';
-import { cloneParameters, initParameters, layerDimsOf, type Parameters } from '../core/network';
-import { RunController, TrainingSession, type RunSetup } from '../core/session';
+import { parseModelFile } from '../core/model';
+import type { Hyper } from '../core/types';
 import type { Dataset } from '../data/csv';
 import { DataError, checkDistinctFeatureNames } from '../data/errors';
-import { prepareData, runInfoOf } from '../data/prepare';
 import { loadSource } from '../data/source';
-import type { FromWorker, Hyper, ToWorker } from '../protocol';
+import type { FromWorker, ToWorker } from '../protocol';
+import { type InitModel, runModelFile, setUpRun } from '../run/setup';
+import { RunController, type RunSetup } from './runController';
 
 const port = parentPort;
 if (!port) throw new Error('trainWorker.js runs as a worker thread of the extension host');
@@ -26,43 +26,20 @@ const controller = new RunController(
   (seed) => setupFor(seed),
 );
 
-let current: { ds: Dataset; hyper: Hyper; init: { model: ModelFile; params: Parameters } | null } | null = null;
+let current: { ds: Dataset; hyper: Hyper; init: InitModel | null } | null = null;
 
 function message(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }
 
-/** A fresh session: the data split and the initial parameters follow the seed (or the model file). */
+/**
+ * A fresh session, set up as `backprop-map train` sets up its run. A model file continues from its
+ * parameters, its epochs numbered on; a new seed means new random parameters of the model's shape.
+ */
 function setupFor(seed: number): RunSetup {
-  const { ds, init } = current!;
-  const hyper: Hyper = { ...current!.hyper, seed };
-  const prepared = prepareData(ds, {
-    validationSplit: hyper.validationSplit,
-    seed,
-    standardize: hyper.standardize,
-    ...(init ? { scaling: init.model.scaling } : {}),
-  });
-  // A model file continues from its parameters, its epochs numbered on (as `train --init` does);
-  // a new seed means new random parameters of the model's shape.
-  const continuing = init !== null && seed === current!.hyper.seed;
-  const hidden = init ? init.model.layerDims.slice(1, -1) : hyper.hidden;
-  const params = continuing ? cloneParameters(init!.params) : initParameters(layerDimsOf(ds.X.rows, hidden), seed);
-  const startEpoch = continuing ? (init!.model.training?.epochs ?? 0) : 0;
-  const session = new TrainingSession({ X: prepared.train.X, Y: prepared.train.Y, validation: prepared.validation }, hyper, params, startEpoch);
-  const info = runInfoOf(ds, prepared, session.layerDims, { ...hyper, hidden: session.layerDims.slice(1, -1) });
-  return {
-    session,
-    info,
-    model: (s) =>
-      createModelFile({
-        params: s.params,
-        featureNames: ds.featureNames,
-        labelName: ds.labelName,
-        labels: ds.labels,
-        scaling: prepared.scaling,
-        training: { epochs: s.epoch, hyper: info.hyper, cost: s.result('completed', null).train.cost },
-      }),
-  };
+  const { ds, hyper, init } = current!;
+  const run = setUpRun(ds, { ...hyper, seed }, init, { fresh: seed !== hyper.seed });
+  return { session: run.session, info: run.info, model: (session, result) => runModelFile(run, session.epoch, result.train.cost) };
 }
 
 async function start(m: Extract<ToWorker, { type: 'start' }>): Promise<void> {
@@ -75,13 +52,8 @@ async function start(m: Extract<ToWorker, { type: 'start' }>): Promise<void> {
     else post({ type: 'error', message: `The data could not be read: ${message(e)}` });
     return;
   }
-  let init: { model: ModelFile; params: Parameters } | null = null;
-  if (m.initModel !== undefined) {
-    init = parseModelFile(JSON.stringify(m.initModel), 'the model to continue from');
-    if (init.model.layerDims[0] !== ds.X.rows) {
-      throw new Error(`the model expects ${init.model.layerDims[0]} features, but ${ds.name} has ${ds.X.rows} (${ds.featureNames.join(', ')}).`);
-    }
-  }
+  const name = 'the model to continue from';
+  const init = m.initModel === undefined ? null : { name, ...parseModelFile(JSON.stringify(m.initModel), name) };
   current = { ds, hyper: m.hyper, init };
   let setup: RunSetup;
   try {

@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { type Dataset, parseDataset } from '../../src/data/csv';
 import { historyCsv, historyJson } from '../../src/data/history';
-import type { EpochPoint, RunInfo, RunResult, ToPanel } from '../../src/protocol';
+import type { EpochPoint, RunInfo, RunResult } from '../../src/core/types';
+import type { ToPanel } from '../../src/protocol';
 import { HOSTILE, readRfc4180, undefused } from '../data/rfc4180';
 import { cli, jsonLines } from './cliRun';
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { metricsReport } from '../../src/cli/format';
-import type { Metrics } from '../../src/protocol';
+import type { Metrics } from '../../src/core/types';
 
 const metrics = (tp: number, fp: number, tn: number, fn: number, precision: number, recall: number, f1: number): Metrics => ({
   cost: 0.25,

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { type CommandSpec, UsageError, hiddenOption, parseArgs } from '../../src/cli/args';
 import { ProgressBar } from '../../src/cli/progress';
-import type { EpochPoint } from '../../src/protocol';
+import type { EpochPoint } from '../../src/core/types';
 
 function fakeTerminal(columns: number) {
   const writes: string[] = [];

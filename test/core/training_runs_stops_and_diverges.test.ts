@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { EpochPoint } from '../../src/protocol';
+import type { EpochPoint } from '../../src/core/types';
 import { flattenParameters } from '../../src/core/gradcheck';
 import { computeMetrics } from '../../src/core/metrics';
 import { backward, cloneParameters, computeCostFromLogits, forward, initParameters, updateParameters } from '../../src/core/network';

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { csvField, csvRecord } from '../../src/data/csvWrite';
 import { historyCsv } from '../../src/data/history';
-import type { EpochPoint } from '../../src/protocol';
+import type { EpochPoint } from '../../src/core/types';
 import { HOSTILE, readRfc4180, undefused } from './rfc4180';
 
 test('every hostile string, alone and all in one record, reads back exactly with an RFC 4180 reader', () => {

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { loadDatasetFile, parseDataset, sniffTable } from '../../src/data/csv';
+import { loadDatasetFile, parseDataset } from '../../src/data/csv';
+import { sniffTable } from '../../src/data/sniff';
 
 // Compiled to out/test/data/: the fixtures stay in the source tree.
 const fixtures = join(__dirname, '../../../test/fixtures/data');

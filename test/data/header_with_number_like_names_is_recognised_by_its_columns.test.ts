@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { parseDataset, sniffTable } from '../../src/data/csv';
+import { parseDataset } from '../../src/data/csv';
+import { sniffTable } from '../../src/data/sniff';
 import { DataError } from '../../src/data/errors';
 
 test('a header with a number-like name above numeric columns is a header, and the name selects its column', () => {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { EpochPoint, RunInfo } from '../../src/protocol';
+import type { EpochPoint, RunInfo } from '../../src/core/types';
 import { historyCsv, historyJson } from '../../src/data/history';
 
 const points: EpochPoint[] = [

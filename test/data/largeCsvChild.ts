@@ -3,7 +3,7 @@
 import { loadDatasetFile } from '../../src/data/csv';
 
 const started = performance.now();
-loadDatasetFile(process.argv[2]!, {}).then((ds) => {
+void loadDatasetFile(process.argv[2]!, {}).then((ds) => {
   const seconds = (performance.now() - started) / 1000;
   let ones = 0;
   for (const y of ds.Y.data) ones += y;

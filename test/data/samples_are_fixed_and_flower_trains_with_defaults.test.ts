@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { DEFAULT_HYPER } from '../../src/core/defaults';
+import { DEFAULT_HYPER } from '../../src/core/hyper';
 import { computeMetrics } from '../../src/core/metrics';
 import { initParameters, layerDimsOf } from '../../src/core/network';
 import { train } from '../../src/core/train';

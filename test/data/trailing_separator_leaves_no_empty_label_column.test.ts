@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { parseDataset, parseFeatures, sniffTable } from '../../src/data/csv';
+import { parseDataset, parseFeatures } from '../../src/data/csv';
+import { sniffTable } from '../../src/data/sniff';
 import { DataError } from '../../src/data/errors';
 
 test('lines ending in a separator: the empty unnamed last column is dropped and the label is the last real column', () => {

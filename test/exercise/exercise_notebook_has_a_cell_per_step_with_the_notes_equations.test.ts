@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { exerciseNotebook, exercisePython } from '../../src/exercise/exercise';
 import { checkText, fillIn, todoTerms } from './exerciseSupport';
+import type { Locale } from '../../src/shared/locale';
 
 interface Cell {
   id: string;
@@ -12,7 +13,7 @@ interface Cell {
   outputs?: unknown[];
 }
 
-function parse(dims: number[], lang: 'en' | 'de' = 'en') {
+function parse(dims: number[], lang: Locale = 'en') {
   const nb = JSON.parse(exerciseNotebook({ layerDims: dims, lang }, 'exercise.ipynb')) as { nbformat: number; nbformat_minor: number; cells: Cell[]; metadata: { kernelspec: { language: string } } };
   return { nb, cells: nb.cells.map((c) => ({ ...c, text: c.source.join('') })) };
 }

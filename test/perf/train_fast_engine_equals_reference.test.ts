@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { cloneParameters, initParameters, type Parameters } from '../../src/core/network';
 import { type TrainOptions, train } from '../../src/core/train';
-import type { EpochPoint } from '../../src/protocol';
+import type { EpochPoint } from '../../src/core/types';
 import { syntheticData } from '../core/synthetic';
 
 function both(dims: number[], m: number, options: Omit<TrainOptions, 'onEpoch'>, seed = 1) {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { RunResult } from '../../src/protocol';
+import type { RunResult } from '../../src/core/types';
 import { fieldOffset, inert, pngFromDataUrl, summary } from '../../src/extension/runFiles';
 
 test('PNG export accepts only a PNG data URL with the PNG signature', () => {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { DEFAULT_HYPER } from '../../src/core/defaults';
+import { DEFAULT_HYPER } from '../../src/core/hyper';
 
 const pkg = JSON.parse(readFileSync(join(__dirname, '..', '..', '..', 'package.json'), 'utf8'));
 const props = pkg.contributes.configuration.properties as Record<string, { default: unknown }>;

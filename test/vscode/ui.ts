@@ -186,8 +186,8 @@ export const uiTests: Record<string, (s: Session, folder: string) => Promise<voi
       await pick(page, 'moons', 'moons');
       await pick(page, '', 'Epochs');
       const input = quickInput(page).locator('input.input');
-      await input.fill('0');
-      await quickInput(page).getByText('A whole number from 1 to 10,000,000.').waitFor();
+      await input.fill('2.5');
+      await quickInput(page).getByText('A whole number from 0 to 10000000.').waitFor();
       await input.fill('1000000');
       await input.press('Enter');
       await quickInput(page).locator('.monaco-list-row', { hasText: 'Epochs' }).filter({ hasText: '1000000' }).waitFor();

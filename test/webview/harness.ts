@@ -7,11 +7,14 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { initParameters, layerDimsOf } from '../../src/core/network';
-import { RunController, TrainingSession, type RunSetup } from '../../src/core/session';
+import { TrainingSession } from '../../src/core/session';
 import type { Dataset } from '../../src/data/csv';
 import { prepareData, runInfoOf } from '../../src/data/prepare';
-import type { FromPanel, FromWorker, Hyper, ToPanel } from '../../src/protocol';
-import { panelHtml } from '../../src/webview/html';
+import type { Hyper } from '../../src/core/types';
+import type { FromPanel, FromWorker, ToPanel } from '../../src/protocol';
+import { panelHtml } from '../../src/extension/panelHtml';
+import { RunController, type RunSetup } from '../../src/worker/runController';
+import type { Locale } from '../../src/shared/locale';
 
 /** The package folder, found upwards from the compiled file (out/test/webview or out/bench). */
 function packageRoot(dir: string): string {
@@ -164,7 +167,7 @@ export async function openPanel(browser: Browser, opts: { theme?: Theme; lang?: 
 }
 
 /** The panel's message for a worker's message, as the extension host forwards it. */
-export function toPanel(m: FromWorker, locale: 'en' | 'de' = 'en'): ToPanel | null {
+export function toPanel(m: FromWorker, locale: Locale = 'en'): ToPanel | null {
   switch (m.type) {
     case 'loaded':
       return { type: 'run', info: m.info, locale };
@@ -202,7 +205,7 @@ export function makeRun(ds: Dataset, hyper: Hyper = DEFAULT_TEST_HYPER): { contr
 }
 
 /** Takes the messages collected so far, as the panel would receive them. */
-export function drain(sent: FromWorker[], locale: 'en' | 'de' = 'en'): ToPanel[] {
+export function drain(sent: FromWorker[], locale: Locale = 'en'): ToPanel[] {
   return sent.splice(0).map((m) => toPanel(m, locale)).filter((m): m is ToPanel => m !== null);
 }
 

@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import type { Browser } from 'playwright-core';
 import { parseDataset } from '../../src/data/csv';
-import type { EpochPoint, ToPanel } from '../../src/protocol';
+import type { EpochPoint } from '../../src/core/types';
+import type { ToPanel } from '../../src/protocol';
 import { drain, launch, makeRun, openPanel, root } from './harness';
 
 let browser: Browser;

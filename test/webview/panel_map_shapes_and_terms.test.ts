@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import type { Browser } from 'playwright-core';
 import { parseDataset } from '../../src/data/csv';
-import type { MapSnapshot, ToPanel } from '../../src/protocol';
+import type { MapSnapshot } from '../../src/core/types';
+import type { ToPanel } from '../../src/protocol';
 import { drain, launch, makeRun, openPanel, root, screenshotPath, texText, type PanelPage } from './harness';
 
 const notes7 = parseDataset(readFileSync(join(root, 'test/fixtures/webview/notes7.csv'), 'utf8'), { fileName: 'notes7.csv', label: 'label' });

@@ -11,7 +11,8 @@ import type { Browser } from 'playwright-core';
 import { reportHtml, reportMessages } from '../../src/cli/report';
 import { thinPoints } from '../../src/data/history';
 import { loadSample } from '../../src/data/samples';
-import type { EpochPoint, FromWorker } from '../../src/protocol';
+import type { EpochPoint } from '../../src/core/types';
+import type { FromWorker } from '../../src/protocol';
 import { launch, makeRun, root, screenshotPath } from './harness';
 
 let browser: Browser;

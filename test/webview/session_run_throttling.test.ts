@@ -5,9 +5,9 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { RunController, THROTTLE } from '../../src/core/session';
 import { parseDataset } from '../../src/data/csv';
 import type { FromWorker } from '../../src/protocol';
+import { RunController, THROTTLE } from '../../src/worker/runController';
 import { makeRun, root } from './harness';
 
 const notes7 = parseDataset(readFileSync(join(root, 'test/fixtures/webview/notes7.csv'), 'utf8'), { fileName: 'notes7.csv', label: 'label' });

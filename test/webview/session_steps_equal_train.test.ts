@@ -6,7 +6,7 @@ import { fromRows, type Matrix } from '../../src/core/matrix';
 import { cloneParameters, initParameters, layerDimsOf } from '../../src/core/network';
 import { TrainingSession, type SessionHyper } from '../../src/core/session';
 import { train } from '../../src/core/train';
-import type { EpochPoint } from '../../src/protocol';
+import type { EpochPoint } from '../../src/core/types';
 
 // A small two-feature problem: class 1 where x1·x2 > 0 (XOR-like), 24 examples, and 6 for validation.
 function data(n: number, offset: number): { X: Matrix; Y: Matrix } {

@@ -9,7 +9,8 @@ import { computeMetrics } from '../../src/core/metrics';
 import { parseModelFile } from '../../src/core/model';
 import { loadSample } from '../../src/data/samples';
 import { prepareData } from '../../src/data/prepare';
-import type { FromWorker, Hyper, ToWorker } from '../../src/protocol';
+import type { Hyper } from '../../src/core/types';
+import type { FromWorker, ToWorker } from '../../src/protocol';
 import { root } from './harness';
 
 const hyper: Hyper = { hidden: [4], learningRate: 0.5, epochs: 300, batchSize: null, seed: 9, validationSplit: 0.2, standardize: true };

@@ -35,7 +35,7 @@ export function until<T>(event: vscode.Event<unknown>, ready: () => T | undefine
       } catch (e) {
         clearTimeout(timer);
         sub.dispose();
-        reject(e);
+        reject(e instanceof Error ? e : new Error(String(e)));
         return;
       }
       if (v !== undefined) {

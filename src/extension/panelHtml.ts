@@ -2,6 +2,7 @@
  * The panel's HTML page and its Content-Security-Policy. Pure (no vscode, no DOM): the extension's
  * panel and the browser tests build the very same page.
  */
+import { escapeHtml, panelPage } from '../shared/html';
 
 export interface PanelPage {
   /** `webview.cspSource` in VS Code: the origin the extension's own files are served from. */
@@ -31,27 +32,13 @@ export function panelCsp(cspSource: string, nonce: string): string {
   ].join('; ');
 }
 
-/** Text for an element's content or a quoted attribute value. */
-export function escapeHtml(s: string): string {
-  return s.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-}
-
 export function panelHtml(p: PanelPage): string {
   const a = escapeHtml;
-  return `<!DOCTYPE html>
-<html lang="${a(p.lang)}">
-<head>
-<meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${a(panelCsp(p.cspSource, p.nonce))}">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<link rel="stylesheet" href="${a(p.katexCssUri)}">
-<link rel="stylesheet" href="${a(p.panelCssUri)}">
-<title>Backprop Map</title>
-</head>
-<body>
-<div id="app"></div>
-<script nonce="${a(p.nonce)}" src="${a(p.scriptUri)}"></script>
-</body>
-</html>
-`;
+  return panelPage({
+    lang: p.lang,
+    csp: panelCsp(p.cspSource, p.nonce),
+    title: 'Backprop Map',
+    head: [`<link rel="stylesheet" href="${a(p.katexCssUri)}">`, `<link rel="stylesheet" href="${a(p.panelCssUri)}">`],
+    body: [`<script nonce="${a(p.nonce)}" src="${a(p.scriptUri)}"></script>`],
+  });
 }

@@ -5,7 +5,7 @@
  *
  * Nothing from the user's files goes into TeX: only our own symbols and numbers.
  */
-import type { Phase } from '../protocol';
+import type { Phase } from '../core/types';
 
 export type QuantityKey = 'X' | 'Y' | 'W' | 'b' | 'Z' | 'A' | 'dA' | 'dZ' | 'dW' | 'db' | 'mask' | 'L' | 'J';
 

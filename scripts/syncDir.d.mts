@@ -1,0 +1,1 @@
+export function syncDir(from: string, to: string): { copied: string[]; removed: string[] };
