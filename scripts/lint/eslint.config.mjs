@@ -11,6 +11,9 @@
 // - no-unused-vars takes `_name` as unused on purpose: destructuring drops a field that way.
 // - restrict-template-expressions also allows arrays: messages and test names print layer sizes
 //   as `[${dims}]`, on purpose.
+// - only-throw-error allows the math checker's signals (src/derivations/: NotUnderstood, ShapeError,
+//   OperandShapeError, ClaimError, NoRule): thrown for every picture and sentence of a document, they
+//   are plain objects on purpose, as a stack trace for each would cost more than the check.
 // - tests and benchmarks may use `any` (the no-unsafe-* rules, no-explicit-any): they parse the
 //   command line's JSON output, package.json and model files and assert on what they find, and the
 //   benchmark drives untyped peer libraries; the shipped code (src/) is held to all of them. They
@@ -34,6 +37,10 @@ export default tseslint.config(
       '@typescript-eslint/no-unnecessary-type-assertion': 'off',
       '@typescript-eslint/no-floating-promises': ['error', { allowForKnownSafeCalls: [{ from: 'package', package: 'node:test', name: ['test', 'describe', 'it', 'suite', 'before', 'after', 'beforeEach', 'afterEach'] }] }],
       '@typescript-eslint/no-unused-vars': ['error', { varsIgnorePattern: '^_', argsIgnorePattern: '^_' }],
+      '@typescript-eslint/only-throw-error': [
+        'error',
+        { allow: [{ from: 'file', name: ['NotUnderstood', 'ShapeError', 'OperandShapeError', 'ClaimError', 'NoRule'] }] },
+      ],
       '@typescript-eslint/restrict-template-expressions': ['error', { allowNumber: true, allowBoolean: true, allowNullish: true, allowArray: true }],
     },
   },
