@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { PythonSetupError } from './python';
-import type { CheckFunctions, CheckReport, CheckResult } from './types';
+import type { CheckCode, CheckFunctions, CheckReport, CheckResult } from './types';
 
 export interface CheckerRunnerOptions {
   /** A Python 3 with numpy (see findPython). */
@@ -78,7 +78,8 @@ function removeAllWorkdirs(): void {
   for (const dir of workdirs) removeWorkdir(dir);
 }
 
-function failure(file: string, code: string, message: string): Omit<CheckResult, 'durationMs'> {
+/** A result that is one error report (as bpm_schema.failure builds it): the check gave none. */
+function failure(file: string, code: CheckCode, message: string): Omit<CheckResult, 'durationMs'> {
   const report: CheckReport = { line: 1, column: 1, endColumn: 2, severity: 'error', code, message, related: [] };
   return { file, convention: null, dims: {}, tolerance: 1e-7, gradients: [], reports: [report], functions: [], traces: [] };
 }

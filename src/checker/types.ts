@@ -8,52 +8,30 @@ export interface CheckFix {
   edits: { line: number; column: number; endLine: number; endColumn: number; newText: string; cell?: number }[];
 }
 
-/** Stable identifiers of the report kinds (diagnostic codes in the editor). */
-export type CheckCode =
-  | 'gradient-value'
-  | 'gradient-shape'
-  | 'gradient-none'
-  | 'gradient-type'
-  | 'missing-gradient'
-  | 'missing-keepdims'
-  | 'wrong-axis'
-  | 'missing-sum'
-  | 'missing-1-over-m'
-  | 'extra-1-over-m'
-  | 'factor-2'
-  | 'sign-flipped'
-  | 'transposed-product'
-  | 'broadcast-instead-of-matmul'
-  | 'wrong-intermediate'
-  | 'latent-n_y-1'
-  | 'cost-mismatch'
-  | 'cost-shape'
-  | 'exception'
-  | 'timeout'
-  | 'crash'
-  | 'memory'
-  | 'input-called'
-  | 'not-written'
-  | 'sys-exit'
-  | 'not-loaded'
-  | 'needs-script-state'
-  | 'load-failed'
-  | 'unbound-argument'
-  | 'forward-output'
-  | 'backward-output'
-  | 'init-output'
-  | 'init-shape'
-  | 'syntax-error'
-  | 'nothing-to-check'
-  | 'cancelled'
-  | 'internal-error';
+/**
+ * Stable identifiers of the report kinds (diagnostic codes in the editor), exactly those the Python
+ * side emits (bpm_schema.CODES; a test holds the two lists together).
+ */
+export const CHECK_CODES = [
+  'gradient-value', 'gradient-shape', 'gradient-none', 'gradient-type', 'gradient-not-finite',
+  'missing-gradient', 'missing-keepdims', 'wrong-axis', 'missing-axis', 'missing-sum', 'missing-1-over-m',
+  'extra-1-over-m', 'wrong-m', 'factor-2', 'sign-flipped', 'transposed-product',
+  'broadcast-instead-of-matmul', 'wrong-factor', 'wrong-layer', 'l2-term', 'wrong-intermediate',
+  'latent-n_y-1', 'cost-mismatch', 'cost-shape', 'exception', 'recursion', 'timeout', 'crash', 'memory',
+  'input-called', 'sys-exit', 'forbidden', 'not-written', 'not-loaded', 'needs-script-state', 'load-failed',
+  'ipython-syntax', 'unbound-argument', 'forward-output', 'backward-output', 'init-output', 'init-shape',
+  'examples-in-rows', 'low-precision', 'syntax-error', 'file-too-large', 'nothing-to-check', 'cancelled',
+  'internal-error',
+] as const;
+
+export type CheckCode = (typeof CHECK_CODES)[number];
 
 export interface CheckReport {
   line: number;
   column: number;
   endColumn: number;
   severity: 'error' | 'warning' | 'info';
-  code: CheckCode | string;
+  code: CheckCode;
   message: string;
   related: { line: number; message: string; cell?: number }[];
   /** Only where the fix is certain. */

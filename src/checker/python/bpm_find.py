@@ -135,106 +135,107 @@ def _unwritten(tree):
     return sorted(found.values(), key=lambda x: (x[1].lineno, x[1].col_offset))
 
 
-class FindStep:
-    """The Checker's step that loads the file and chooses what to check (self.ns, self.fn,
-    self.convention, self.unwritten), and lists the checked functions in the result."""
+def load_file(st, tree):
+    """The file's imports, definitions and constants, run by bpm_load; its script code is not."""
+    st.progress('loading the file')
+    try:
+        ns, st.skipped, problems = bpm_load.load(tree, st.mark)
+    except CheckTimeout as e:  # e.g. an import that takes longer than the whole limit
+        tb, line = e.__traceback__, 1
+        while tb is not None:
+            if tb.tb_frame.f_code.co_filename == st.mark:
+                line = tb.tb_lineno
+            tb = tb.tb_next
+        st.reports.add(line, 'error', 'timeout',
+                       f'loading the file (its imports, definitions and constants) did not finish within the time '
+                       f'limit of {st.timeout_s:g} s; it stopped here')
+        raise Abort()
+    st.ns = ns
+    for line, msg in problems:
+        st.reports.add(line, 'warning', 'load-failed', msg)
 
-    def _load(self, tree):
-        """The file's imports, definitions and constants, run by bpm_load; its script code is not."""
-        self.progress('loading the file')
-        try:
-            ns, self.skipped, problems = bpm_load.load(tree, self.mark)
-        except CheckTimeout as e:  # e.g. an import that takes longer than the whole limit
-            tb, line = e.__traceback__, 1
-            while tb is not None:
-                if tb.tb_frame.f_code.co_filename == self.mark:
-                    line = tb.tb_lineno
-                tb = tb.tb_next
-            self.reports.add(line, 'error', 'timeout',
-                             f'loading the file (its imports, definitions and constants) did not finish within the time '
-                             f'limit of {self.timeout_s:g} s; it stopped here')
+
+def choose_functions(st):
+    """The forward, backward, init and cost functions (by directive, setting or name) and the
+    convention they follow; returns the backward's definition, whose depth sizes the network."""
+    funcs = _user_functions(st.ns, st.mark)
+    named = directives(st.text)
+    named.update({k: (v, None) for k, v in st.settings.items() if v and k in ('forward', 'backward', 'init', 'cost')})
+    for role, (name, line) in named.items():
+        if name not in funcs:
+            where = 'the `# backprop-map:` comment names' if line else 'the settings name'
+            st.reports.add(line or 1, 'error', 'nothing-to-check',
+                           f'{where} `{name}` as the {role} function, but this file has no function `{name}`'
+                           + (f' (it has {", ".join("`" + f + "`" for f in sorted(funcs))})' if funcs else ''))
             raise Abort()
-        self.ns = ns
-        for line, msg in problems:
-            self.reports.add(line, 'warning', 'load-failed', msg)
+    chosen = {k: v for k, (v, _) in named.items()}
+    fwdL, bwdL = _find(funcs, NAMES['forwardL']), _find(funcs, NAMES['backwardL'])
+    fwd2, bwd2 = _find(funcs, NAMES['forward2']), _find(funcs, NAMES['backward2'])
+    fwd = chosen.get('forward') or (fwdL if fwdL and bwdL else fwd2 or fwdL)
+    bwd = chosen.get('backward') or (bwdL if fwdL and bwdL else bwd2 or bwdL)
+    if not fwd or not bwd:
+        found = [n for n in (fwd, bwd) if n]
+        st.reports.add(1, 'error', 'nothing-to-check',
+                       'nothing to check: looked for a forward function (forward_propagation, L_model_forward, '
+                       'forward, …) and a backward function (backward_propagation, back_propagation, backward, '
+                       'backprop, L_model_backward, …)' + (f'; found only `{found[0]}`' if found else '') +
+                       '. Name other functions in a comment: `# backprop-map: forward=my_forward backward=my_backward`')
+        raise Abort()
+    bparams = [p.lower() for p in _param_names(funcs[bwd])]
+    initL = _find(funcs, NAMES['initL'])
+    is_L = (fwd.lower() in NAMES['forwardL'] or bwd.lower() in NAMES['backwardL'] or 'caches' in bparams
+            or 'al' in bparams or (chosen.get('init') and 'dims' in ' '.join(_param_names(funcs[chosen['init']])))
+            or (initL is not None and not _find(funcs, NAMES['init2'])))
+    st.convention = 'L-layer' if is_L else 'two-layer'
+    init = chosen.get('init') or (initL if is_L else _find(funcs, NAMES['init2']))
+    cost = chosen.get('cost') or _find(funcs, NAMES['cost'])
+    st.fn = {'forward': funcs[fwd], 'backward': funcs[bwd], 'init': funcs.get(init) if init else None,
+             'cost': funcs.get(cost) if cost else None}
+    st.result['convention'] = st.convention
+    return st.src.function_node(bwd, func_line(funcs[bwd]))
 
-    def _choose_functions(self):
-        """The forward, backward, init and cost functions (by directive, setting or name) and the
-        convention they follow; returns the backward's definition, whose depth sizes the network."""
-        funcs = _user_functions(self.ns, self.mark)
-        named = directives(self.text)
-        named.update({k: (v, None) for k, v in self.settings.items() if v and k in ('forward', 'backward', 'init', 'cost')})
-        for role, (name, line) in named.items():
-            if name not in funcs:
-                where = 'the `# backprop-map:` comment names' if line else 'the settings name'
-                self.reports.add(line or 1, 'error', 'nothing-to-check',
-                                 f'{where} `{name}` as the {role} function, but this file has no function `{name}`'
-                                 + (f' (it has {", ".join("`" + f + "`" for f in sorted(funcs))})' if funcs else ''))
-                raise Abort()
-        chosen = {k: v for k, (v, _) in named.items()}
-        fwdL, bwdL = _find(funcs, NAMES['forwardL']), _find(funcs, NAMES['backwardL'])
-        fwd2, bwd2 = _find(funcs, NAMES['forward2']), _find(funcs, NAMES['backward2'])
-        fwd = chosen.get('forward') or (fwdL if fwdL and bwdL else fwd2 or fwdL)
-        bwd = chosen.get('backward') or (bwdL if fwdL and bwdL else bwd2 or bwdL)
-        if not fwd or not bwd:
-            found = [n for n in (fwd, bwd) if n]
-            self.reports.add(1, 'error', 'nothing-to-check',
-                             'nothing to check: looked for a forward function (forward_propagation, L_model_forward, '
-                             'forward, …) and a backward function (backward_propagation, back_propagation, backward, '
-                             'backprop, L_model_backward, …)' + (f'; found only `{found[0]}`' if found else '') +
-                             '. Name other functions in a comment: `# backprop-map: forward=my_forward backward=my_backward`')
-            raise Abort()
-        bparams = [p.lower() for p in _param_names(funcs[bwd])]
-        initL = _find(funcs, NAMES['initL'])
-        is_L = (fwd.lower() in NAMES['forwardL'] or bwd.lower() in NAMES['backwardL'] or 'caches' in bparams
-                or 'al' in bparams or (chosen.get('init') and 'dims' in ' '.join(_param_names(funcs[chosen['init']])))
-                or (initL is not None and not _find(funcs, NAMES['init2'])))
-        self.convention = 'L-layer' if is_L else 'two-layer'
-        init = chosen.get('init') or (initL if is_L else _find(funcs, NAMES['init2']))
-        cost = chosen.get('cost') or _find(funcs, NAMES['cost'])
-        self.fn = {'forward': funcs[fwd], 'backward': funcs[bwd], 'init': funcs.get(init) if init else None,
-                   'cost': funcs.get(cost) if cost else None}
-        self.result['convention'] = self.convention
-        return self.src.function_node(bwd, self._func_line(funcs[bwd]))
 
-    def _find_unwritten(self, tree):
-        self.unwritten = _unwritten(tree)
-        self.waits_for_unwritten = False
-        for name, node in self.unwritten:
-            self._report_unwritten(name, node)
+def find_unwritten(st, tree):
+    st.unwritten = _unwritten(tree)
+    st.waits_for_unwritten = False
+    for name, node in st.unwritten:
+        report_unwritten(st, name, node)
 
-    # -- exercises: terms left as `...`
-    def _report_unwritten(self, name, node):
-        named = self.dims._named(name)
-        shape = f' ({name} is {self.dims.both(named[0], name)} in this check)' if named else ''
-        r = self.reports.add(node.lineno, 'warning', 'not-written',
-                             f'{name} is not written yet: replace the `...` with its formula{shape}; what is computed '
-                             f'from it is checked once it is written', node=node)
-        r['term'] = name
 
-    # -- reporting helpers
-    def _func_line(self, fn):
-        return fn.__code__.co_firstlineno
+# -- exercises: terms left as `...`
+def report_unwritten(st, name, node):
+    named = st.dims._named(name)
+    shape = f' ({name} is {st.dims.both(named[0], name)} in this check)' if named else ''
+    r = st.reports.add(node.lineno, 'warning', 'not-written',
+                       f'{name} is not written yet: replace the `...` with its formula{shape}; what is computed '
+                       f'from it is checked once it is written', node=node)
+    r['term'] = name
 
-    def _functions(self):
-        seen = set()
-        out = []
-        for role in ('init', 'forward', 'backward', 'cost'):
-            fn = self.fn.get(role)
-            if fn is None:
-                continue
-            key = (fn.__code__.co_name, fn.__code__.co_firstlineno)
+
+# -- reporting helpers
+def func_line(fn):
+    return fn.__code__.co_firstlineno
+
+
+def list_functions(st):
+    seen = set()
+    out = []
+    for role in ('init', 'forward', 'backward', 'cost'):
+        fn = st.fn.get(role)
+        if fn is None:
+            continue
+        key = (fn.__code__.co_name, fn.__code__.co_firstlineno)
+        seen.add(key)
+        out.append((role, key))
+    for key in st.called:
+        if key not in seen and key[0] != '<lambda>':
             seen.add(key)
-            out.append((role, key))
-        for key in self.called:
-            if key not in seen and key[0] != '<lambda>':
-                seen.add(key)
-                out.append(('helper', key))
-        for role, (name, first) in out:
-            node = self.src.function_node(name, first)
-            self.result['functions'].append({'name': name, 'role': role, 'line': node.lineno if node else first,
-                                             'endLine': node.end_lineno if node else first})
-        self.result['traces'] = [
-            {'name': n, 'line': l, 'function': f, 'shape': list(s) if s is not None else None,
-             'symbolicShape': self.dims.sym(s, n) if s is not None else None}
-            for n, l, f, s in self.trace_bindings]
+            out.append(('helper', key))
+    for role, (name, first) in out:
+        node = st.src.function_node(name, first)
+        st.result['functions'].append({'name': name, 'role': role, 'line': node.lineno if node else first,
+                                       'endLine': node.end_lineno if node else first})
+    st.result['traces'] = [
+        {'name': n, 'line': l, 'function': f, 'shape': list(s) if s is not None else None,
+         'symbolicShape': st.dims.sym(s, n) if s is not None else None}
+        for n, l, f, s in st.trace_bindings]

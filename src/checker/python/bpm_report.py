@@ -2,6 +2,7 @@
 fault, and the wording of values and lists in them."""
 import numpy as np
 
+import bpm_schema
 from bpm_source import fmt_shape, shape_of
 
 
@@ -17,10 +18,7 @@ class Reports:
     def add(self, line, severity, code, message, related=(), fix=None, node=None):
         line = max(1, int(line or 1))
         col, end = self.src.node_span(node) if node is not None else self.src.span(line)
-        r = {'line': line, 'column': col, 'endColumn': end, 'severity': severity, 'code': code,
-             'message': message, 'related': [{'line': int(l), 'message': m} for l, m in related]}
-        if fix:
-            r['fix'] = fix
+        r = bpm_schema.report(line, col, end, severity, code, message, related, fix)
         self.items.append(r)
         return r
 
