@@ -81,7 +81,7 @@ function removeAllWorkdirs(): void {
 /** A result that is one error report (as bpm_schema.failure builds it): the check gave none. */
 function failure(file: string, code: CheckCode, message: string): Omit<CheckResult, 'durationMs'> {
   const report: CheckReport = { line: 1, column: 1, endColumn: 2, severity: 'error', code, message, related: [] };
-  return { file, convention: null, dims: {}, tolerance: 1e-7, gradients: [], reports: [report], functions: [], traces: [] };
+  return { file, convention: null, dims: {}, tolerance: 1e-7, gradients: [], reports: [report], functions: [], traces: [], units: [] };
 }
 
 function abortError(): Error {

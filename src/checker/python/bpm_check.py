@@ -1,13 +1,15 @@
 """The derivation check of one file: parsed, loaded definitions-only, then each unit checked — today
 the whole network, the user's backward pass against central differences of the true binary
 cross-entropy of the user's own forward, located at the user's lines and explained where it can be."""
+import time
+
 import numpy as np
 
 import bpm_find
 from bpm_find import _parse_skipping_magics
 import bpm_load
 from bpm_measure import TOLERANCE
-import bpm_network
+import bpm_units
 import bpm_numerical
 from bpm_numerical import EPS
 from bpm_report import Abort, Reports
@@ -29,7 +31,8 @@ __all__ = ['Checker', 'CheckTimeout', 'EPS', 'TOLERANCE', 'check']
 
 
 def _run(fc, result):
-    """The steps of a check: refuse what cannot be read, parse, load; then the units."""
+    """The steps of a check: refuse what cannot be read, parse, load; find the units; check each."""
+    started = time.monotonic()
     if len(fc.text) > MAX_CHARS:
         lines = fc.text.count('\n') + 1
         result['reports'].append(bpm_schema.report(
@@ -39,9 +42,9 @@ def _run(fc, result):
             f'limit): put the forward and backward pass in a file of their own — nothing was checked'))
         return
     fc.progress('parsing the file')
-    magics = []
+    magics, runs = [], {}
     try:
-        tree = _parse_skipping_magics(fc.text, fc.file, magics)
+        tree = _parse_skipping_magics(fc.text, fc.file, magics, runs)
     except SyntaxError as e:
         line = e.lineno or 1
         col = max(1, e.offset or 1)
@@ -61,17 +64,45 @@ def _run(fc, result):
                        f'`{what}` is Jupyter/IPython syntax, not Python (`python` stops here with a syntax '
                        f'error); the check skipped the line — delete it or make it a comment')
     try:
-        bpm_find.load_file(fc, tree)
+        bpm_find.load_file(fc, tree, runs)
+        networks, scalars, found = bpm_find.network_pairs(fc)
     except Abort:
         return
-    net = NetworkCheck(fc)
-    try:
-        bpm_network.check(net, tree)
-    except Abort:
-        pass
-    finally:
+    units = bpm_units.find_units(fc, networks, scalars)
+    if not units:
+        fc.reports.add(1, 'info', 'nothing-to-check', bpm_find.NOTHING_TO_CHECK + (f'; found only `{found}`' if found else '')
+                       + '. Name other functions in a comment: `# backprop-map: forward=my_forward backward=my_backward`')
+        return
+    nets = bpm_units.check_all(fc, tree, units, started)
+    if nets:  # the first whole network's results are the file's, as they always were
+        net = nets[0][1]
         for key in ('convention', 'dims', 'gradients', 'functions', 'traces'):
             result[key] = net.result[key]
+    _add_unit_functions(fc, result, units)
+    result['units'] = [u.as_json() for u in sorted(units, key=lambda u: u.line)]
+
+
+def _add_unit_functions(fc, result, units):
+    """The components' functions and traces, for hovers and inlay hints where a whole network did not
+    already trace them (its sizes are the ones its hovers show)."""
+    listed = {f['name'] for f in result['functions']}
+    traced = {t['function'] for t in result['traces']}
+    for u in units:
+        if u.kind == 'network':
+            continue
+        for role, fn in (('backward', u.backward), ('forward', u.forward)):
+            if fn is None or fn.__code__.co_filename != fc.mark or fn.__name__ in listed:
+                continue
+            listed.add(fn.__name__)
+            node = fc.src.function_node(fn.__code__.co_name, fn.__code__.co_firstlineno)
+            first = fn.__code__.co_firstlineno
+            result['functions'].append({'name': fn.__name__, 'role': role, 'line': node.lineno if node else first,
+                                        'endLine': node.end_lineno if node else first})
+        new = [t for t in u.traces if t[2] not in traced]  # a function once, as the first unit traced it
+        for name, line, function, shape in new:
+            result['traces'].append({'name': name, 'line': line, 'function': function,
+                                     'shape': list(shape) if shape is not None else None, 'symbolicShape': None})
+        traced.update(t[2] for t in new)
 
 
 def _finite(v):

@@ -9,6 +9,7 @@ import bpm_diagnose
 import bpm_find
 import bpm_load
 from bpm_measure import TOLERANCE, rel_difference as _rel
+import bpm_numerical
 from bpm_numerical import M, bce
 from bpm_report import _describe
 import bpm_trace
@@ -96,7 +97,9 @@ def check_cost(st, run1):
     fn = st.fn['cost']
     dims = run1['dims']
     AL, Y = run1['AL'], run1['Y']
-    values = {'AL': AL, 'A2': AL, 'Y': Y, 'parameters': run1['params'], 'm': M}
+    values = {'AL': AL, 'A2': AL, f'A{len(run1["layer_dims"]) - 1}': AL, 'Y': Y, 'parameters': run1['params'], 'm': M}
+    if 'lambd' in st.fn:
+        values['lambd'] = st.fn['lambd']
     out, tracer = bpm_trace.traced(st, fn, values, 'cost', dims, True)
     arr = np.asarray(out, dtype=np.float64) if isinstance(out, (np.ndarray, np.generic, float, int)) else None
     line = cost_line(st, fn, out, tracer)
@@ -104,7 +107,7 @@ def check_cost(st, run1):
         st.reports.add(line, 'error', 'cost-shape',
                        f'`{fn.__name__}` must return one number (the mean loss over the m examples), not {_describe(out)}')
         return
-    c, J = float(arr.reshape(())), bce(AL, Y)
+    c, J = float(arr.reshape(())), bce(AL, Y) + bpm_numerical.l2_term(st, run1['params'])
     if abs(c - J) <= 1e-6 * max(1.0, abs(J)):
         return
     hint = ''
@@ -113,8 +116,8 @@ def check_cost(st, run1):
                              (-1, 'the sign is flipped'), (1 / M, 'it is 1/m of the mean: 1/m is applied twice')):
             if abs(c / J / target - 1) < 1e-6:
                 hint = f' — {text}'
-    st.reports.add(line, 'error', 'cost-mismatch',
-                   f'`{fn.__name__}` returns {c:.6g} but the binary cross-entropy of this output is {J:.6g}{hint}')
+    what = 'the binary cross-entropy' + (f' plus λ/(2m) · Σ‖W‖² (λ = {st.fn["lambd"]:g})' if 'lambd' in st.fn else '')
+    st.reports.add(line, 'error', 'cost-mismatch', f'`{fn.__name__}` returns {c:.6g} but {what} of this output is {J:.6g}{hint}')
 
 
 def cost_line(st, fn, out, tracer):

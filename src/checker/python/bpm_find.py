@@ -3,6 +3,7 @@ skipped) and loaded definitions-only, the forward, backward, initialisation and 
 directive, setting or name, their arguments bound by name, and the terms an exercise leaves as `...`."""
 import ast
 import inspect
+import os
 import re
 
 import bpm_load
@@ -102,23 +103,39 @@ def bind(fn, values):
 
 
 _MAGIC = re.compile(r'[ \t]*([%!][^\r\n]*)')
+# `%run helper.py` (options before the file; the file beside the notebook, by its bare name).
+_RUN = re.compile(r'(?P<indent>[ \t]*)%run\s+(?:-\w+\s+)*(?P<q>["\']?)(?:\./)?(?P<file>[^\s"\']+)(?P=q)\s*$')
 
 
-def _parse_skipping_magics(text, file_name, magics):
+def _parse_skipping_magics(text, file_name, magics, runs=None):
     """ast.parse, but a line Python rejects that is a notebook export's `%matplotlib inline` or
     `!pip install …` is blanked (spaces, so every position stays) and noted in `magics` as
-    (line, text); only lines Python itself stops at, so a continuation line `!= b)` stays."""
+    (line, text); only lines Python itself stops at, so a continuation line `!= b)` stays. In a
+    notebook, `%run helper.py` becomes `from helper import *`, as its definitions are what it brings
+    in; `runs` maps its line to the file it names, or to None where it cannot be resolved so."""
     lines = text.splitlines(keepends=True)
+    notebook = file_name.lower().endswith('.ipynb') and runs is not None
     for _ in range(100):
         try:
             return ast.parse(''.join(lines), filename=file_name)
         except SyntaxError as e:
             n = (e.lineno or 0) - 1
             mt = _MAGIC.match(lines[n]) if 0 <= n < len(lines) else None
-            if mt is None or any(line == n + 1 for line, _ in magics):
+            if mt is None or any(line == n + 1 for line, _ in magics) or (n + 1) in (runs or {}):
                 raise
-            magics.append((n + 1, mt.group(1).strip()[:60]))
             body = lines[n].rstrip('\r\n')
+            run = _RUN.match(body) if notebook else None
+            if run is not None:
+                module = re.fullmatch(r'([A-Za-z_]\w*)(?:\.py)?', run.group('file'))
+                runs[n + 1] = run.group('file')
+                if module is not None:
+                    lines[n] = f'{run.group("indent")}from {module.group(1)} import *' + lines[n][len(body):]
+                    continue
+                runs[n + 1] = None
+            elif notebook:
+                raise  # the notebook reader blanked every other magic: this is a real syntax error
+            else:
+                magics.append((n + 1, mt.group(1).strip()[:60]))
             lines[n] = ' ' * len(body) + lines[n][len(body):]
     return ast.parse(''.join(lines), filename=file_name)
 
@@ -135,11 +152,12 @@ def _unwritten(tree):
     return sorted(found.values(), key=lambda x: (x[1].lineno, x[1].col_offset))
 
 
-def load_file(st, tree):
-    """The file's imports, definitions and constants, run by bpm_load; its script code is not."""
+def load_file(st, tree, runs):
+    """The file's imports, definitions and constants, run by bpm_load; its script code is not.
+    `runs`: the notebook's `%run` lines (see _parse_skipping_magics)."""
     st.progress('loading the file')
     try:
-        ns, st.skipped, problems = bpm_load.load(tree, st.mark)
+        ns, st.skipped, problems = bpm_load.load(tree, st.mark, bpm_load.checked_package())
     except CheckTimeout as e:  # e.g. an import that takes longer than the whole limit
         tb, line = e.__traceback__, 1
         while tb is not None:
@@ -152,19 +170,60 @@ def load_file(st, tree):
         raise Abort()
     st.ns = ns
     for line, msg in problems:
+        if runs.get(line):
+            why = (f'there is no file `{runs[line]}` beside the notebook' if 'is not installed' in msg
+                   else f'loading it failed ({msg.split(": ", 1)[-1]})')
+            msg = f'`%run {runs[line]}`: {why}; the functions it defines are missing from the check'
+        elif line in runs:
+            continue
         st.reports.add(line, 'warning', 'load-failed', msg)
+    for line, file in runs.items():
+        if file is None:
+            st.reports.add(line, 'warning', 'load-failed',
+                           f'`{st.src.line_text(line).strip()}` is not resolved: the check loads `%run NAME.py` of a file '
+                           f'beside the notebook only; the functions it defines are missing from the check')
 
 
-def choose_functions(st):
-    """The forward, backward, init and cost functions (by directive, setting or name) and the
-    convention they follow; returns the backward's definition, whose depth sizes the network."""
-    funcs = _user_functions(st.ns, st.mark)
-    named = directives(st.text)
-    named.update({k: (v, None) for k, v in st.settings.items() if v and k in ('forward', 'backward', 'init', 'cost')})
+NOTHING_TO_CHECK = ('nothing to check: looked for a forward function (forward_propagation, L_model_forward, forward, '
+                    '…) and a backward function (backward_propagation, back_propagation, backward, backprop, '
+                    'L_model_backward, …), for pairs of layer functions (affine_forward / affine_backward, '
+                    'linear_forward / linear_backward, relu / relu_backward, …), for losses with their gradient '
+                    '(softmax_loss, svm_loss_naive, …) and for classes with a `loss` method or `forward` and '
+                    '`backward` methods')
+# Course 2's variants of the whole network: the backward's suffix, its forward's, and its cost's name.
+VARIANTS = (('_n', '_n', None), ('_with_dropout', '_with_dropout', 'compute_cost'),
+            ('_with_regularization', '', 'compute_cost_with_regularization'))
+LAMBD = 0.7       # the L2 strength given to a regularised backward and its cost (the course's value)
+KEEP_PROB = 0.8   # the probability of keeping a unit, for a dropout forward without a default
+
+
+def visible_functions(fc):
+    """name -> function for the file's own functions and those of the modules loaded from beside it."""
+    folders = [f + os.sep for f in bpm_load.module_folders()]
+    out = {}
+    for name, v in fc.ns.items():
+        code = getattr(v, '__code__', None)
+        if code is None or not inspect.isfunction(v):
+            continue
+        if code.co_filename == fc.mark or any(os.path.abspath(code.co_filename).startswith(f) for f in folders):
+            out[name] = v
+    return out
+
+
+def network_pairs(fc):
+    """The whole networks of the file: the notes' forward and backward (by directive, setting or name)
+    with their init and cost, then Course 2's variants whose backward the file has. Returns (networks,
+    scalars, found): each network a dict of its functions ('forward', 'backward', 'init', 'cost', and
+    'lambd', 'keep_prob', 'cost_forward' where the variant takes them) with its 'convention'; `scalars`
+    the pairs of a one-dimensional warm-up (J(x, θ) and dJ/dθ); `found` the one function of a pair
+    without its partner."""
+    funcs = _user_functions(fc.ns, fc.mark)
+    named = directives(fc.text)
+    named.update({k: (v, None) for k, v in fc.settings.items() if v and k in ('forward', 'backward', 'init', 'cost')})
     for role, (name, line) in named.items():
         if name not in funcs:
             where = 'the `# backprop-map:` comment names' if line else 'the settings name'
-            st.reports.add(line or 1, 'error', 'nothing-to-check',
+            fc.reports.add(line or 1, 'error', 'nothing-to-check',
                            f'{where} `{name}` as the {role} function, but this file has no function `{name}`'
                            + (f' (it has {", ".join("`" + f + "`" for f in sorted(funcs))})' if funcs else ''))
             raise Abort()
@@ -173,26 +232,57 @@ def choose_functions(st):
     fwd2, bwd2 = _find(funcs, NAMES['forward2']), _find(funcs, NAMES['backward2'])
     fwd = chosen.get('forward') or (fwdL if fwdL and bwdL else fwd2 or fwdL)
     bwd = chosen.get('backward') or (bwdL if fwdL and bwdL else bwd2 or bwdL)
-    if not fwd or not bwd:
-        found = [n for n in (fwd, bwd) if n]
-        st.reports.add(1, 'error', 'nothing-to-check',
-                       'nothing to check: looked for a forward function (forward_propagation, L_model_forward, '
-                       'forward, …) and a backward function (backward_propagation, back_propagation, backward, '
-                       'backprop, L_model_backward, …)' + (f'; found only `{found[0]}`' if found else '') +
-                       '. Name other functions in a comment: `# backprop-map: forward=my_forward backward=my_backward`')
-        raise Abort()
-    bparams = [p.lower() for p in _param_names(funcs[bwd])]
-    initL = _find(funcs, NAMES['initL'])
-    is_L = (fwd.lower() in NAMES['forwardL'] or bwd.lower() in NAMES['backwardL'] or 'caches' in bparams
-            or 'al' in bparams or (chosen.get('init') and 'dims' in ' '.join(_param_names(funcs[chosen['init']])))
-            or (initL is not None and not _find(funcs, NAMES['init2'])))
-    st.convention = 'L-layer' if is_L else 'two-layer'
-    init = chosen.get('init') or (initL if is_L else _find(funcs, NAMES['init2']))
-    cost = chosen.get('cost') or _find(funcs, NAMES['cost'])
-    st.fn = {'forward': funcs[fwd], 'backward': funcs[bwd], 'init': funcs.get(init) if init else None,
-             'cost': funcs.get(cost) if cost else None}
-    st.result['convention'] = st.convention
-    return st.src.function_node(bwd, func_line(funcs[bwd]))
+    networks, scalars = [], []
+    if fwd and bwd and not chosen and _param_names(funcs[fwd]) == _param_names(funcs[bwd]):
+        scalars.append((funcs[fwd], funcs[bwd]))
+    elif fwd and bwd:
+        bparams = [p.lower() for p in _param_names(funcs[bwd])]
+        initL = _find(funcs, NAMES['initL'])
+        is_L = (fwd.lower() in NAMES['forwardL'] or bwd.lower() in NAMES['backwardL'] or 'caches' in bparams
+                or 'al' in bparams or (chosen.get('init') and 'dims' in ' '.join(_param_names(funcs[chosen['init']])))
+                or (initL is not None and not _find(funcs, NAMES['init2'])))
+        init = chosen.get('init') or (initL if is_L else _find(funcs, NAMES['init2']))
+        cost = chosen.get('cost') or _find(funcs, NAMES['cost'])
+        networks.append({'forward': funcs[fwd], 'backward': funcs[bwd], 'init': funcs.get(init) if init else None,
+                         'cost': funcs.get(cost) if cost else None, 'convention': 'L-layer' if is_L else 'two-layer'})
+    if not chosen:
+        networks += _variants(fc, funcs, {id(n['backward']) for n in networks})
+    found = None if networks or scalars else next((n for n in (fwd, bwd) if n), None)
+    return networks, scalars, found
+
+
+def _variants(fc, funcs, taken):
+    """Course 2's whole networks whose backward the file has: `backward_propagation_n` with
+    `forward_propagation_n` (which returns the cost), `_with_dropout`, and `_with_regularization` with the
+    plain forward (from a helper module too) and, where there is one, `compute_cost_with_regularization`."""
+    visible = visible_functions(fc)
+    out = []
+    for suffix, fsuffix, cost_name in VARIANTS:
+        bname = _find(funcs, ['backward_propagation' + suffix])
+        fname = _find(visible, ['forward_propagation' + fsuffix])
+        if bname is None or fname is None or id(funcs[bname]) in taken:
+            continue
+        fn = {'forward': visible[fname], 'backward': funcs[bname], 'convention': 'two-layer',
+              'init': visible.get(_find(visible, NAMES['init2']) or ''), 'cost': None}
+        cost = _find(visible, [cost_name]) if cost_name else None
+        if suffix == '_n':
+            fn['cost_forward'] = True
+        elif suffix == '_with_dropout':
+            fn['keep_prob'] = _default(fn['forward'], 'keep_prob', KEEP_PROB)
+            fn['cost'] = visible.get(cost) if cost else None
+        elif cost is not None:
+            fn['lambd'] = _default(fn['backward'], 'lambd', LAMBD)
+            fn['cost'] = visible[cost]
+        out.append(fn)
+    return out
+
+
+def _default(fn, name, fallback):
+    try:
+        p = inspect.signature(fn).parameters.get(name)
+    except (TypeError, ValueError):
+        p = None
+    return p.default if p is not None and isinstance(p.default, (int, float)) and p.default > 0 else fallback
 
 
 def find_unwritten(st, tree):

@@ -297,17 +297,23 @@ def restore():
 
 class _FolderFinder:
     """Serves a module that is a file in the checked file's folder (`from dnn_utils import
-    relu_backward`), loaded by the same rules as the checked file: definitions only."""
+    relu_backward`) or a package folder there (`from cs231n.layers import *`, a folder with an
+    `__init__.py`), loaded by the same rules as the checked file: definitions only."""
 
-    def __init__(self, folder):
-        self.folder = folder
+    def __init__(self, bases):
+        self.bases = bases
 
     def find_spec(self, fullname, path=None, target=None):
-        file = os.path.join(self.folder, fullname + '.py')
-        if '.' in fullname or not os.path.isfile(file):
-            return None
         import importlib.machinery
-        return importlib.machinery.ModuleSpec(fullname, self, origin=file)
+        parts = fullname.split('.')
+        for base in self.bases:
+            where = os.path.join(base, *parts)
+            init = os.path.join(where, '__init__.py')
+            if os.path.isfile(init):
+                return importlib.machinery.ModuleSpec(fullname, self, origin=init, is_package=True)
+            if os.path.isfile(where + '.py'):
+                return importlib.machinery.ModuleSpec(fullname, self, origin=where + '.py')
+        return None
 
     def create_module(self, spec):
         return None
@@ -316,27 +322,53 @@ class _FolderFinder:
         with open(module.__spec__.origin, 'rb') as f:
             source = f.read()
         tree = ast.parse(source, filename=module.__spec__.origin)
-        ns, _, _ = load(tree, module.__spec__.origin)
+        package = module.__name__ if module.__spec__.submodule_search_locations is not None \
+            else module.__name__.rpartition('.')[0]
+        ns, _, _ = load(tree, module.__spec__.origin, package or None)
         ns['__name__'] = module.__name__
         vars(module).update(ns)
 
 
 _folder = None
+_bases = []
+_package = None
 
 
 def allow_folder_modules(folder):
-    """Lets the checked code import the modules beside it (after install_sandbox)."""
-    global _folder
+    """Lets the checked code import the modules beside it (after install_sandbox); a checked file in a
+    package folder imports its package's modules too, relatively or by the package's name."""
+    global _folder, _bases, _package
     if folder and os.path.isdir(folder):
-        _folder = folder
-        sys.meta_path.insert(0, _FolderFinder(folder))
+        _folder = os.path.abspath(folder)
+        _bases = [_folder]
+        top, parts = _folder, []
+        while os.path.isfile(os.path.join(top, '__init__.py')) and os.path.dirname(top) != top:
+            parts.insert(0, os.path.basename(top))
+            top = os.path.dirname(top)
+        if parts:
+            _bases.append(top)
+            _package = '.'.join(parts)
+        sys.meta_path.insert(0, _FolderFinder(list(_bases)))
 
 
-def load(tree, mark):
-    """Executes the kept statements of the module `tree` in a fresh namespace.
+def module_folders():
+    """The folders that the checked file's imports are served from (none for an unsaved file)."""
+    return list(_bases)
+
+
+def checked_package():
+    """The package the checked file belongs to (`cs231n.classifiers`), for its relative imports."""
+    return _package
+
+
+def load(tree, mark, package=None):
+    """Executes the kept statements of the module `tree` in a fresh namespace (of `package`, for its
+    relative imports).
     Returns (namespace, skipped, problems): skipped maps a name set only by script code to its line;
     problems lists (line, message) for kept statements that failed."""
     ns = {'__name__': '__backprop_map_check__', '__file__': mark, '__builtins__': builtins}
+    if package:
+        ns['__package__'] = package
     skipped = {}
     problems = []
 

@@ -12,7 +12,7 @@ import bpm_explain
 import bpm_find
 import bpm_numerical
 from bpm_numerical import M
-from bpm_report import Abort, _join
+from bpm_report import Abort, _describe, _join
 from bpm_source import Dims, fmt_shape
 import bpm_trace
 from bpm_trace import _Failed
@@ -22,7 +22,8 @@ def check(st, tree):
     """The steps of the unit: choose its functions; one run of the user's forward and backward under
     trace against central differences, each gradient compared and diagnosed; the faults put at their
     root line and reported; then the second run and the cost function."""
-    layer_dims = bpm_numerical.choose_layer_dims(st, bpm_find.choose_functions(st))
+    bwd = st.fn['backward']
+    layer_dims = bpm_numerical.choose_layer_dims(st, st.src.function_node(bwd.__name__, bpm_find.func_line(bwd)))
     bpm_find.find_unwritten(st, tree)
 
     try:
@@ -40,10 +41,24 @@ def check(st, tree):
                                   for k in bpm_numerical.expected_shapes(st, layer_dims)]
         return
     bpm_explain.report_run(st, run1)
-    if any(g['status'] == 'ok' for g in st.result['gradients']):
+    if any(g['status'] == 'ok' for g in st.result['gradients']) and not st.fn.get('cost_forward'):
         latent(st, run1)
     if st.fn['cost'] is not None:
         bpm_compare.check_cost(st, run1)
+
+
+def _cost_and_cache(st, out, ftrace, primary):
+    """The cache of a forward that returns `(cost, cache)`; None (reported) when it returns otherwise."""
+    if isinstance(out, (tuple, list)) and len(out) == 2 and np.size(out[0]) == 1 and \
+            np.isfinite(np.asarray(out[0], dtype=np.float64)).all():
+        return out[1]
+    if primary:
+        fwd = st.fn['forward']
+        line = ftrace.returns.get(id(out), (bpm_find.func_line(fwd),))[0] if ftrace else bpm_find.func_line(fwd)
+        st.reports.add(line, 'error', 'forward-output',
+                       f'`{fwd.__name__}` must return `(cost, cache)` with the cost one finite number, but it returned '
+                       f'{_describe(out)}')
+    return None
 
 
 def run(st, layer_dims, primary):
@@ -60,20 +75,26 @@ def run(st, layer_dims, primary):
         out, ftrace = bpm_trace.traced(st, fwd, values, 'forward', dims, primary)
         if isinstance(out, _Failed):
             return None
-        AL, cache = bpm_numerical.split_forward(st, out, layer_dims)
-        bad = bpm_numerical.bad_output(st, AL, out, layer_dims, dims, primary)
-        if bad:
-            return None
-        if bpm_numerical.low_precision(st, AL, out, ftrace, primary):
-            return None
-        AL = np.asarray(AL, dtype=np.float64).reshape(layer_dims[-1], M)
+        if st.fn.get('cost_forward'):
+            AL, cache = None, _cost_and_cache(st, out, ftrace, primary)
+            if cache is None:
+                return None
+        else:
+            AL, cache = bpm_numerical.split_forward(st, out, layer_dims)
+            if bpm_numerical.bad_output(st, AL, out, layer_dims, dims, primary):
+                return None
+            if bpm_numerical.low_precision(st, AL, out, ftrace, primary):
+                return None
+            AL = np.asarray(AL, dtype=np.float64).reshape(layer_dims[-1], M)
         numerical, kink = bpm_numerical.numerical_gradients(st, fwd, params, X, Y, layer_dims, expected, dims, primary)
         if numerical is None:
             return None
         if not kink:
             break
     bvalues = bpm_numerical.values_of(st, params, X, Y, layer_dims)
-    bvalues.update({'cache': cache, 'AL': AL, f'A{len(layer_dims) - 1}': AL})
+    bvalues['cache'] = cache
+    if AL is not None:
+        bvalues.update({'AL': AL, f'A{len(layer_dims) - 1}': AL})
     if isinstance(cache, dict):
         for k, v in cache.items():
             if isinstance(k, str):

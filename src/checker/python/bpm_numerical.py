@@ -40,12 +40,17 @@ def choose_layer_dims(st, backward):
     backward's definition `backward` writes out."""
     is_L = st.convention == 'L-layer'
     layer_dims = L_LAYER_DIMS if is_L else TWO_LAYER_DIMS
-    deepest = _deepest_gradient(backward) if is_L else 0
-    if len(L_LAYER_DIMS) - 1 < deepest <= len(DEEPER_HIDDEN) + 1:
+    deepest = _deepest_gradient(backward)
+    if not is_L and deepest == len(L_LAYER_DIMS) - 1:
+        # Course 2's three-layer networks (dW3 … dW1 written out): the sizes of the L-layer check.
+        layer_dims = L_LAYER_DIMS
+        st.convention = 'three-layer'
+    elif is_L and len(L_LAYER_DIMS) - 1 < deepest <= len(DEEPER_HIDDEN) + 1:
         # A backward written out layer by layer (dW4, dW3, …) needs a network of its depth.
         layer_dims = [L_LAYER_DIMS[0]] + DEEPER_HIDDEN[:deepest - 1] + [1]
     st.dims = Dims(layer_dims, M, st.convention)
     st.result['dims'] = st.dims.as_dict()
+    st.result['convention'] = st.convention
     return layer_dims
 
 
@@ -87,7 +92,41 @@ def values_of(st, params, X, Y, layer_dims):
     for k, a in params.items():
         if isinstance(k, str):
             v.setdefault(k, a)
+    for k in ('lambd', 'keep_prob'):  # what a Course 2 variant takes besides
+        if k in st.fn:
+            v[k] = st.fn[k]
     return v
+
+
+def l2_term(st, params):
+    """The L2 term of a regularised cost, λ/(2m) · Σ‖W‖², as the course's
+    `compute_cost_with_regularization` adds it; 0 without λ."""
+    lambd = st.fn.get('lambd')
+    if not lambd:
+        return 0.0
+    return lambd / (2 * M) * sum(float(np.sum(np.square(w))) for k, w in params.items() if re.fullmatch(r'W\d+', str(k)))
+
+
+def objective_of(st, fwd, params, X, Y, layer_dims):
+    """The cost a run differentiates, on the current values of `params`: the cross-entropy of the
+    forward's output (plus the L2 term of a regularised variant), or the cost the forward itself
+    returns (Course 2's `forward_propagation_n`)."""
+    if st.fn.get('cost_forward'):
+        values = values_of(st, params, X, Y, layer_dims)
+        args, kwargs, _ = bind(fwd, values)
+        whole = [p for p, v in kwargs.items() if v is values['parameters']]
+
+        def J():
+            for p in whole:
+                kwargs[p] = dict(params)
+            np.random.seed(1)
+            try:
+                return float(np.asarray(fwd(*args, **kwargs)[0], dtype=np.float64))
+            finally:
+                bpm_load.restore()
+        return J
+    output = output_of(st, fwd, params, X, Y, layer_dims)
+    return lambda: bce(output(), Y) + l2_term(st, params)
 
 
 def split_forward(st, out, layer_dims):
@@ -233,11 +272,7 @@ def output_of(st, fwd, params, X, Y, layer_dims):
 
 def numerical_gradients(st, fwd, params, X, Y, layer_dims, expected, dims, primary):
     st.progress('computing numerical gradients')
-    output = output_of(st, fwd, params, X, Y, layer_dims)
-
-    def J():
-        return bce(output(), Y)
-
+    J = objective_of(st, fwd, params, X, Y, layer_dims)
     out, kink = {}, False
     try:
         J0 = J()

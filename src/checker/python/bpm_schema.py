@@ -9,7 +9,7 @@ CODES = (
     # a returned gradient against its numerical one
     'gradient-value', 'gradient-shape', 'gradient-none', 'gradient-type', 'gradient-not-finite', 'missing-gradient',
     'missing-keepdims', 'wrong-axis', 'missing-axis', 'missing-sum', 'missing-1-over-m', 'extra-1-over-m', 'wrong-m',
-    'factor-2', 'sign-flipped', 'transposed-product', 'broadcast-instead-of-matmul', 'wrong-factor', 'wrong-layer',
+    'factor-2', 'factor-4', 'sign-flipped', 'transposed-product', 'broadcast-instead-of-matmul', 'wrong-factor', 'wrong-layer',
     'l2-term', 'wrong-intermediate', 'latent-n_y-1',
     # the cost function
     'cost-mismatch', 'cost-shape',
@@ -18,6 +18,7 @@ CODES = (
     # setting the check up
     'not-written', 'not-loaded', 'needs-script-state', 'load-failed', 'ipython-syntax', 'unbound-argument',
     'forward-output', 'backward-output', 'init-output', 'init-shape', 'examples-in-rows', 'low-precision',
+    'not-checked',
     # the file as a whole, and the server
     'syntax-error', 'file-too-large', 'nothing-to-check', 'cancelled', 'internal-error',
 )
@@ -38,7 +39,7 @@ def report(line, column, end_column, severity, code, message, related=(), fix=No
 
 def empty_result(file_name):
     return {'file': file_name, 'convention': None, 'dims': {}, 'tolerance': TOLERANCE,
-            'gradients': [], 'reports': [], 'functions': [], 'traces': []}
+            'gradients': [], 'reports': [], 'functions': [], 'traces': [], 'units': []}
 
 
 def failure(file_name, code, message, line=1):

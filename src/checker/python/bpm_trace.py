@@ -113,7 +113,10 @@ def explain_exception(st, e, fn, role, dims, tracer=None):
                f'stopped them): a function calls itself, directly or through others, without a condition to stop')
     elif isinstance(e, CheckTimeout):
         code = 'timeout'
-        msg = f'did not finish within the time limit of {st.timeout_s:g} s (stopped here, in `{func}`)'
+        share = getattr(st, 'budget_s', None)
+        limit = (f'its share ({share:.1f} s) of the time limit of {st.timeout_s:g} s' if share is not None
+                 else f'the time limit of {st.timeout_s:g} s')
+        msg = f'did not finish within {limit} (stopped here, in `{func}`)'
     elif isinstance(e, bpm_load.InputCalled):
         code = 'input-called'
         msg = f'`input()` in `{func}` waits for typing, which a check cannot do: remove it from the checked functions'
