@@ -16,7 +16,7 @@ export const CHECK_CODES = [
   'gradient-value', 'gradient-shape', 'gradient-none', 'gradient-type', 'gradient-not-finite',
   'missing-gradient', 'missing-keepdims', 'wrong-axis', 'missing-axis', 'missing-sum', 'missing-1-over-m',
   'extra-1-over-m', 'wrong-m', 'factor-2', 'factor-4', 'sign-flipped', 'transposed-product',
-  'broadcast-instead-of-matmul', 'wrong-factor', 'wrong-layer', 'l2-term', 'wrong-intermediate',
+  'broadcast-instead-of-matmul', 'wrong-factor', 'wrong-layer', 'l2-term', 'mask-from-dout', 'wrong-intermediate',
   'latent-n_y-1', 'cost-mismatch', 'cost-shape', 'exception', 'recursion', 'timeout', 'crash', 'memory',
   'input-called', 'sys-exit', 'forbidden', 'not-written', 'not-loaded', 'needs-script-state', 'load-failed',
   'ipython-syntax', 'unbound-argument', 'forward-output', 'backward-output', 'init-output', 'init-shape',

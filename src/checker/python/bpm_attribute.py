@@ -291,12 +291,21 @@ def evidence_of(st, e, ref, run):
     if nn > 0:
         c = float(np.sum(v * T) / nn)
         if np.linalg.norm(v - c * T) <= 1e-5 * max(np.linalg.norm(v), 1e-300):
-            for target, text in ((-1, '−1 times its value in the notes\' map: the sign is flipped'),
+            keep = st.fn.get('keep_prob')
+            for target, text in (((keep, f'keep_prob = {keep:g} times its value in the notes\' map: the division by '
+                                         f'keep_prob is missing'),) if keep else ()) + (
+                                 (-1, '−1 times its value in the notes\' map: the sign is flipped'),
                                  (M, f'm = {M} times its value in the notes\' map: a factor m too many'),
                                  (1 / M ** 2, '1/m² times its value in the notes\' map: 1/m is applied twice'),
                                  (2, 'twice its value in the notes\' map'), (0.5, 'half its value in the notes\' map')):
                 if abs(c / target - 1) < 1e-4:
                     return f'{me} is {text}'
+    keep = st.fn.get('keep_prob')
+    if kind == 'A' and l < L and keep:
+        known = np.abs(T) > 1e-9 * np.max(np.abs(T))
+        ratio = v[known] / T[known]
+        if ratio.size and np.all(np.minimum(np.abs(ratio), np.abs(ratio - 1)) < 1e-6) and np.any(np.abs(ratio) < 1e-6):
+            return f'{me} applies the dropout mask but not the division by keep_prob (= {keep:g}) that the forward applies'
     if kind == 'A' and l < L:
         return f'{me} should be W{l + 1}ᵀ · dZ{l + 1}, as in the notes, and dZ{l + 1} is right'
     formula = (f'dZ{l} = A{l} − Y' if kind == 'Z' and l == L else f'dZ{l} = dA{l} * g′(Z{l})' if kind == 'Z'

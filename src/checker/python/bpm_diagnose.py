@@ -31,6 +31,15 @@ def diagnose_regularisation(st, ev, g, num, params):
     if ww == 0:
         return
     k = float(np.sum(diff * W) / ww)
+    lambd = st.fn.get('lambd')
+    if lambd and np.linalg.norm(diff - k * W) <= 1e-6 * np.linalg.norm(diff):
+        # The reference has the cost's L2 term: the learner's term is (λ + k·m)/m · W.
+        ev['code'] = 'l2-term'
+        own = lambd + k * M
+        ev['hint'] = (f'the L2 term λ/m · {ev["pkey"]} (λ = {lambd:g}) is missing from {ev["key"]}' if abs(own) < 1e-6 * lambd
+                      else f'the L2 term of {ev["key"]} is {own:.3g}/m · {ev["pkey"]}, where the cost\'s λ/(2m) · Σ‖W‖² '
+                           f'gives λ/m · {ev["pkey"]} = {lambd:g}/m · {ev["pkey"]}')
+        return
     if k > 0 and np.linalg.norm(diff - k * W) <= 1e-6 * np.linalg.norm(diff):
         ev['code'] = 'l2-term'
         ev['hint'] = (f'{ev["key"]} is the numerical gradient plus {k * M:.3g}/m · {ev["pkey"]}: an L2 regularisation '
@@ -53,7 +62,9 @@ def diagnose_value(st, ev, g, num, params=None, dims=None):
                                (1 / M, 'extra-1-over-m', f'{ev["key"]} is 1/m = 1/{M} of the numerical gradient: 1/m is applied twice'),
                                (-1, 'sign-flipped', f'{ev["key"]} is −1 times the numerical gradient: the sign is flipped'),
                                (2, 'factor-2', f'{ev["key"]} is 2 times the numerical gradient'),
-                               (0.5, 'factor-2', f'{ev["key"]} is half the numerical gradient')):
+                               (0.5, 'factor-2', f'{ev["key"]} is half the numerical gradient'),
+                               (4, 'factor-4', f'{ev["key"]} is 4 times the numerical gradient'),
+                               (0.25, 'factor-4', f'{ev["key"]} is a quarter of the numerical gradient')):
         if abs(c / target - 1) < 1e-4:
             ev['code'], ev['hint'] = code, text
             if code == 'missing-1-over-m':

@@ -10,7 +10,7 @@ CODES = (
     'gradient-value', 'gradient-shape', 'gradient-none', 'gradient-type', 'gradient-not-finite', 'missing-gradient',
     'missing-keepdims', 'wrong-axis', 'missing-axis', 'missing-sum', 'missing-1-over-m', 'extra-1-over-m', 'wrong-m',
     'factor-2', 'factor-4', 'sign-flipped', 'transposed-product', 'broadcast-instead-of-matmul', 'wrong-factor', 'wrong-layer',
-    'l2-term', 'wrong-intermediate', 'latent-n_y-1',
+    'l2-term', 'mask-from-dout', 'wrong-intermediate', 'latent-n_y-1',
     # the cost function
     'cost-mismatch', 'cost-shape',
     # the user's code raised, hung or was stopped

@@ -11,7 +11,7 @@ import bpm_find
 from bpm_find import bind
 import bpm_load
 from bpm_load import CheckTimeout, _dotted as _dotted_name
-from bpm_report import Abort
+from bpm_report import Abort, NotChecked
 from bpm_source import Tracer, fmt_shape, safe_eval
 
 
@@ -61,6 +61,7 @@ def traced(st, fn, values, role, dims, primary, note=None):
             st.waits_for_unwritten = True
             record_trace(st, tracer)
             raise Abort()
+        _foreign_keys(st, e, role, values)
         info = explain_exception(st, e, fn, role, dims, tracer)
         if note is not None and info['code'] == 'exception':
             info['message'] += f' — {note[0]}'
@@ -73,6 +74,20 @@ def traced(st, fn, values, role, dims, primary, note=None):
     if primary:
         record_trace(st, tracer)
     return value, tracer
+
+
+def _foreign_keys(st, e, role, values):
+    """A forward that reads parameters under names of its own (`parameters["weight1"]`, from an
+    initialisation the checker could not run) cannot be set up: not checked, never the user's error."""
+    params = values.get('parameters')
+    if role != 'forward' or not isinstance(e, KeyError) or not isinstance(params, dict) or not e.args:
+        return
+    key = e.args[0]
+    if isinstance(key, str) and key not in params and not re.fullmatch(r'[WbAZ]\d+', key):
+        init = st.fn.get('init')
+        why = (f'`{init.__name__}` could not be run for its keys' if init is not None else 'no initialisation gives its keys')
+        raise NotChecked(f'`{st.fn["forward"].__name__}` reads parameters["{key}"], and the checker\'s parameters are named '
+                         f'as in the notes (W1, b1, …); {why}')
 
 
 def record_trace(st, tracer):

@@ -206,8 +206,8 @@ def _layer_case(us, unit, case):
                 continue
             y, cache, outs = _split_output(out)
             if y is None:
-                if out is None or (isinstance(out, (tuple, list)) and all(o is None for o in out)):
-                    raise NotWritten(f'`{fwd.__name__}` is not written yet (it returns {_describe(out)})')
+                if out is None or (isinstance(out, (tuple, list)) and (not out or out[0] is None)):
+                    raise NotWritten(f'`{fwd.__name__}` is not written yet (its output is None)')
                 raise NotChecked(f'`{fwd.__name__}` returns {_describe(out)}, not an array or `(out, cache)`')
             if y.dtype.kind != 'f' or y.dtype.itemsize < 8:
                 raise NotChecked(f'`{fwd.__name__}` computes in {y.dtype.name}: central differences need float64')
@@ -246,7 +246,8 @@ def _layer_case(us, unit, case):
     res, tracer = _traced_call(us, bwd, args, kwargs, 'backward')
     unit.called.update(tracer.called)
     grads = _as_list(us, unit, res, tracer)
-    return _compare(us, unit, grads, [(n, chosen.args[n]) for n in diff], numerical, which, tracer, chosen, label)
+    return _compare(us, unit, grads, [(n, chosen.args[n]) for n in diff], numerical, which, tracer, chosen, label,
+                    dout=dout)
 
 
 def _shapes(lay):
@@ -317,19 +318,27 @@ def _as_list(us, unit, res, tracer):
 
 
 # -- comparing and explaining
-def _compare(us, unit, grads, inputs, numerical, which, tracer, layout, case, lines=None):
+def _compare(us, unit, grads, inputs, numerical, which, tracer, layout, case, lines=None, dout=None):
     """Each returned gradient against its input's numerical one, matched by position; `lines` gives the
-    line of a gradient the tracer cannot place better (a model's `grads["W1"]`, a layer's `self.dW`)."""
+    line of a gradient the tracer cannot place better (a model's `grads["W1"]`, a layer's `self.dW`);
+    `dout`, for an elementwise layer, lets a wrong mask be named."""
     entries, by_line = [], {}
     scale = _scaling(unit, grads, inputs, numerical, which, layout)
+    names = _return_names(us, unit.backward)
     for i, (name, value) in enumerate(inputs):
         key = 'd' + name
         num = numerical[name] * scale.get(name, 1.0)
         idx = which[name]
         g = grads[i] if i < len(grads) else _ABSENT
-        ev = _evaluate(us, key, name, g, value, num, idx, tracer, layout)
+        elementwise = (value, dout) if dout is not None and len(inputs) == 1 and dout.shape == value.shape else None
+        ev = _evaluate(us, key, name, g, value, num, idx, tracer, layout, elementwise)
         if (lines or {}).get(name):
             ev['line'] = lines[name]
+        elif ev['line'] is not None and not unit.line <= ev['line'] <= unit.end_line:
+            # Made by a function it calls (`dx, dw, db = affine_backward(da, fc_cache)`): the unit's own
+            # line that took it is where a wrong input went in.
+            own = _bound_in(tracer, unit, names[i] if i < len(names) else None)
+            ev['line'] = own or tracer.returns.get(id(grads) if len(grads) > 1 else id(g), (ev['line'],))[0]
         entries.append(_entry(ev, layout, case))
         if ev['status'] != 'ok':
             by_line.setdefault((ev['line'], ev['code']), []).append(ev)
@@ -345,9 +354,12 @@ def _compare(us, unit, grads, inputs, numerical, which, tracer, layout, case, li
         msg = evs[0]['message']
         if len(evs) > 1:
             msg += f' (the same line also computes {_join([e["key"] for e in evs[1:]])}, wrong too)'
-        if case:
-            msg += f' [with {case}]'
-        us.reports.add(line, 'error', code, msg, fix=evs[0]['fix'])
+        same = next((r for r in us.reports.items if r.get('unit') == unit.function and r['line'] == line
+                     and r['code'] == code), None)
+        if same is not None and case:  # one report for a line wrong in every case
+            same['message'] = same['message'][:-1] + f', and {case}]'
+            continue
+        us.reports.add(line, 'error', code, msg + (f' [with {case}]' if case else ''), fix=evs[0]['fix'])
     unwritten = [e for e in entries if e['status'] == 'missing']
     if unwritten and len(unwritten) < len(entries):
         us.reports.add(unwritten[0]['line'] or unit.line, 'info', 'not-written',
@@ -357,6 +369,13 @@ def _compare(us, unit, grads, inputs, numerical, which, tracer, layout, case, li
 
 
 _ABSENT = object()
+
+
+def _bound_in(tracer, unit, name):
+    """The last line of the unit's own function that bound `name`."""
+    fname = getattr(unit.backward, '__name__', None)
+    lines = [l for n, l, f, _ in tracer.bindings if n == name and f == fname and unit.line <= l <= unit.end_line]
+    return max(lines, default=None)
 
 
 def _scaling(unit, grads, inputs, numerical, which, layout):
@@ -386,7 +405,7 @@ def _scaling(unit, grads, inputs, numerical, which, layout):
     return {n: s for n in params}
 
 
-def _evaluate(us, key, name, g, value, num, idx, tracer, layout):
+def _evaluate(us, key, name, g, value, num, idx, tracer, layout, elementwise=None):
     exp = value.shape
     ev = {'key': key, 'param': name, 'status': 'ok', 'shape': None, 'expected': exp, 'rel': None, 'max': None,
           'line': None, 'code': None, 'hint': None, 'message': '', 'fix': None}
@@ -439,7 +458,7 @@ def _evaluate(us, key, name, g, value, num, idx, tracer, layout):
     if rel <= TOLERANCE:
         return ev
     ev.update(status='value', code='gradient-value')
-    hint = _value_hint(key, name, gs, ns, layout)
+    hint = _value_hint(key, name, gs, ns, layout) or (_mask_hint(key, name, g, *elementwise) if elementwise else None)
     if hint:
         ev['code'], ev['hint'] = hint
     k = int(np.argmax(np.abs(gs - ns)))
@@ -472,6 +491,21 @@ def _value_hint(key, name, g, num, layout):
                                (4, 'factor-4', f'{key} is 4 times the numerical gradient'),
                                (0.25, 'factor-4', f'{key} is a quarter of the numerical gradient')):
         if target and abs(c / target - 1) < 1e-4:
+            return code, text
+    return None
+
+
+def _mask_hint(key, name, g, x, dout):
+    """An elementwise layer's gradient that is dout masked by dout itself, by the inverted mask, or not
+    at all (the activation's derivative left out)."""
+    for candidate, code, text in ((dout * (dout > 0), 'mask-from-dout',
+                                   f'{key} is dout masked where dout > 0: the mask comes from the forward\'s input, '
+                                   f'{name} > 0, not from dout'),
+                                  (dout * (x <= 0), 'gradient-value', f'{key} is dout masked where {name} ≤ 0: the mask is '
+                                                                      f'inverted, it keeps dout where {name} > 0'),
+                                  (dout, 'gradient-value', f'{key} is dout itself: the layer\'s own factor (the '
+                                                           f'activation\'s derivative, the dropout mask) is missing')):
+        if np.allclose(g, candidate, rtol=1e-9, atol=1e-12):
             return code, text
     return None
 

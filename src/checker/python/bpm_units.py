@@ -211,7 +211,9 @@ def check_all(fc, tree, units, started):
                     unit.status = 'not-written'
         except NotWritten as e:
             unit.status, unit.reason = 'not-written', str(e)
-            fc.reports.add(unit.line, 'info', 'not-written', f'{e}: it is checked once it is written')
+            then = 'it is checked once it is written' if str(e).startswith(f'`{unit.function}`') else \
+                f'`{unit.function}` is checked once that is written'
+            fc.reports.add(unit.line, 'info', 'not-written', f'{e}: {then}')
         except NotChecked as e:
             unit.status, unit.reason = 'not-checked', e.reason
             said = {r['line'] for r in fc.reports.items if r['severity'] != 'info'}
