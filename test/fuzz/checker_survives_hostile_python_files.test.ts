@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { cliAsync } from '../cli/cliRun';
 import { testPython } from '../checker/checkerTestSupport';
-import { HOSTILE, type Place, type Hostile, combination, hostileFile } from './hostilePython';
+import { HOSTILE, HOSTILE_UNITS, type Place, type Hostile, combination, hostileFile, hostileUnitFile } from './hostilePython';
 
 const SEED = Number(process.env['FUZZ_SEED'] ?? 1);
 const COMBINATIONS = Number(process.env['FUZZ_CHECKER_CASES'] ?? 16);
@@ -71,7 +71,7 @@ describe(`the checker survives hostile Python files (${HOSTILE.length} pieces, $
   });
 
   /** What the case did wrong; empty when it behaved. `codes`: report codes of which one must appear. */
-  async function problems(pieces: { hostile: Hostile; place: Place }[], codes: string[]): Promise<string[]> {
+  async function problems(pieces: { hostile: Hostile; place: Place }[] | string, codes: string[]): Promise<string[]> {
     const root = mkdtempSync(join(tmpdir(), 'bpm-hostile-'));
     const watched = join(root, 'watched');
     const temp = join(root, 'tmp');
@@ -84,7 +84,7 @@ describe(`the checker survives hostile Python files (${HOSTILE.length} pieces, $
       writeFileSync(join(watched, 'data.csv'), 'a,b,y\n1,2,0\n3,4,1\n');
       writeFileSync(join(watched, 'sub', 'inner.txt'), 'inner\n');
       execFileSync('mkfifo', [join(watched, 'pipe')]);
-      const text = hostileFile(pieces, watched, port);
+      const text = typeof pieces === 'string' ? pieces : hostileFile(pieces, watched, port);
       writeFileSync(join(watched, 'hostile.py'), text);
       const before = snapshot(watched);
       const r = await cliAsync(['check', 'hostile.py', '--timeout', String(CHECK_TIMEOUT_S), '--python', testPython()], { cwd: watched, limitMs: HANG_MS, env: { TMPDIR: temp, [MARK]: mark } });
@@ -94,7 +94,8 @@ describe(`the checker survives hostile Python files (${HOSTILE.length} pieces, $
       if (/Traceback \(most recent call last\)|^\s+at .+\d+:\d+\)?$/m.test(printed)) out.push(`a stack trace: ${printed.slice(0, 600)}`);
       if (/internal-error|internal error/.test(printed)) out.push(`an internal error: ${printed.slice(0, 600)}`);
       const reported = [...r.stdout.matchAll(/^hostile\.py:\d+:\d+: (?:error|warning): .*\[([\w-]+)\]$/gm)].map((m) => m[1]!);
-      if (!/^d[Wb]1 /m.test(r.stdout) && reported.length === 0) out.push(`no report: ${printed.slice(0, 600)}`);
+      // A verdict: the network's gradient lines, a unit's line, or a report.
+      if (!/^(?:d[Wb]1 |[✓✗·] )/m.test(r.stdout) && reported.length === 0) out.push(`no report: ${printed.slice(0, 600)}`);
       if (codes.length > 0 && !reported.some((c) => codes.includes(c))) out.push(`reported ${JSON.stringify(reported)}, expected one of ${JSON.stringify(codes)}: ${r.stdout.slice(0, 600)}`);
       const now = snapshot(watched);
       for (const name of new Set([...Object.keys(before), ...Object.keys(now)])) {
@@ -122,6 +123,18 @@ describe(`the checker survives hostile Python files (${HOSTILE.length} pieces, $
   for (const hostile of HOSTILE) {
     it(`${hostile.name}, in the backward pass`, { timeout: HANG_MS + 30_000 }, async () => {
       assert.deepEqual(await problems([{ hostile, place: 'backward' }], hostile.codes), []);
+    });
+  }
+
+  for (const hostile of HOSTILE.filter((h) => h.codes.length > 0 && h.codes.every((c) => c !== 'timeout'))) {
+    it(`${hostile.name}, in a layer's forward`, { timeout: HANG_MS + 30_000 }, async () => {
+      assert.deepEqual(await problems([{ hostile, place: 'layer' }], hostile.codes), []);
+    });
+  }
+
+  for (const unit of HOSTILE_UNITS) {
+    it(`a unit: ${unit.name}`, { timeout: HANG_MS + 30_000 }, async () => {
+      assert.deepEqual(await problems(hostileUnitFile(unit), unit.codes), []);
     });
   }
 

@@ -59,6 +59,22 @@ def _traced_call(us, fn, args, kwargs, role):
     return value, tracer
 
 
+def _layout_refused(e):
+    """An exception that says the forward does not take these inputs (a shape, a type, a key), not one
+    that ends, blocks or exhausts the check whatever the inputs."""
+    return isinstance(e, Exception) and not isinstance(e, (RecursionError, MemoryError)) and \
+        bpm_trace._forbidden_in(e) is None
+
+
+def user_error(us, e, fn, role, dims=None):
+    """The user's code raised where no layout is to blame: reported at its line, the unit in error."""
+    if isinstance(e, bpm_load.CheckTimeout) and not _in_user_code(us, e):
+        raise e
+    info = bpm_trace.explain_exception(us, e, fn, role, dims or us.dims or SizeNames({}))
+    us.reports.add(info['line'], 'error', info['code'], info['message'], info['related'], node=info['node'])
+    raise Failed(info['message'])
+
+
 def _in_user_code(us, e):
     tb = e.__traceback__
     while tb is not None:
@@ -199,9 +215,9 @@ def _layer_case(us, unit, case):
                 args['activation'] = case
             try:
                 out = _call(fwd, args)
-            except bpm_load.CheckTimeout:
-                raise
-            except BaseException as e:  # noqa: BLE001 — a layout the forward does not take
+            except BaseException as e:  # noqa: BLE001 — a layout the forward does not take, or the user's fault
+                if not _layout_refused(e):
+                    user_error(us, e, fwd, 'forward', SizeNames(lay.sizes))
                 last_error = last_error or (lay, e)
                 continue
             y, cache, outs = _split_output(out)

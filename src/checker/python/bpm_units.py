@@ -228,9 +228,16 @@ def check_all(fc, tree, units, started):
                 fc.reports.add(unit.line, 'error', 'timeout',
                                f'checking `{unit.function}` did not finish within its share ({share:.1f} s) of the time '
                                f'limit of {fc.timeout_s:g} s')
-        except Exception as e:  # noqa: BLE001 — a fault of the checker stops this unit only
-            unit.status, unit.reason = 'not-checked', f'the checker failed on it ({type(e).__name__}: {e})'
-            fc.reports.add(unit.line, 'info', 'not-checked', f'`{unit.function}` is not checked: {unit.reason}')
+        except BaseException as e:  # noqa: BLE001 — one unit's fault stops that unit only
+            if bpm_unitcheck._in_user_code(us, e):  # the user's code, called outside a traced call
+                unit.status, unit.reason = 'error', 'it raised an exception'
+                try:
+                    bpm_unitcheck.user_error(us, e, unit.forward or unit.backward, 'forward', us.dims)
+                except (Failed, bpm_load.CheckTimeout):
+                    pass
+            else:
+                unit.status, unit.reason = 'not-checked', f'the checker failed on it ({type(e).__name__}: {e})'
+                fc.reports.add(unit.line, 'info', 'not-checked', f'`{unit.function}` is not checked: {unit.reason}')
         finally:
             fc.reports.unit = None
         if unit.kind != 'network':
