@@ -115,7 +115,7 @@ export function decodeSource(bytes: Uint8Array): { text: string } | { error: str
   }
 }
 
-/** Reports that mean the file itself could not be checked: nothing ran, as after a usage error. */
+/** Errors that mean the file itself could not be checked: nothing ran, as after a usage error. */
 const NOTHING_CHECKED = new Set(['nothing-to-check', 'syntax-error', 'file-too-large', 'internal-error']);
 
 /**
@@ -123,7 +123,7 @@ const NOTHING_CHECKED = new Set(['nothing-to-check', 'syntax-error', 'file-too-l
  * when every checked unit is right, 2 when nothing at all could be checked.
  */
 export function checkExitCode(r: CheckResult): number {
-  if (r.reports.some((x) => NOTHING_CHECKED.has(x.code))) return EXIT.badInput;
+  if (r.reports.some((x) => NOTHING_CHECKED.has(x.code) && x.severity === 'error')) return EXIT.badInput;
   const wrong = r.gradients.some((g) => g.status !== 'ok') || r.units.some((u) => u.status === 'wrong' || u.status === 'error');
   if (wrong || r.reports.some((x) => x.severity === 'error')) return EXIT.checkFailed;
   return r.gradients.length > 0 || r.units.some((u) => u.status === 'ok') ? EXIT.ok : EXIT.badInput;

@@ -27,8 +27,8 @@ NAMES = {
 ALIASES = {
     'X': ['x', 'a0', 'x_train', 'inputs', 'input', 'data', 'features'],
     'Y': ['y', 'y_train', 'labels', 'targets', 'y_true'],
-    'parameters': ['parameters', 'params', 'parameter', 'param', 'weights', 'theta', 'p', 'model', 'net',
-                   'network', 'nn_params'],
+    'parameters': ['parameters', 'params', 'parameter', 'param', 'para', 'weights', 'theta', 'p', 'model', 'net',
+                   'network', 'nn_params', 'params_values'],
     'cache': ['cache', 'caches', 'forward_cache', 'cached', 'memory', 'store', 'cache_list'],
     'AL': ['al', 'a2', 'a_l', 'a_last', 'yhat', 'y_hat', 'y_pred', 'predictions', 'output', 'out', 'a_out',
            'probs', 'a'],
@@ -112,7 +112,9 @@ def _parse_skipping_magics(text, file_name, magics, runs=None):
     `!pip install …` is blanked (spaces, so every position stays) and noted in `magics` as
     (line, text); only lines Python itself stops at, so a continuation line `!= b)` stays. In a
     notebook, `%run helper.py` becomes `from helper import *`, as its definitions are what it brings
-    in; `runs` maps its line to the file it names, or to None where it cannot be resolved so."""
+    in (a path is resolved by its file name, beside the notebook); `runs` maps its line to the file it
+    names, or to None where it cannot be resolved so. A cell that does not parse is left out; `runs`
+    maps the negative of its line to why."""
     lines = text.splitlines(keepends=True)
     notebook = file_name.lower().endswith('.ipynb') and runs is not None
     for _ in range(100):
@@ -126,18 +128,35 @@ def _parse_skipping_magics(text, file_name, magics, runs=None):
             body = lines[n].rstrip('\r\n')
             run = _RUN.match(body) if notebook else None
             if run is not None:
-                module = re.fullmatch(r'([A-Za-z_]\w*)(?:\.py)?', run.group('file'))
-                runs[n + 1] = run.group('file')
+                # By its name beside the notebook, wherever the path pointed on the machine that wrote it.
+                module = re.fullmatch(r'([A-Za-z_]\w*)(?:\.py)?', os.path.basename(run.group('file')))
+                runs[n + 1] = os.path.basename(run.group('file'))
                 if module is not None:
                     lines[n] = f'{run.group("indent")}from {module.group(1)} import *' + lines[n][len(body):]
                     continue
                 runs[n + 1] = None
             elif notebook:
-                raise  # the notebook reader blanked every other magic: this is a real syntax error
+                # A cell that does not parse (the notebook reader blanked every other magic) stops only
+                # itself, as in Jupyter: its top-level statement is left out and noted.
+                a, b = _top_level_block(lines, n)
+                runs[-(n + 1)] = f'{e.msg} (lines {a + 1}–{b})'
+                for k in range(a, b):
+                    body = lines[k].rstrip('\r\n')
+                    lines[k] = ' ' * len(body) + lines[k][len(body):]
+                continue
             else:
                 magics.append((n + 1, mt.group(1).strip()[:60]))
             lines[n] = ' ' * len(body) + lines[n][len(body):]
     return ast.parse(''.join(lines), filename=file_name)
+
+
+def _top_level_block(lines, n):
+    """[a, b): the top-level statement around line index n, from the last line at or above it that starts
+    at column 0 to the next one below it."""
+    starts = lambda k: lines[k][:1] not in ('', ' ', '\t', '\r', '\n', '#', ')', ']', '}')  # noqa: E731
+    a = next((k for k in range(n, -1, -1) if starts(k)), n)
+    b = next((k for k in range(n + 1, len(lines)) if starts(k)), len(lines))
+    return a, b
 
 
 def _unwritten(tree):
@@ -170,7 +189,7 @@ def load_file(st, tree, runs):
         raise Abort()
     st.ns = ns
     for line, msg in problems:
-        if runs.get(line):
+        if line > 0 and runs.get(line):
             why = (f'there is no file `{runs[line]}` beside the notebook' if 'is not installed' in msg
                    else f'loading it failed ({msg.split(": ", 1)[-1]})')
             msg = f'`%run {runs[line]}`: {why}; the functions it defines are missing from the check'
@@ -178,7 +197,10 @@ def load_file(st, tree, runs):
             continue
         st.reports.add(line, 'warning', 'load-failed', msg)
     for line, file in runs.items():
-        if file is None:
+        if line < 0:
+            st.reports.add(-line, 'info', 'syntax-error', f'this cell does not parse: {file}; the check leaves it out, as '
+                                                          f'running the notebook stops at it')
+        elif file is None:
             st.reports.add(line, 'warning', 'load-failed',
                            f'`{st.src.line_text(line).strip()}` is not resolved: the check loads `%run NAME.py` of a file '
                            f'beside the notebook only; the functions it defines are missing from the check')

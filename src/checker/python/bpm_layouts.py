@@ -224,3 +224,20 @@ def loss_layouts(fn, rng):
         elif n not in given:
             return []
     return [Layout('rows', args, sizes, 'rows')]
+
+
+# The course's own forwards, for a backward whose forward the file does not have (or names otherwise):
+# the cache each returns is the one its backward takes.
+def linear_forward(A, W, b):
+    return W @ A + b, (A, W, b)
+
+
+def relu(Z):
+    return np.maximum(0, Z), Z
+
+
+def sigmoid(Z):
+    return 1 / (1 + np.exp(-Z)), Z
+
+
+REFERENCE_FORWARDS = {'linear_backward': linear_forward, 'relu_backward': relu, 'sigmoid_backward': sigmoid}

@@ -11,7 +11,7 @@ import bpm_find
 from bpm_find import bind
 import bpm_load
 from bpm_load import CheckTimeout, _dotted as _dotted_name
-from bpm_report import Abort, NotChecked
+from bpm_report import Abort, NotChecked, NotWritten, _describe
 from bpm_source import Tracer, fmt_shape, safe_eval
 
 
@@ -21,17 +21,59 @@ MAX_MESSAGE = 500
 
 def raised_by_unwritten(st, e):
     """Whether the user's line that raised e uses a term still `...` (then its report says it all)."""
+    frame, line = _user_frame(st, e)
+    stmt = st.src.stmt_at(line) if frame is not None else None
+    if stmt is None:
+        return False
+    used = {n.id for n in ast.walk(stmt) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
+    return any(frame.f_locals.get(n, None) is Ellipsis for n in used)
+
+
+def raise_if_template(st, e):
+    """NotWritten when e comes from a placeholder of an exercise template (see template_placeholder)."""
+    term = template_placeholder(st, e)
+    if term is not None:
+        frame, line = _user_frame(st, e)
+        raise NotWritten(f'`{frame.f_code.co_name}` is not written yet (`{term}` at line {line} is the template\'s '
+                         f'placeholder)')
+
+
+def _user_frame(st, e):
     frame, line = None, None
     tb = e.__traceback__
     while tb is not None:
         if tb.tb_frame.f_code.co_filename == st.mark:
             frame, line = tb.tb_frame, tb.tb_lineno
         tb = tb.tb_next
+    return frame, line
+
+
+def template_placeholder(st, e):
+    """The name of the term an exercise template leaves to write when e comes from it, else None: the
+    failing line uses `None` written out (`dW3 = … + None`) or a local still holding the `None` its
+    function assigns literally (`W1 = None`), or a name the function never assigns but names in a
+    comment (`# A2 = ...`, the template's hint)."""
+    if not isinstance(e, (TypeError, AttributeError, NameError, ValueError)):
+        return None
+    frame, line = _user_frame(st, e)
     stmt = st.src.stmt_at(line) if frame is not None else None
-    if stmt is None:
-        return False
-    used = {n.id for n in ast.walk(stmt) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
-    return any(frame.f_locals.get(n, None) is Ellipsis for n in used)
+    func = st.src.function_node(frame.f_code.co_name, frame.f_code.co_firstlineno) if frame is not None else None
+    if stmt is None or func is None:
+        return None
+    stored = {n.id for n in ast.walk(func) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
+    none_assigned = {t.id for n in ast.walk(func) if isinstance(n, ast.Assign) and isinstance(n.value, ast.Constant)
+                     and n.value.value is None for t in n.targets if isinstance(t, ast.Name)}
+    for n in ast.walk(stmt):
+        if isinstance(n, ast.BinOp) and any(isinstance(x, ast.Constant) and x.value is None for x in (n.left, n.right)):
+            return st.src.segment(n)
+        if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load):
+            if n.id in none_assigned and frame.f_locals.get(n.id, 0) is None:
+                return n.id
+            if isinstance(e, NameError) and getattr(e, 'name', None) == n.id and n.id not in stored:
+                comments = '\n'.join(st.src.line_text(l) for l in range(func.lineno, (func.end_lineno or func.lineno) + 1))
+                if re.search(r'#.*\b' + re.escape(n.id) + r'\b', comments):
+                    return n.id
+    return None
 
 
 def traced(st, fn, values, role, dims, primary, note=None):
@@ -42,11 +84,10 @@ def traced(st, fn, values, role, dims, primary, note=None):
     if missing:
         if not primary:
             return _Failed(None, None, 'unbound'), None
-        st.reports.add(bpm_find.func_line(fn), 'error', 'unbound-argument',
-                       f'`{fn.__name__}` takes {", ".join("`" + m + "`" for m in missing)}, which the checker cannot '
-                       f'provide: it passes arguments by name ({_known_args(role)}); rename the argument or give it a '
-                       f'default')
-        raise Abort()
+        # A signature of the file's own: the check cannot be set up, which is no fault of the code.
+        raise NotChecked(f'`{fn.__name__}` takes {", ".join("`" + m + "`" for m in missing)}, which the checker cannot '
+                         f'provide: it passes arguments by name ({_known_args(role)}); rename the argument, give it a '
+                         f'default or name the functions in a `# backprop-map:` comment')
     tracer = Tracer(st.mark)
     st.progress(f'running the {role} function `{fn.__name__}`', bpm_find.func_line(fn))
     try:
@@ -61,6 +102,11 @@ def traced(st, fn, values, role, dims, primary, note=None):
             st.waits_for_unwritten = True
             record_trace(st, tracer)
             raise Abort()
+        if template_placeholder(st, e) is not None:
+            record_trace(st, tracer)
+            if not primary:
+                return _Failed(e, None, 'unwritten'), tracer
+            raise_if_template(st, e)
         _foreign_keys(st, e, role, values)
         info = explain_exception(st, e, fn, role, dims, tracer)
         if note is not None and info['code'] == 'exception':
@@ -176,8 +222,40 @@ def explain_exception(st, e, fn, role, dims, tracer=None):
         if len(text) > MAX_MESSAGE:
             text = text[:MAX_MESSAGE] + f'… ({len(text)} characters)'
         msg = f'{name} in `{func}`' + (f': {text}' if text else '')
-    return {'line': line, 'code': code, 'message': msg, 'related': related, 'node': node, 'func': func,
+    info = {'line': line, 'code': code, 'message': msg, 'related': related, 'node': node, 'func': func,
             'shapes': shapes if node is not None else None}
+    if tracer is not None:
+        made_by(st, e, tracer, info)
+    return info
+
+
+def made_by(st, e, tracer, info):
+    """A failed `assert` about one value this function made (`assert isinstance(db, float)` after
+    `db = np.squeeze(…)`): the report goes to the line that made it, the assert related."""
+    if not isinstance(e, AssertionError):
+        return
+    stmt = st.src.stmt_at(info['line'])
+    if not isinstance(stmt, ast.Assert):
+        return
+    tb, frame = e.__traceback__, None
+    while tb is not None:
+        if tb.tb_frame.f_code.co_filename == st.mark:
+            frame = tb.tb_frame
+        tb = tb.tb_next
+    made = []
+    for name in sorted({n.id for n in ast.walk(stmt.test) if isinstance(n, ast.Name)}):
+        v = frame.f_locals.get(name) if frame is not None else None
+        w = tracer.last_write(v) if v is not None else None
+        if w is not None and w[1] == frame.f_code.co_name and w[0] != info['line']:
+            made.append((name, v, w[0]))
+    if len(made) != 1:
+        return
+    name, v, line = made[0]
+    info['related'].insert(0, (info['line'], 'the assert that fails'))
+    info['message'] = (f'{info["message"] or "AssertionError"} — `{st.src.segment(stmt.test)}` fails for {name}, made here: '
+                       f'it is {_describe(v)}' + (f' ({type(v).__name__}, not a Python float)'
+                                                  if isinstance(v, (np.ndarray, np.generic)) and v.ndim == 0 else ''))
+    info['line'], info['node'] = line, None
 
 
 def as_matmul(st, node, frame):

@@ -50,8 +50,8 @@ def _traced_call(us, fn, args, kwargs, role):
     except BaseException as e:  # noqa: BLE001 — the user's code may raise anything
         if isinstance(e, bpm_load.CheckTimeout) and not _in_user_code(us, e):
             raise
+        bpm_trace.raise_if_template(us, e)
         info = bpm_trace.explain_exception(us, e, fn, role, us.dims, tracer)
-        _made_by(us, e, tracer, info)
         us.reports.add(info['line'], 'error', info['code'], info['message'], info['related'], node=info['node'])
         bpm_trace.record_trace(us, tracer)
         raise Failed(info['message'])
@@ -82,35 +82,6 @@ def _in_user_code(us, e):
             return True
         tb = tb.tb_next
     return False
-
-
-def _made_by(us, e, tracer, info):
-    """A failed `assert` about one value this function made (`assert isinstance(db, float)` after
-    `db = np.squeeze(…)`): the report goes to the line that made it, the assert related."""
-    if not isinstance(e, AssertionError):
-        return
-    stmt = us.src.stmt_at(info['line'])
-    if not isinstance(stmt, ast.Assert):
-        return
-    tb, frame = e.__traceback__, None
-    while tb is not None:
-        if tb.tb_frame.f_code.co_filename == us.mark:
-            frame = tb.tb_frame
-        tb = tb.tb_next
-    made = []
-    for name in sorted({n.id for n in ast.walk(stmt.test) if isinstance(n, ast.Name)}):
-        v = frame.f_locals.get(name) if frame is not None else None
-        w = tracer.last_write(v) if v is not None else None
-        if w is not None and w[1] == frame.f_code.co_name and w[0] != info['line']:
-            made.append((name, v, w[0]))
-    if len(made) != 1:
-        return
-    name, v, line = made[0]
-    info['related'].insert(0, (info['line'], 'the assert that fails'))
-    info['message'] = (f'{info["message"] or "AssertionError"} — `{us.src.segment(stmt.test)}` fails for {name}, made here: '
-                       f'it is {_describe(v)}' + (f' ({type(v).__name__}, not a Python float)'
-                                                  if isinstance(v, (np.ndarray, np.generic)) and v.ndim == 0 else ''))
-    info['line'], info['node'] = line, None
 
 
 # -- the numerical reference
@@ -216,6 +187,7 @@ def _layer_case(us, unit, case):
             try:
                 out = _call(fwd, args)
             except BaseException as e:  # noqa: BLE001 — a layout the forward does not take, or the user's fault
+                bpm_trace.raise_if_template(us, e)
                 if not _layout_refused(e):
                     user_error(us, e, fwd, 'forward', SizeNames(lay.sizes))
                 last_error = last_error or (lay, e)

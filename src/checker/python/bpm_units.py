@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any, Optional
 
 import bpm_find
+import bpm_layouts
 import bpm_load
 from bpm_report import Failed, NotChecked, NotWritten
 from bpm_state import NetworkCheck, UnitCheck
@@ -36,9 +37,11 @@ class Unit:
     called: dict = field(default_factory=dict)   # (function name, first line) -> calls, as traced
     traces: list = field(default_factory=list)   # (name, line, function, shape) of its traced assignments
     weight: int = 1               # its share of the time limit, against the others'
+    reference: bool = False       # its forward is the course's own, the file having none
 
     def as_json(self):
-        return {'function': self.function, 'forward': _name(self.forward), 'kind': self.kind,
+        forward = f"the course's {_name(self.forward)}" if self.reference else _name(self.forward)
+        return {'function': self.function, 'forward': forward, 'kind': self.kind,
                 'convention': self.convention, 'line': self.line, 'endLine': self.end_line, 'status': self.status,
                 'reason': self.reason, 'scaling': self.scaling, 'gradients': self.gradients}
 
@@ -118,10 +121,13 @@ def discover(fc, networks):
             continue
         line, end = _span(fc, fn)
         fwd = _pair_forward(name, visible)
+        reference = fwd is None and name in bpm_layouts.REFERENCE_FORWARDS and _params(fn)[1:2] == ['cache']
+        if reference:
+            fwd = bpm_layouts.REFERENCE_FORWARDS[name]
         if fwd is not None:
             kind = 'activation' if fwd.__name__.lower() == name.lower().replace('_backward', '') or \
                 re.match(r'(relu|sigmoid|tanh|leaky_relu|softmax)(_forward)?$', fwd.__name__.lower()) else 'layer'
-            units.append(Unit(name, kind, line, end, backward=fn, forward=fwd))
+            units.append(Unit(name, kind, line, end, backward=fn, forward=fwd, reference=reference))
         elif _LOSS.match(name) and 'y' in [p.lower() for p in _params(fn)]:
             units.append(Unit(name, 'loss', line, end, backward=fn))
     for cname, cls in own_classes(fc).items():
