@@ -122,11 +122,11 @@ def _parse_skipping_magics(text, file_name, magics, runs=None):
             return ast.parse(''.join(lines), filename=file_name)
         except SyntaxError as e:
             n = (e.lineno or 0) - 1
-            mt = _MAGIC.match(lines[n]) if 0 <= n < len(lines) else None
-            if mt is None or any(line == n + 1 for line, _ in magics) or (n + 1) in (runs or {}):
+            if not 0 <= n < len(lines) or any(line == n + 1 for line, _ in magics) or (n + 1) in (runs or {}):
                 raise
             body = lines[n].rstrip('\r\n')
             run = _RUN.match(body) if notebook else None
+            mt = _MAGIC.match(lines[n])
             if run is not None:
                 # By its name beside the notebook, wherever the path pointed on the machine that wrote it.
                 module = re.fullmatch(r'([A-Za-z_]\w*)(?:\.py)?', os.path.basename(run.group('file')))
@@ -139,13 +139,17 @@ def _parse_skipping_magics(text, file_name, magics, runs=None):
                 # A cell that does not parse (the notebook reader blanked every other magic) stops only
                 # itself, as in Jupyter: its top-level statement is left out and noted.
                 a, b = _top_level_block(lines, n)
-                runs[-(n + 1)] = f'{e.msg} (lines {a + 1}–{b})'
+                if -(a + 1) in runs:
+                    raise
+                runs[-(a + 1)] = f'{e.msg} (lines {a + 1}–{b})'
                 for k in range(a, b):
-                    body = lines[k].rstrip('\r\n')
-                    lines[k] = ' ' * len(body) + lines[k][len(body):]
+                    blank = lines[k].rstrip('\r\n')
+                    lines[k] = ' ' * len(blank) + lines[k][len(blank):]
                 continue
-            else:
+            elif mt is not None:
                 magics.append((n + 1, mt.group(1).strip()[:60]))
+            else:
+                raise
             lines[n] = ' ' * len(body) + lines[n][len(body):]
     return ast.parse(''.join(lines), filename=file_name)
 
@@ -175,6 +179,7 @@ def load_file(st, tree, runs):
     """The file's imports, definitions and constants, run by bpm_load; its script code is not.
     `runs`: the notebook's `%run` lines (see _parse_skipping_magics)."""
     st.progress('loading the file')
+    bpm_load.resolve_package(tree)
     try:
         ns, st.skipped, problems = bpm_load.load(tree, st.mark, bpm_load.checked_package())
     except CheckTimeout as e:  # e.g. an import that takes longer than the whole limit

@@ -13,11 +13,12 @@ import numpy as np
 COLUMNS = {'n_prev': 4, 'n': 3, 'm': 7}
 ROWS = {'N': 4, 'd1': 2, 'd2': 3, 'D': 6, 'M': 5}
 FLAT = {'N': 4, 'D': 5}                      # one data array (N, D): activations, norms, dropout
-CONV = {'N': 2, 'C': 3, 'H': 5, 'W': 7, 'F': 4, 'HH': 3, 'WW': 3}
+# Square images, as the course's own checks use: learners' conv and pool code may take H for W.
+CONV = {'N': 2, 'C': 3, 'H': 5, 'W': 5, 'F': 4, 'HH': 3, 'WW': 3}
 CONV_PARAM = {'stride': 2, 'pad': 1}
-POOL = {'N': 2, 'C': 3, 'H': 4, 'W': 6}
+POOL = {'N': 2, 'C': 3, 'H': 4, 'W': 4}
 POOL_PARAM = {'pool_height': 2, 'pool_width': 2, 'stride': 2}
-CONV_POOL = {'N': 2, 'C': 3, 'H': 4, 'W': 6, 'F': 5, 'HH': 3, 'WW': 3}   # conv keeping H × W, then a 2 × 2 pool
+CONV_POOL = {'N': 2, 'C': 3, 'H': 4, 'W': 4, 'F': 5, 'HH': 3, 'WW': 3}   # conv keeping H × W, then a 2 × 2 pool
 CONV_POOL_PARAM = {'stride': 1, 'pad': 1}
 LOSS = {'N': 4, 'C': 3, 'D': 5}             # scores (N, C), labels (N,), weights (D, C), data (N, D)
 MODEL = {'N': 3, 'D': 5, 'H': 4, 'H2': 7, 'C': 6}

@@ -313,12 +313,19 @@ class _FolderFinder:
                 return importlib.machinery.ModuleSpec(fullname, self, origin=init, is_package=True)
             if os.path.isfile(where + '.py'):
                 return importlib.machinery.ModuleSpec(fullname, self, origin=where + '.py')
+            if os.path.isdir(where) and _folder and (_folder + os.sep).startswith(os.path.abspath(where) + os.sep):
+                # A folder the checked file is in, without an `__init__.py`: a namespace package.
+                spec = importlib.machinery.ModuleSpec(fullname, self, is_package=True)
+                spec.submodule_search_locations = [where]
+                return spec
         return None
 
     def create_module(self, spec):
         return None
 
     def exec_module(self, module):
+        if module.__spec__.origin is None:  # a namespace package: nothing to run
+            return
         with open(module.__spec__.origin, 'rb') as f:
             source = f.read()
         tree = ast.parse(source, filename=module.__spec__.origin)
@@ -348,7 +355,37 @@ def allow_folder_modules(folder):
         if parts:
             _bases.append(top)
             _package = '.'.join(parts)
-        sys.meta_path.insert(0, _FolderFinder(list(_bases)))
+        sys.meta_path.insert(0, _FolderFinder(_bases))
+
+
+def resolve_package(tree):
+    """Where the checked file's own imports say it lives: a relative import of level k makes the k − 1
+    folders above it its package (`from ..layers import *` in cs231n/classifiers/fc_net.py: the package
+    cs231n.classifiers); an absolute import of a folder on its path (`from cs231n.layers import *`
+    there) imports from that folder's parent; so does one of a package folder beside its own folder
+    (`from common.layers import *` in ch05/, the book's `sys.path.append(os.pardir)`)."""
+    global _package
+    if not _folder:
+        return
+    parts = _folder.split(os.sep)
+    imports = [n for n in ast.walk(tree) if isinstance(n, (ast.Import, ast.ImportFrom))]
+    level = max((n.level for n in imports if isinstance(n, ast.ImportFrom)), default=0)
+    if level >= 1 and _package is None and len(parts) > level and all(p.isidentifier() for p in parts[-level:]):
+        _package = '.'.join(parts[-level:])
+        _add_base(os.sep.join(parts[:-level]) or os.sep)
+    tops = {(n.module or '').split('.')[0] for n in imports if isinstance(n, ast.ImportFrom) and n.level == 0} | \
+        {a.name.split('.')[0] for n in imports if isinstance(n, ast.Import) for a in n.names}
+    parent = os.path.dirname(_folder)
+    for top in sorted(t for t in tops if t):
+        if top in parts:
+            _add_base(os.sep.join(parts[:len(parts) - 1 - parts[::-1].index(top)]) or os.sep)
+        elif os.path.isfile(os.path.join(parent, top, '__init__.py')):
+            _add_base(parent)
+
+
+def _add_base(folder):
+    if folder not in _bases:
+        _bases.append(folder)
 
 
 def module_folders():

@@ -24,6 +24,9 @@ ATTEMPTS = 4
 # Each input's numerical gradient covers every entry up to this many; beyond, an even sample of them.
 MAX_ENTRIES = 400
 ACTIVATIONS = ('relu', 'sigmoid')
+# A gradient that is zero in truth is compared with central differences that are rounding noise (about
+# 1e-10 here): below this, no entry differs.
+ABSOLUTE_NOISE = 1e-7
 
 
 # -- calling the user's code
@@ -51,12 +54,30 @@ def _traced_call(us, fn, args, kwargs, role):
         if isinstance(e, bpm_load.CheckTimeout) and not _in_user_code(us, e):
             raise
         bpm_trace.raise_if_template(us, e)
+        _missing_import(us, e)
         info = bpm_trace.explain_exception(us, e, fn, role, us.dims, tracer)
         us.reports.add(info['line'], 'error', info['code'], info['message'], info['related'], node=info['node'])
         bpm_trace.record_trace(us, tracer)
         raise Failed(info['message'])
     bpm_trace.record_trace(us, tracer)
     return value, tracer
+
+
+def _missing_import(us, e):
+    """What a unit calls is missing because an import failed (a module not installed, such as a compiled
+    extension; a `*` import that found nothing), or numpy's version refuses what the file relies on: not
+    checked, the import's report says why."""
+    if isinstance(e, bpm_load.NotLoaded):
+        raise NotChecked(str(e), related=[(e.line, 'the import that could not be loaded')] if e.line else ())
+    if isinstance(e, TypeError) and 'only 0-dimensional arrays can be converted' in bpm_load.safe_str(e):
+        frame, line = bpm_trace._user_frame(us, e)
+        raise NotChecked(f'numpy {np.__version__} refuses int() or float() of a one-element array, which numpy 1 '
+                         f'accepted (with a deprecation warning)', related=[(line, 'the conversion')] if line else ())
+    if isinstance(e, NameError) and not isinstance(e, UnboundLocalError):
+        failed = [r for r in us.reports.items if r['code'] == 'load-failed' and 'import *' in r['message']]
+        if failed:
+            raise NotChecked(f'`{getattr(e, "name", "")}` is not defined, and it may come from the `import *` that found '
+                             f'nothing', related=[(failed[0]['line'], 'this import found nothing')])
 
 
 def _layout_refused(e):
@@ -443,7 +464,7 @@ def _evaluate(us, key, name, g, value, num, idx, tracer, layout, elementwise=Non
     gs, ns = g.reshape(-1)[idx], num.reshape(-1)[idx]
     rel, worst = rel_difference(gs, ns), max_entry_error(gs, ns)
     ev.update(rel=rel, max=worst)
-    if rel <= TOLERANCE:
+    if rel <= TOLERANCE or np.max(np.abs(gs - ns), initial=0.0) <= ABSOLUTE_NOISE:
         return ev
     ev.update(status='value', code='gradient-value')
     hint = _value_hint(key, name, gs, ns, layout) or (_mask_hint(key, name, g, *elementwise) if elementwise else None)
@@ -637,6 +658,8 @@ def check_model(us, unit):
             raise NotWritten(f'`{unit.function}` is not written yet (it returns {_describe(res)})')
         raise NotChecked(f'`{unit.function}` returns {_describe(res)}, not `(loss, grads)`')
     grads = res[1]
+    if not grads:
+        raise NotWritten(f'`{unit.function}` is not written yet (its grads are empty)')
     unit.convention = 'rows'
     lay = Layout('rows', base, s, 'rows')
     order = list(base)
