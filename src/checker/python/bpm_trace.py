@@ -88,16 +88,8 @@ def traced(st, fn, values, role, dims, primary, note=None):
         raise NotChecked(f'`{fn.__name__}` takes {", ".join("`" + m + "`" for m in missing)}, which the checker cannot '
                          f'provide: it passes arguments by name ({_known_args(role)}); rename the argument, give it a '
                          f'default or name the functions in a `# backprop-map:` comment')
-    tracer = Tracer(st.mark)
-    st.progress(f'running the {role} function `{fn.__name__}`', bpm_find.func_line(fn))
-    try:
-        np.random.seed(1)
-        try:
-            with tracer:
-                value = fn(*args, **kwargs)
-        finally:
-            bpm_load.restore()
-    except BaseException as e:  # noqa: BLE001 — the user's code may raise anything, even KeyboardInterrupt
+    value, tracer, e = run_traced(st, fn, args, kwargs, f'the {role} function `{fn.__name__}`')
+    if e is not None:
         if primary and st.unwritten and isinstance(e, Exception) and raised_by_unwritten(st, e):
             st.waits_for_unwritten = True
             record_trace(st, tracer)
@@ -120,6 +112,23 @@ def traced(st, fn, values, role, dims, primary, note=None):
     if primary:
         record_trace(st, tracer)
     return value, tracer
+
+
+def run_traced(st, fn, args, kwargs, what):
+    """fn(*args, **kwargs) under the line tracer, the random state fixed (dropout draws the same masks) and
+    what the call rebound put back: (value, tracer, None), or (None, tracer, the exception it raised)."""
+    tracer = Tracer(st.mark)
+    st.progress(f'running {what}', bpm_find.func_line(fn))
+    try:
+        np.random.seed(1)
+        try:
+            with tracer:
+                value = fn(*args, **kwargs)
+        finally:
+            bpm_load.restore()
+    except BaseException as e:  # noqa: BLE001 — the user's code may raise anything, even KeyboardInterrupt
+        return None, tracer, e
+    return value, tracer, None
 
 
 def _foreign_keys(st, e, role, values):

@@ -15,7 +15,7 @@ from bpm_layouts import Layout
 import bpm_load
 from bpm_measure import TOLERANCE, max_entry_error, rel_difference
 from bpm_report import Failed, NotChecked, NotWritten, _describe, _join
-from bpm_source import SizeNames, Tracer, fmt_shape, shape_of
+from bpm_source import SizeNames, fmt_shape, shape_of
 import bpm_trace
 
 
@@ -41,16 +41,8 @@ def _call(fn, kwargs):
 
 def _traced_call(us, fn, args, kwargs, role):
     """The user's function under the line tracer; an exception is reported at its line (Failed)."""
-    tracer = Tracer(us.mark)
-    us.progress(f'running `{fn.__qualname__}`', bpm_find.func_line(fn))
-    try:
-        np.random.seed(1)
-        try:
-            with tracer:
-                value = fn(*args, **kwargs)
-        finally:
-            bpm_load.restore()
-    except BaseException as e:  # noqa: BLE001 — the user's code may raise anything
+    value, tracer, e = bpm_trace.run_traced(us, fn, args, kwargs, f'`{fn.__qualname__}`')
+    if e is not None:
         if isinstance(e, bpm_load.CheckTimeout) and not _in_user_code(us, e):
             raise
         bpm_trace.raise_if_template(us, e)
