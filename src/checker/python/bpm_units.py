@@ -14,8 +14,10 @@ from typing import Any, Optional
 import bpm_find
 import bpm_layouts
 import bpm_load
-from bpm_report import Failed, NotChecked, NotWritten
+import bpm_network
+from bpm_report import Abort, Failed, NotChecked, NotWritten
 from bpm_state import NetworkCheck, UnitCheck
+import bpm_unitcheck
 
 
 @dataclass
@@ -186,7 +188,6 @@ def _time_limit(seconds):
 
 def check_all(fc, tree, units, started):
     """Checks each unit on its own: one's verdict, exception or time-out never stops another's."""
-    import bpm_unitcheck
     checks = {'layer': bpm_unitcheck.check_layer, 'activation': bpm_unitcheck.check_layer,
               'loss': bpm_unitcheck.check_loss, 'model': bpm_unitcheck.check_model,
               'method': bpm_unitcheck.check_method}
@@ -254,8 +255,6 @@ def check_all(fc, tree, units, started):
 
 
 def _check_network(net, unit, tree):
-    import bpm_network
-    from bpm_report import Abort
     net.fn = {k: v for k, v in unit.network.items() if k != 'convention'}
     net.convention = unit.network['convention']
     try:
