@@ -35,6 +35,7 @@ const notebook = join(root, 'test/fixtures/checker/notebooks/deep/deep_correct.i
 const cells = readNotebook(readFileSync(notebook, 'utf8'));
 const checks = {
   'two-layer (notes)': pyCheck('two_layer_correct.py'),
+  'ten units (layers, activations, a loss)': pyCheck('units/ten_units_correct.py'),
   'L-layer [4, 5, 3, 1]': pyCheck('L_layer_correct.py'),
   'two-layer, a wrong dZ1': pyCheck('wrong_relu_mask.py'),
   'L-layer notebook with helper modules': (runner) => checkNotebook(runner, cells, notebook, { folder: dirname(notebook) }),
@@ -45,6 +46,7 @@ const median = (xs) => {
 };
 const fmt = (ms) => `${ms.toFixed(1)} ms`;
 
+console.log(`(load average at start ${loadavg().map((x) => x.toFixed(1)).join(' ')} on ${cpus().length} cores)`);
 try {
   const colds = [];
   for (let i = 0; i < 3; i++) {
@@ -71,6 +73,7 @@ try {
   for (const [name, check] of Object.entries(checks)) {
     const first = await check(runner);
     if (first.gradients.some((g) => g.status !== 'ok')) console.log(`(${name}: ${first.gradients.filter((g) => g.status !== 'ok').map((g) => g.name).join(', ')} wrong, as meant)`);
+    if (first.units.length > 1) console.log(`(${name}: ${first.units.length} units, ${first.units.filter((u) => u.status === 'ok').length} right)`);
     const ms = [];
     const cpu0 = cpuMs();
     for (let i = 0; i < runs; i++) {
@@ -81,7 +84,7 @@ try {
     const cpu = (cpuMs() - cpu0) / runs;
     console.log(`warm check, ${name}: median ${fmt(median(ms))}, min ${fmt(Math.min(...ms))}, max ${fmt(Math.max(...ms))} over ${runs} runs; CPU ${fmt(cpu)} per check`);
   }
-  console.log(`(load average ${loadavg().map((x) => x.toFixed(1)).join(' ')} on ${cpus().length} cores)`);
+  console.log(`(load average at the end ${loadavg().map((x) => x.toFixed(1)).join(' ')} on ${cpus().length} cores)`);
   runner.dispose();
 } finally {
   rmSync(tmp, { recursive: true, force: true });

@@ -3,7 +3,7 @@
 // before anything is sent to Python, with a result that says why. The harness keeps the same limit
 // (bpm_check.MAX_CHARS) as a last guard; a test pins that the two agree.
 import { GRADCHECK_THRESHOLDS } from '../core/tolerance';
-import type { CheckReport, CheckResult } from './types';
+import type { CheckCode, CheckReport, CheckResult } from './types';
 
 /** Characters (Unicode code points, as Python counts them) of the largest text the checker reads. */
 export const MAX_CHECK_CHARS = 1_000_000;
@@ -20,9 +20,9 @@ export const LIMIT_IN_WORDS = `${MAX_CHECK_CHARS / 1e6} million characters`;
 const ADVICE = 'parsing more would not finish within the time limit: put the forward and backward pass in a file of their own — nothing was checked';
 
 /** A result holding one report and nothing checked. */
-export function failure(file: string, code: string, message: string, line = 1, column = 1): Omit<CheckResult, 'durationMs'> {
+export function failure(file: string, code: CheckCode, message: string, line = 1, column = 1): Omit<CheckResult, 'durationMs'> {
   const report: CheckReport = { line, column, endColumn: column + 1, severity: 'error', code, message, related: [] };
-  return { file, convention: null, dims: {}, tolerance: GRADCHECK_THRESHOLDS.exact, gradients: [], reports: [report], functions: [], traces: [] };
+  return { file, convention: null, dims: {}, tolerance: GRADCHECK_THRESHOLDS.exact, gradients: [], reports: [report], functions: [], traces: [], units: [] };
 }
 
 /** A size in bytes as MB or GB, for messages. */

@@ -3,7 +3,7 @@
 // blanked; the program's lines map back to the cell and the line in it.
 import { MAX_CHECK_CHARS, MAX_NOTEBOOK_BYTES, failure, megabytes, refusal, tooLarge } from './input';
 import type { CheckOptions, CheckerRunner } from './runner';
-import type { CheckResult } from './types';
+import type { CheckResult, GradientResult } from './types';
 
 /** A cell as the checker needs it: code or not, and its text. */
 export interface NotebookCell {
@@ -211,8 +211,9 @@ export interface NotebookProgram {
 }
 
 // IPython's own syntax at the start of a line: `%matplotlib inline`, `%%time`, `!pip install …`
-// (but not a continued `!= b`), which Python cannot parse.
-const LINE_MAGIC = /^(\s*)(?:%[A-Za-z%]|!(?!=))/;
+// (but not a continued `!= b`), which Python cannot parse. `%run helper.py` is kept: the checker
+// resolves it like an import of the file beside the notebook.
+const LINE_MAGIC = /^(\s*)(?:%(?!run\s)[A-Za-z%]|!(?!=))/;
 // Cell magics whose body is still the cell's Python code; any other (`%%bash`, `%%writefile`)
 // makes the whole cell something else.
 const PYTHON_CELL_MAGICS = new Set(['time', 'timeit', 'capture', 'prun', 'debug']);
@@ -253,6 +254,7 @@ export function mapToCells(result: CheckResult, program: NotebookProgram): Check
       const p = place(Number(n));
       return `cell ${p.cell}, line ${p.line}`;
     });
+  const gradient = (g: GradientResult): GradientResult => ({ ...g, ...(g.line !== null ? place(g.line) : {}), hint: g.hint === null ? null : relabel(g.hint) });
   return {
     ...result,
     reports: result.reports.map((r) => ({
@@ -264,7 +266,8 @@ export function mapToCells(result: CheckResult, program: NotebookProgram): Check
         ? { fix: { ...r.fix, edits: r.fix.edits.map((e) => ({ ...e, ...place(e.line), endLine: place(e.endLine).line })) } }
         : {}),
     })),
-    gradients: result.gradients.map((g) => ({ ...g, ...(g.line !== null ? place(g.line) : {}), hint: g.hint === null ? null : relabel(g.hint) })),
+    gradients: result.gradients.map(gradient),
+    units: result.units.map((u) => ({ ...u, ...place(u.line), endLine: place(u.endLine).line, reason: u.reason === null ? null : relabel(u.reason), gradients: u.gradients.map(gradient) })),
     functions: result.functions.map((f) => ({ ...f, ...place(f.line), endLine: place(f.endLine).line })),
     traces: result.traces.map((t) => ({ ...t, ...place(t.line) })),
   };

@@ -8,53 +8,30 @@ export interface CheckFix {
   edits: { line: number; column: number; endLine: number; endColumn: number; newText: string; cell?: number }[];
 }
 
-/** Stable identifiers of the report kinds (diagnostic codes in the editor). */
-export type CheckCode =
-  | 'gradient-value'
-  | 'gradient-shape'
-  | 'gradient-none'
-  | 'gradient-type'
-  | 'missing-gradient'
-  | 'missing-keepdims'
-  | 'wrong-axis'
-  | 'missing-sum'
-  | 'missing-1-over-m'
-  | 'extra-1-over-m'
-  | 'factor-2'
-  | 'sign-flipped'
-  | 'transposed-product'
-  | 'broadcast-instead-of-matmul'
-  | 'wrong-intermediate'
-  | 'latent-n_y-1'
-  | 'cost-mismatch'
-  | 'cost-shape'
-  | 'exception'
-  | 'timeout'
-  | 'crash'
-  | 'memory'
-  | 'input-called'
-  | 'not-written'
-  | 'sys-exit'
-  | 'not-loaded'
-  | 'needs-script-state'
-  | 'load-failed'
-  | 'unbound-argument'
-  | 'forward-output'
-  | 'backward-output'
-  | 'init-output'
-  | 'init-shape'
-  | 'syntax-error'
-  | 'nothing-to-check'
-  | 'cancelled'
-  | 'internal-error';
+/**
+ * Stable identifiers of the report kinds (diagnostic codes in the editor), exactly those the Python
+ * side emits (bpm_schema.CODES; a test holds the two lists together).
+ */
+export const CHECK_CODES = [
+  'gradient-value', 'gradient-shape', 'gradient-none', 'gradient-type', 'gradient-not-finite',
+  'missing-gradient', 'missing-keepdims', 'wrong-axis', 'missing-axis', 'missing-sum', 'missing-1-over-m',
+  'extra-1-over-m', 'wrong-m', 'factor-2', 'factor-4', 'sign-flipped', 'transposed-product',
+  'broadcast-instead-of-matmul', 'wrong-factor', 'wrong-layer', 'l2-term', 'mask-from-dout', 'wrong-intermediate',
+  'latent-n_y-1', 'cost-mismatch', 'cost-shape', 'exception', 'recursion', 'timeout', 'crash', 'memory',
+  'input-called', 'sys-exit', 'forbidden', 'not-written', 'not-loaded', 'needs-script-state', 'load-failed',
+  'ipython-syntax', 'unbound-argument', 'forward-output', 'backward-output', 'init-output', 'init-shape',
+  'examples-in-rows', 'low-precision', 'not-checked', 'syntax-error', 'file-too-large', 'nothing-to-check', 'cancelled',
+  'internal-error',
+] as const;
+
+export type CheckCode = (typeof CHECK_CODES)[number];
 
 export interface CheckReport {
   line: number;
   column: number;
   endColumn: number;
   severity: 'error' | 'warning' | 'info';
-  // eslint-disable-next-line @typescript-eslint/no-redundant-type-constituents -- the known codes, for reading; the harness may send others
-  code: CheckCode | string;
+  code: CheckCode;
   message: string;
   related: { line: number; message: string; cell?: number }[];
   /** Only where the fix is certain. */
@@ -63,10 +40,12 @@ export interface CheckReport {
   term?: string;
   /** In a notebook: the 1-based number of the cell (among all its cells); `line` is then the cell's line. */
   cell?: number;
+  /** The function name of the unit whose check made the report (see CheckUnit.function). */
+  unit?: string;
 }
 
 export interface GradientResult {
-  /** `dW1` */
+  /** `dW1` (a unit's: `dx`, `dA_prev`, or a model's parameter key `W1`) */
   name: string;
   /** `W1` */
   param: string;
@@ -77,6 +56,10 @@ export interface GradientResult {
   symbolicShape: string;
   /** The notes' ‖g − g_num‖ / (‖g‖ + ‖g_num‖); null when there are no values to compare. */
   relDifference: number | null;
+  /** A unit's gradients: the largest entry-wise error max |g − g_num| / max(1e-8, |g| + |g_num|), as the other course prints it. */
+  maxError?: number | null;
+  /** A unit checked once per case: which one (`activation="relu"`). */
+  case?: string;
   /** The line that computes the gradient. */
   line: number | null;
   cell?: number;
@@ -101,9 +84,38 @@ export interface CheckedFunction {
   cell?: number;
 }
 
+/**
+ * One checked function, on its own: a layer's or an activation's backward against its forward, a loss
+ * with its gradient, a model object's `loss`, a layer class's `backward`, or a whole network.
+ */
+export interface CheckUnit {
+  /** The checked function: `linear_backward`, `TwoLayerNet.loss`, `Affine.backward`, `L_model_backward`. */
+  function: string;
+  /** The forward it is checked against (`linear_forward`); null for losses and models. */
+  forward: string | null;
+  kind: 'layer' | 'activation' | 'loss' | 'model' | 'network' | 'method';
+  /**
+   * The layout of its inputs: 'columns' (examples in columns: A is n_prev × m, W is n × n_prev, b is n × 1),
+   * 'rows' (x is N × d1 × …, w is D × M, b is M), 'images' (N × C × H × W), 'scalar' (J(x, θ) and dJ/dθ);
+   * for a whole network the notes' 'two-layer', 'three-layer' or 'L-layer'; null when not set up.
+   */
+  convention: string | null;
+  /** The function's `def` line and last line (in a notebook, in its cell). */
+  line: number;
+  endLine: number;
+  cell?: number;
+  status: 'ok' | 'wrong' | 'not-written' | 'not-checked' | 'error';
+  /** Why it is not checked, not written, in error, or wrong through another unit it calls. */
+  reason: string | null;
+  /** Columns layers: which scaling of dW and db matched, '1/m' (the course's: gradients of the mean cost) or 'sum'. */
+  scaling: string | null;
+  gradients: GradientResult[];
+}
+
 export interface CheckResult {
   file: string;
-  convention: 'two-layer' | 'L-layer' | null;
+  /** The whole network's (the first, where a file has several); null without one. */
+  convention: 'two-layer' | 'three-layer' | 'L-layer' | null;
   dims: Record<string, number>;
   /** The relative difference above which a gradient is wrong. */
   tolerance: number;
@@ -111,6 +123,8 @@ export interface CheckResult {
   reports: CheckReport[];
   functions: CheckedFunction[];
   traces: TracedVariable[];
+  /** Every checked unit of the file, in the order of the file. */
+  units: CheckUnit[];
   durationMs: number;
 }
 

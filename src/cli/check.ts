@@ -2,7 +2,7 @@ import { dirname, resolve } from 'node:path';
 import { findPython, PythonSetupError } from '../checker/python';
 import { checkNotebook } from '../checker/notebook';
 import { CheckerRunner } from '../checker/runner';
-import type { CheckFunctions, CheckResult, GradientResult } from '../checker/types';
+import type { CheckFunctions, CheckResult, CheckUnit, GradientResult } from '../checker/types';
 import { checkMarkdown } from '../derivations/check';
 import type { Lang } from '../derivations/messages';
 import { type CommandSpec, type ParsedArgs, UsageError, helpText, langOption, parseArgs } from './args';
@@ -27,7 +27,8 @@ export const CHECK_SPEC: CommandSpec = {
     cost: { value: 'NAME', help: 'the cost function' },
     lang: { value: 'en|de', help: 'language of the math check\'s messages (default: German when LC_ALL, LC_MESSAGES or LANG names German, else English)' },
   },
-  notes: 'Exit status: 0 every gradient (and every equation checked) is right, 1 something is wrong, 2 usage error or nothing to check (also a syntax error, a file too large, an internal error).',
+  notes: 'It checks every unit on its own: pairs of layer functions (affine_forward / affine_backward, linear_forward / linear_backward, relu / relu_backward, …), losses with their gradient (softmax_loss, svm_loss_naive, …), model classes whose loss(X, y) returns (loss, grads), layer classes with forward and backward methods, and whole networks. ' +
+    'Exit status: 0 every checked unit (and every equation checked) is right, 1 something is wrong, 2 usage error or nothing could be checked (also a syntax error, a file too large, an internal error).',
 };
 
 interface Parsed {
@@ -87,12 +88,36 @@ function summary(g: GradientResult): string {
 /** Reports that mean the file itself could not be checked: nothing ran, as after a usage error. */
 const NOTHING_CHECKED = new Set(['nothing-to-check', 'syntax-error', 'file-too-large', 'internal-error']);
 
-/** Exit status of a finished check: 2 nothing to check, 1 anything wrong, else 0. */
+/**
+ * Exit status of a finished check: 1 when anything is wrong (a unit, a gradient, an error report), 0
+ * when every checked unit is right, 2 when nothing at all could be checked.
+ */
 export function checkExitCode(r: CheckResult): number {
-  if (r.reports.some((x) => NOTHING_CHECKED.has(x.code))) return EXIT.badInput;
-  if (r.gradients.length === 0) return r.reports.some((x) => x.severity === 'error') ? EXIT.checkFailed : EXIT.badInput;
-  const wrong = r.gradients.some((g) => g.status !== 'ok') || r.reports.some((x) => x.severity === 'error');
-  return wrong ? EXIT.checkFailed : EXIT.ok;
+  if (r.reports.some((x) => NOTHING_CHECKED.has(x.code) && x.severity === 'error')) return EXIT.badInput;
+  const wrong = r.gradients.some((g) => g.status !== 'ok') || r.units.some((u) => u.status === 'wrong' || u.status === 'error');
+  if (wrong || r.reports.some((x) => x.severity === 'error')) return EXIT.checkFailed;
+  return r.gradients.length > 0 || r.units.some((u) => u.status === 'ok') ? EXIT.ok : EXIT.badInput;
+}
+
+const UNIT_KIND: Record<CheckUnit['kind'], string> = {
+  layer: 'layer', activation: 'activation', loss: 'loss', model: 'model', network: 'network', method: 'layer class',
+};
+
+/** One line per unit that is not the whole network (whose gradients have their own lines). */
+export function unitSummary(u: CheckUnit): string {
+  const what = [UNIT_KIND[u.kind], u.convention, u.scaling === null ? null : `scaling ${u.scaling}`].filter((x) => x !== null).join(', ');
+  const at = where({ line: u.line, ...(u.cell !== undefined ? { cell: u.cell } : {}) });
+  const names = [...new Set(u.gradients.map((g) => g.name))].join(', ');
+  if (u.status === 'ok') {
+    const worst = Math.max(0, ...u.gradients.map((g) => g.relDifference ?? 0));
+    return `✓ ${u.function}: ${names} right (${what}; max rel. difference ${fmtRel(worst)})`;
+  }
+  if (u.status === 'wrong') {
+    const bad = u.gradients.filter((g) => g.status !== 'ok').map((g) => summary(g) + (g.case ? ` [${g.case}]` : ''));
+    return `✗ ${u.function} (${what}, ${at}): ${[...new Set(bad)].join('; ')}${u.reason ? ` — ${u.reason}` : ''}`;
+  }
+  const label = { 'not-written': 'not written yet', 'not-checked': 'not checked', error: 'ERROR' }[u.status];
+  return `${u.status === 'error' ? '✗' : '·'} ${u.function} (${at}): ${label}${u.reason ? ` — ${u.reason}` : ''}`;
 }
 
 const MARKDOWN = /\.(md|markdown)$/i;
@@ -134,6 +159,11 @@ async function execute(args: Parsed, stdout: NodeJS.WritableStream, stderr: Node
       if (result.gradients.length && result.convention) {
         const dims = Object.entries(result.dims).map(([k, v]) => `${k} = ${v}`).join(', ');
         stdout.write(`(${result.convention} network, ${dims}; tolerance ${result.tolerance})\n`);
+      }
+      const first = result.units.find((u) => u.kind === 'network' && result.gradients.length > 0);
+      for (const u of result.units) if (u !== first) stdout.write(unitSummary(u) + '\n');
+      if (checkExitCode(result) === EXIT.badInput && result.units.length > 0) {
+        stdout.write('nothing was checked: ' + result.units.map((u) => `${u.function} ${u.status === 'not-written' ? 'is not written yet' : 'is not checked'}`).join('; ') + '\n');
       }
       if (math) for (const l of mathLines(math, args.file, args.lang)) stdout.write(l + '\n');
     }

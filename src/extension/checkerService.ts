@@ -14,8 +14,12 @@ import { affectsChecker, checkerSettings } from './settings';
 export const SOURCE = 'Backprop Map';
 export const DEBOUNCE_MS = 500;
 
-/** Quick test before starting Python: does the text have anything the checker looks for? */
-const CHECKABLE = /\bdef\s+\w*(?:backward|backprop|back_prop)\w*\s*\(|backprop[-_ ]map/i;
+/**
+ * Quick test before starting Python: does the text have anything the checker looks for — a function
+ * named like a forward, a backward or a loss (model classes have a `loss` method, layer classes
+ * `forward` and `backward`), or a `# backprop-map:` comment?
+ */
+export const CHECKABLE = /\bdef\s+\w*(?:forward|backward|backprop|back_prop|loss)\w*\s*\(|backprop[-_ ]map/i;
 
 /** A Python file, or a notebook with its cells: what one check covers. */
 interface Target {
@@ -294,8 +298,8 @@ export class CheckerService implements vscode.Disposable {
       const n = i + 1;
       const own = <T extends { cell?: number }>(xs: T[]) => xs.filter((x) => x.cell === n);
       if (result && isPythonCell(cell)) {
-        // The cell's reports, functions and traces; the gradients are the whole notebook's.
-        this.cellResults.set(cell.document.uri.toString(), { ...result, reports: own(result.reports), functions: own(result.functions), traces: own(result.traces) });
+        // The cell's reports, functions, traces and units; the gradients are the whole notebook's.
+        this.cellResults.set(cell.document.uri.toString(), { ...result, reports: own(result.reports), functions: own(result.functions), traces: own(result.traces), units: own(result.units) });
         this.diagnostics.set(cell.document.uri, own(result.reports).map((r) => this.toDiagnostic(cell.document, r, cellDoc)));
         st.cells.push(cell.document.uri);
       }

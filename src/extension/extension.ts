@@ -64,9 +64,10 @@ async function checkCurrentFile(checker: CheckerService, uri?: vscode.Uri): Prom
     () => checker.checkNow(notebook ?? doc!),
   );
   if (!result) return undefined;
-  const wrong = result.gradients.filter((g) => g.status !== 'ok').map((g) => g.name);
+  const wrong = [...result.gradients.filter((g) => g.status !== 'ok').map((g) => g.name),
+    ...result.units.filter((u) => u.kind !== 'network' && (u.status === 'wrong' || u.status === 'error')).map((u) => u.function)];
   const errors = result.reports.filter((r) => r.severity === 'error');
-  if (result.functions.length === 0) {
+  if (result.functions.length === 0 && !result.units.some((u) => u.status === 'ok')) {
     void vscode.window.showInformationMessage(inert(`No backward pass to check in ${name}. ${result.reports[0]?.message ?? ''}`.trim()));
   } else if (wrong.length > 0 || errors.length > 0) {
     const what = wrong.length > 0 ? `${wrong.join(', ')} wrong` : `${errors.length} problem(s)`;

@@ -1,8 +1,9 @@
 // The checker's latest result for a Python file or a notebook cell as the editor's own features:
-// code lenses above the checked backward functions, hovers and inlay hints with traced shapes,
-// quick fixes.
+// code lenses above the whole network's backward and above every other checked unit, hovers and inlay
+// hints with traced shapes, quick fixes.
 import * as vscode from 'vscode';
 import type { CheckedFunction, CheckResult, GradientResult, TracedVariable } from '../checker/types';
+import { fileNetwork, unitLens } from '../checker/unitLens';
 import { reportRange, SOURCE, type CheckerService } from './checkerService';
 import { COMMANDS } from './ids';
 import { checkerSettings } from './settings';
@@ -75,37 +76,55 @@ export function registerPythonFeatures(checker: CheckerService): vscode.Disposab
       const result = checker.result(doc.uri);
       if (!result) return [];
       const lenses: vscode.CodeLens[] = [];
-      for (const fn of result.functions.filter(isBackward)) {
-        const range = reportRange(doc, fn.line, 1, undefined);
-        const grads = result.gradients;
-        // In an exercise, a gradient still missing waits for its terms to be written: not wrong.
-        const toWrite = result.reports.filter((r) => r.code === 'not-written');
-        const wrong = grads.filter((g) => g.status !== 'ok' && !(g.status === 'missing' && toWrite.length > 0));
-        if (toWrite.length > 0) {
-          lenses.push(new vscode.CodeLens(range, {
-            title: `… ${toWrite.length} term${toWrite.length === 1 ? '' : 's'} to write — next: ${toWrite[0]!.term ?? `line ${toWrite[0]!.line}`}`,
-            command: COMMANDS.revealLine,
-            arguments: [doc.uri, toWrite[0]!.line],
-            tooltip: 'Go to the first term of the exercise not written yet',
-          }));
-        }
-        if (wrong.length === 0 && toWrite.length === 0 && grads.length > 0) {
-          const worst = Math.max(...grads.map((g) => g.relDifference ?? 0));
-          lenses.push(new vscode.CodeLens(range, { title: `✓ gradients match (max rel. difference ${worst.toExponential(1)})`, command: '' }));
-        } else if (wrong.length > 0) {
-          const first = checker.locate(doc.uri, firstError(result, wrong));
-          lenses.push(new vscode.CodeLens(range, {
-            title: `✗ ${wrong.map((g) => g.name).join(', ')} wrong — show`,
-            command: COMMANDS.revealLine,
-            arguments: [first.uri, first.line],
-            tooltip: 'Go to the line where the first wrong gradient goes wrong',
-          }));
-        }
+      const network = fileNetwork(result);
+      for (const fn of result.functions.filter((f) => isBackward(f) && (network ? f.name === network.function : result.units.length === 0))) {
+        lenses.push(...networkLenses(doc, result, fn));
+      }
+      for (const u of result.units) {
+        if (u === network || (network && u.function === network.function && u.line === network.line)) continue;
+        const range = reportRange(doc, u.line, 1, undefined);
+        const lens = unitLens(u, result.reports);
+        const to = lens.target ? checker.locate(doc.uri, lens.target) : undefined;
+        lenses.push(new vscode.CodeLens(range, to
+          ? { title: lens.title, command: COMMANDS.revealLine, arguments: [to.uri, to.line], ...(lens.tooltip ? { tooltip: lens.tooltip } : {}) }
+          : { title: lens.title, command: '', ...(lens.tooltip ? { tooltip: lens.tooltip } : {}) }));
         lenses.push(new vscode.CodeLens(range, { title: 'Re-check', command: COMMANDS.recheck, arguments: [doc.uri] }));
       }
       return lenses;
     },
   }));
+
+  /** The whole network's lenses above its backward: terms still to write, the verdict, Re-check. */
+  function networkLenses(doc: vscode.TextDocument, result: CheckResult, fn: Func): vscode.CodeLens[] {
+    const lenses: vscode.CodeLens[] = [];
+    const range = reportRange(doc, fn.line, 1, undefined);
+    const grads = result.gradients;
+    // In an exercise, a gradient still missing waits for its terms to be written: not wrong.
+    const toWrite = result.reports.filter((r) => r.code === 'not-written' && r.term !== undefined);
+    const wrong = grads.filter((g) => g.status !== 'ok' && !(g.status === 'missing' && toWrite.length > 0));
+    if (toWrite.length > 0) {
+      lenses.push(new vscode.CodeLens(range, {
+        title: `… ${toWrite.length} term${toWrite.length === 1 ? '' : 's'} to write — next: ${toWrite[0]!.term ?? `line ${toWrite[0]!.line}`}`,
+        command: COMMANDS.revealLine,
+        arguments: [doc.uri, toWrite[0]!.line],
+        tooltip: 'Go to the first term of the exercise not written yet',
+      }));
+    }
+    if (wrong.length === 0 && toWrite.length === 0 && grads.length > 0) {
+      const worst = Math.max(...grads.map((g) => g.relDifference ?? 0));
+      lenses.push(new vscode.CodeLens(range, { title: `✓ gradients match (max rel. difference ${worst.toExponential(1)})`, command: '' }));
+    } else if (wrong.length > 0) {
+      const first = checker.locate(doc.uri, firstError(result, wrong));
+      lenses.push(new vscode.CodeLens(range, {
+        title: `✗ ${wrong.map((g) => g.name).join(', ')} wrong — show`,
+        command: COMMANDS.revealLine,
+        arguments: [first.uri, first.line],
+        tooltip: 'Go to the line where the first wrong gradient goes wrong',
+      }));
+    }
+    lenses.push(new vscode.CodeLens(range, { title: 'Re-check', command: COMMANDS.recheck, arguments: [doc.uri] }));
+    return lenses;
+  }
 
   subs.push(vscode.languages.registerHoverProvider(PYTHON, {
     provideHover(doc, position) {
@@ -121,7 +140,8 @@ export function registerPythonFeatures(checker: CheckerService): vscode.Disposab
       const before = traces.filter((t) => t.line <= position.line + 1);
       const trace = before.length > 0 ? before.reduce((a, b) => (b.line > a.line ? b : a)) : traces[0]!;
       const shape = shapeText(trace);
-      const g = result.gradients.find((x) => x.name === word);
+      const unit = result.units.find((u) => u.kind !== 'network' && u.line <= position.line + 1 && position.line + 1 <= u.endLine);
+      const g = (unit ? unit.gradients : result.gradients).find((x) => x.name === word);
       if (!shape && !g) return undefined;
       const md = new vscode.MarkdownString();
       if (shape) md.appendCodeblock(`${word}: ${shape}`, 'text');

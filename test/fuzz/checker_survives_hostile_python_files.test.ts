@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { cliAsync } from '../cli/cliRun';
 import { testPython } from '../checker/checkerTestSupport';
-import { HOSTILE, type Place, type Hostile, combination, hostileFile } from './hostilePython';
+import { HOSTILE, HOSTILE_UNITS, type Place, type Hostile, combination, hostileFile, hostileUnitFile } from './hostilePython';
 
 const SEED = Number(process.env['FUZZ_SEED'] ?? 1);
 const COMBINATIONS = Number(process.env['FUZZ_CHECKER_CASES'] ?? 16);
@@ -71,7 +71,7 @@ describe(`the checker survives hostile Python files (${HOSTILE.length} pieces, $
   });
 
   /** What the case did wrong; empty when it behaved. `codes`: report codes of which one must appear. */
-  async function problems(pieces: { hostile: Hostile; place: Place }[], codes: string[]): Promise<string[]> {
+  async function problems(pieces: { hostile: Hostile; place: Place }[] | string, codes: string[]): Promise<string[]> {
     const root = mkdtempSync(join(tmpdir(), 'bpm-hostile-'));
     const watched = join(root, 'watched');
     const temp = join(root, 'tmp');
@@ -84,7 +84,7 @@ describe(`the checker survives hostile Python files (${HOSTILE.length} pieces, $
       writeFileSync(join(watched, 'data.csv'), 'a,b,y\n1,2,0\n3,4,1\n');
       writeFileSync(join(watched, 'sub', 'inner.txt'), 'inner\n');
       execFileSync('mkfifo', [join(watched, 'pipe')]);
-      const text = hostileFile(pieces, watched, port);
+      const text = typeof pieces === 'string' ? pieces : hostileFile(pieces, watched, port);
       writeFileSync(join(watched, 'hostile.py'), text);
       const before = snapshot(watched);
       const r = await cliAsync(['check', 'hostile.py', '--timeout', String(CHECK_TIMEOUT_S), '--python', testPython()], { cwd: watched, limitMs: HANG_MS, env: { TMPDIR: temp, [MARK]: mark } });
@@ -93,8 +93,9 @@ describe(`the checker survives hostile Python files (${HOSTILE.length} pieces, $
       const printed = r.stdout + r.stderr;
       if (/Traceback \(most recent call last\)|^\s+at .+\d+:\d+\)?$/m.test(printed)) out.push(`a stack trace: ${printed.slice(0, 600)}`);
       if (/internal-error|internal error/.test(printed)) out.push(`an internal error: ${printed.slice(0, 600)}`);
-      const reported = [...r.stdout.matchAll(/^hostile\.py:\d+:\d+: (?:error|warning): .*\[([\w-]+)\]$/gm)].map((m) => m[1]!);
-      if (!/^d[Wb]1 /m.test(r.stdout) && reported.length === 0) out.push(`no report: ${printed.slice(0, 600)}`);
+      const reported = [...r.stdout.matchAll(/^hostile\.py:\d+:\d+: (?:error|warning|info): .*\[([\w-]+)\]$/gm)].map((m) => m[1]!);
+      // A verdict: the network's gradient lines, a unit's line, or a report.
+      if (!/^(?:d[Wb]1 |[✓✗·] )/m.test(r.stdout) && reported.length === 0) out.push(`no report: ${printed.slice(0, 600)}`);
       if (codes.length > 0 && !reported.some((c) => codes.includes(c))) out.push(`reported ${JSON.stringify(reported)}, expected one of ${JSON.stringify(codes)}: ${r.stdout.slice(0, 600)}`);
       const now = snapshot(watched);
       for (const name of new Set([...Object.keys(before), ...Object.keys(now)])) {
@@ -123,6 +124,20 @@ describe(`the checker survives hostile Python files (${HOSTILE.length} pieces, $
     const place = hostile.place ?? 'backward';
     it(`${hostile.name}${place === 'load' ? '' : `, in the ${place} pass`}`, { timeout: HANG_MS + 30_000 }, async () => {
       assert.deepEqual(await problems([{ hostile, place }], hostile.codes), []);
+    });
+  }
+
+  for (const hostile of HOSTILE.filter((h) => h.codes.length > 0 && h.codes.every((c) => c !== 'timeout'))) {
+    it(`${hostile.name}, in a layer's forward`, { timeout: HANG_MS + 30_000 }, async () => {
+      // An exception the forward raises whatever its inputs cannot be told from inputs it refuses: not checked.
+      const codes = hostile.codes.includes('exception') ? [...hostile.codes, 'not-checked'] : hostile.codes;
+      assert.deepEqual(await problems([{ hostile, place: 'layer' }], codes), []);
+    });
+  }
+
+  for (const unit of HOSTILE_UNITS) {
+    it(`a unit: ${unit.name}`, { timeout: HANG_MS + 30_000 }, async () => {
+      assert.deepEqual(await problems(hostileUnitFile(unit), unit.codes), []);
     });
   }
 

@@ -1,8 +1,9 @@
 // Hostile Python files for the checker suite: the notes' correct two-layer file with code that
 // writes, deletes, starts programs, forks, opens sockets, sends signals, starts threads, exits,
 // raises BaseException subclasses, floods its output, exhausts memory or loops forever — in the
-// backward pass, in the forward pass (which the numerical gradient runs again and again) or while
-// the file loads (a class body). `{DIR}` is the watched folder, `{PORT}` a listener on 127.0.0.1.
+// backward pass, in the forward pass (which the numerical gradient runs again and again), while
+// the file loads (a class body), or in a layer's forward (a unit of its own, with layer functions
+// appended to the file). `{DIR}` is the watched folder, `{PORT}` a listener on 127.0.0.1.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Rng, createRng } from '../../src/core/rng';
@@ -161,19 +162,51 @@ export const HOSTILE: Hostile[] = [
   { name: 'numpy rebound', lines: ['np.seterr(all="raise")', 'np.sum = None'], codes: [] },
 ];
 
-const PLACES = ['backward', 'forward', 'load'] as const;
+const PLACES = ['backward', 'forward', 'load', 'layer'] as const;
 export type Place = (typeof PLACES)[number];
 
 const correct = readFileSync(join(__dirname, '../../../test/fixtures/checker/two_layer_correct.py'), 'utf8');
+
+/** Layer functions in rows, each a unit of its own: appended where a piece goes into a layer's forward. */
+export const LAYERS = `
+
+def affine_forward(x, w, b):
+    out = x.reshape(x.shape[0], -1).dot(w) + b
+    cache = (x, w, b)
+    return out, cache
+
+
+def affine_backward(dout, cache):
+    x, w, b = cache
+    dx = dout.dot(w.T).reshape(x.shape)
+    dw = x.reshape(x.shape[0], -1).T.dot(dout)
+    db = np.sum(dout, axis=0)
+    return dx, dw, db
+`;
+
+/** Hostile units: a layer file whose forward or backward does something no check can use. */
+export const HOSTILE_UNITS: { name: string; from: string; to: string; codes: string[] }[] = [
+  { name: 'a cache that is not a tuple', from: '    cache = (x, w, b)\n', to: '    cache = 42\n', codes: ['exception'] },
+  { name: 'a backward returning a generator', from: '    return dx, dw, db\n', to: '    return (g for g in (dx, dw, db))\n', codes: ['backward-output'] },
+  { name: 'a 10^8-element array in the forward', from: '    cache = (x, w, b)\n', to: '    cache = (x, w, b, np.ones(10 ** 8))\n', codes: ['timeout', 'memory'] },
+  { name: 'a 10^8-element array in the backward', from: '    x, w, b = cache\n', to: '    x, w, b = cache\n    big = np.zeros(10 ** 8) + 1\n', codes: [] },
+];
+
+/** The layer file with one hostile change. */
+export function hostileUnitFile(unit: (typeof HOSTILE_UNITS)[number]): string {
+  if (!LAYERS.includes(unit.from)) throw new Error(`${unit.name}: ${unit.from} not in the layer file`);
+  return 'import numpy as np\n' + LAYERS.replace(unit.from, unit.to);
+}
 const indent = (lines: string[]) => lines.map((l) => `    ${l}\n`).join('');
 
 /** The correct file with each piece of code at its place. */
 export function hostileFile(pieces: { hostile: Hostile; place: Place }[], dir: string, port: number): string {
-  let text = correct;
+  let text = pieces.some((p) => p.place === 'layer') ? correct + LAYERS : correct;
   for (const { hostile, place } of pieces) {
     const body = indent(hostile.lines).replace(/\{DIR\}/g, dir).replace(/\{PORT\}/g, String(port));
     if (place === 'backward') text = text.replace('def backward_propagation(parameters, cache, X, Y):\n', (def) => def + body);
     else if (place === 'forward') text = text.replace('def forward_propagation(X, parameters):\n', (def) => def + body);
+    else if (place === 'layer') text = text.replace('def affine_forward(x, w, b):\n', (def) => def + body);
     else text = text.replace('\n\ndef sigmoid(z):', (def) => `\n\nclass LoadTime:\n${body}\n${def}`);
   }
   return text;

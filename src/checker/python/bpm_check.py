@@ -1,19 +1,21 @@
-"""The derivation check: the user's backward pass against central differences of the true binary
-cross-entropy of the user's own forward, located at the user's lines and explained where it can be.
-Each step of a check is a module of its own, mixed into the Checker here: bpm_find, bpm_trace,
-bpm_numerical, bpm_compare, bpm_diagnose, bpm_attribute, bpm_explain."""
+"""The derivation check of one file: parsed, loaded definitions-only, then each unit checked — today
+the whole network, the user's backward pass against central differences of the true binary
+cross-entropy of the user's own forward, located at the user's lines and explained where it can be."""
+import time
+
 import numpy as np
 
-from bpm_attribute import AttributeStep
-from bpm_compare import CompareStep, TOLERANCE, _grad_order
-from bpm_diagnose import DiagnoseStep
-from bpm_explain import ExplainStep
-from bpm_find import FindStep, _parse_skipping_magics
+import bpm_find
+from bpm_find import _parse_skipping_magics
 import bpm_load
-from bpm_numerical import EPS, M, NumericalStep
+from bpm_measure import TOLERANCE
+import bpm_units
+import bpm_numerical
+from bpm_numerical import EPS
 from bpm_report import Abort, Reports
-from bpm_source import Dims, Source
-from bpm_trace import TraceStep, _Failed
+import bpm_schema
+from bpm_source import Source
+from bpm_state import FileCheck, NetworkCheck
 
 
 # Parsing and loading take about 1 s per million characters on a busy machine: far beyond any real
@@ -28,143 +30,79 @@ CheckTimeout = bpm_load.CheckTimeout  # raised by the time limit's signal inside
 __all__ = ['Checker', 'CheckTimeout', 'EPS', 'TOLERANCE', 'check']
 
 
-class Checker(FindStep, TraceStep, NumericalStep, CompareStep, DiagnoseStep, AttributeStep, ExplainStep):
-    """One check of one file: the state that every step reads and adds to."""
+def _run(fc, result):
+    """The steps of a check: refuse what cannot be read, parse, load; find the units; check each."""
+    started = time.monotonic()
+    if len(fc.text) > MAX_CHARS:
+        lines = fc.text.count('\n') + 1
+        result['reports'].append(bpm_schema.report(
+            1, 1, 2, 'error', 'file-too-large',
+            f'the file has {len(fc.text) / 1e6:.1f} million characters ({lines} lines); the checker reads '
+            f'files of up to {MAX_CHARS // 1000000} million (parsing more would not finish within the time '
+            f'limit): put the forward and backward pass in a file of their own — nothing was checked'))
+        return
+    fc.progress('parsing the file')
+    magics, runs = [], {}
+    try:
+        tree = _parse_skipping_magics(fc.text, fc.file, magics, runs)
+    except SyntaxError as e:
+        line = e.lineno or 1
+        col = max(1, e.offset or 1)
+        result['reports'].append(bpm_schema.report(line, col, col + 1, 'error', 'syntax-error',
+                                                   f'syntax error: {e.msg} — nothing was checked'))
+        return
+    except (ValueError, RecursionError, MemoryError) as e:  # null bytes, absurd nesting
+        result['reports'].append(bpm_schema.report(
+            1, 1, 2, 'error', 'syntax-error',
+            f'the file cannot be read as Python ({type(e).__name__}: {e}) — nothing was checked'))
+        return
+    fc.src = Source(fc.text, tree)
+    fc.reports = Reports(fc.src)
+    result['reports'] = fc.reports.items
+    for line, what in magics:
+        fc.reports.add(line, 'warning', 'ipython-syntax',
+                       f'`{what}` is Jupyter/IPython syntax, not Python (`python` stops here with a syntax '
+                       f'error); the check skipped the line — delete it or make it a comment')
+    try:
+        bpm_find.load_file(fc, tree, runs)
+        networks, scalars, found = bpm_find.network_pairs(fc)
+    except Abort:
+        return
+    units = bpm_units.find_units(fc, networks, scalars)
+    if not units:
+        fc.reports.add(1, 'info', 'nothing-to-check', bpm_find.NOTHING_TO_CHECK + (f'; found only `{found}`' if found else '')
+                       + '. Name other functions in a comment: `# backprop-map: forward=my_forward backward=my_backward`')
+        return
+    nets = bpm_units.check_all(fc, tree, units, started)
+    if nets:  # the first whole network's results are the file's, as they always were
+        net = nets[0][1]
+        for key in ('convention', 'dims', 'gradients', 'functions', 'traces'):
+            result[key] = net.result[key]
+    _add_unit_functions(fc, result, units)
+    result['units'] = [u.as_json() for u in sorted(units, key=lambda u: u.line)]
 
-    def __init__(self, text, file_name, functions, timeout_s, progress):
-        self.text = text
-        self.file = file_name
-        self.mark = file_name
-        self.settings = functions or {}
-        self.timeout_s = timeout_s
-        self.progress = progress
-        self.result = {'file': file_name, 'convention': None, 'dims': {}, 'tolerance': TOLERANCE,
-                       'gradients': [], 'reports': [], 'functions': [], 'traces': []}
 
-    # -- entry
-    def run(self):
-        if len(self.text) > MAX_CHARS:
-            lines = self.text.count('\n') + 1
-            self.result['reports'].append({
-                'line': 1, 'column': 1, 'endColumn': 2, 'severity': 'error', 'code': 'file-too-large',
-                'message': f'the file has {len(self.text) / 1e6:.1f} million characters ({lines} lines); the checker reads '
-                           f'files of up to {MAX_CHARS // 1000000} million (parsing more would not finish within the time '
-                           f'limit): put the forward and backward pass in a file of their own — nothing was checked',
-                'related': []})
-            return self.result
-        self.progress('parsing the file')
-        magics = []
-        try:
-            tree = _parse_skipping_magics(self.text, self.file, magics)
-        except SyntaxError as e:
-            line = e.lineno or 1
-            col = max(1, e.offset or 1)
-            self.result['reports'].append({
-                'line': line, 'column': col, 'endColumn': col + 1, 'severity': 'error', 'code': 'syntax-error',
-                'message': f'syntax error: {e.msg} — nothing was checked', 'related': []})
-            return self.result
-        except (ValueError, RecursionError, MemoryError) as e:  # null bytes, absurd nesting
-            self.result['reports'].append({
-                'line': 1, 'column': 1, 'endColumn': 2, 'severity': 'error', 'code': 'syntax-error',
-                'message': f'the file cannot be read as Python ({type(e).__name__}: {e}) — nothing was checked', 'related': []})
-            return self.result
-        self.src = Source(self.text, tree)
-        self.reports = Reports(self.src)
-        self.result['reports'] = self.reports.items
-        for line, what in magics:
-            self.reports.add(line, 'warning', 'ipython-syntax',
-                             f'`{what}` is Jupyter/IPython syntax, not Python (`python` stops here with a syntax '
-                             f'error); the check skipped the line — delete it or make it a comment')
-        try:
-            self._check(tree)
-        except Abort:
-            pass
-        return self.result
-
-    def _check(self, tree):
-        """The steps of a check: load the file and choose its functions; one run of the user's forward
-        and backward under trace against central differences, each gradient compared and diagnosed; the
-        faults put at their root line and reported; then the second run and the cost function."""
-        self._load(tree)
-        layer_dims = self._layer_dims(self._choose_functions())
-        self.trace_bindings = []
-        self.called = {}
-        self._find_unwritten(tree)
-
-        try:
-            run1 = self._run(layer_dims, primary=True)
-        except Abort:
-            self._functions()
-            if not self.result['gradients']:
-                status, hint = ('missing', 'waits for the terms not written yet') if self.waits_for_unwritten else ('error', None)
-                self.result['gradients'] = [self._grad_entry('d' + k, status, None, self.dims, None, None, hint)
-                                            for k in self._expected(layer_dims)]
-            raise
-        self._functions()
-        if run1 is None:
-            self.result['gradients'] = [self._grad_entry('d' + k, 'error', None, self.dims, None, None, None)
-                                        for k in self._expected(layer_dims)]
-            return
-        self._report(run1)
-        if any(g['status'] == 'ok' for g in self.result['gradients']):
-            self._latent(run1)
-        if self.fn['cost'] is not None:
-            self._check_cost(run1)
-
-    # -- one run of forward, numerical gradient, backward
-    def _run(self, layer_dims, primary):
-        dims = Dims(layer_dims, M, self.convention)
-        fwd, bwd = self.fn['forward'], self.fn['backward']
-        user_params = None
-        if self.fn['init'] is not None:
-            user_params = self._init(layer_dims, dims, primary)
-        expected = self._expected(layer_dims)
-        for attempt in range(4):
-            params, X, Y = self._make_inputs(layer_dims, user_params, attempt)
-            values = self._values(params, X, Y, layer_dims)
-            out, ftrace = self._traced(fwd, values, 'forward', dims, primary)
-            if isinstance(out, _Failed):
-                return None
-            AL, cache = self._split_forward(out, layer_dims)
-            bad = self._bad_output(AL, out, layer_dims, dims, primary)
-            if bad:
-                return None
-            if self._low_precision(AL, out, ftrace, primary):
-                return None
-            AL = np.asarray(AL, dtype=np.float64).reshape(layer_dims[-1], M)
-            numerical, kink = self._numerical(fwd, params, X, Y, layer_dims, expected, dims, primary)
-            if numerical is None:
-                return None
-            if not kink:
-                break
-        bvalues = self._values(params, X, Y, layer_dims)
-        bvalues.update({'cache': cache, 'AL': AL, f'A{len(layer_dims) - 1}': AL})
-        if isinstance(cache, dict):
-            for k, v in cache.items():
-                if isinstance(k, str):
-                    bvalues.setdefault(k, v)
-        res, btrace = self._traced(bwd, bvalues, 'backward', dims, primary,
-                                   note=self._cache_note(out, cache, ftrace, layer_dims))
-        run = {'dims': dims, 'params': params, 'X': X, 'Y': Y, 'AL': AL, 'numerical': numerical,
-               'expected': expected, 'trace': btrace, 'ftrace': ftrace, 'layer_dims': layer_dims, 'failed': None}
-        if isinstance(res, _Failed):
-            run['failed'] = res
-            return run
-        grads = res[0] if isinstance(res, (tuple, list)) and res and isinstance(res[0], dict) else res
-        if not isinstance(grads, dict):
-            if primary:
-                line = btrace.returns.get(id(res), (self._func_line(bwd), None))[0]
-                self.reports.add(line, 'error', 'backward-output',
-                                 f'`{bwd.__name__}` must return a dict of gradients (`{{"dW1": dW1, "db1": db1, …}}`), '
-                                 f'not {type(res).__name__}')
-                self.result['gradients'] = [self._grad_entry(k, 'error', None, dims, None, None, None)
-                                            for k in _grad_order(expected)]
-                return None
-            run['failed'] = _Failed(None, None, 'not-a-dict')
-            return run
-        run['grads'] = grads
-        run['evals'] = self._evaluate(run)
-        return run
+def _add_unit_functions(fc, result, units):
+    """The components' functions and traces, for hovers and inlay hints where a whole network did not
+    already trace them (its sizes are the ones its hovers show)."""
+    listed = {f['name'] for f in result['functions']}
+    traced = {t['function'] for t in result['traces']}
+    for u in units:
+        if u.kind == 'network':
+            continue
+        for role, fn in (('backward', u.backward), ('forward', u.forward)):
+            if fn is None or fn.__code__.co_filename != fc.mark or fn.__name__ in listed:
+                continue
+            listed.add(fn.__name__)
+            node = fc.src.function_node(fn.__code__.co_name, fn.__code__.co_firstlineno)
+            first = fn.__code__.co_firstlineno
+            result['functions'].append({'name': fn.__name__, 'role': role, 'line': node.lineno if node else first,
+                                        'endLine': node.end_lineno if node else first})
+        new = [t for t in u.traces if t[2] not in traced]  # a function once, as the first unit traced it
+        for name, line, function, shape in new:
+            result['traces'].append({'name': name, 'line': line, 'function': function,
+                                     'shape': list(shape) if shape is not None else None, 'symbolicShape': None})
+        traced.update(t[2] for t in new)
 
 
 def _finite(v):
@@ -179,8 +117,25 @@ def _finite(v):
     return v
 
 
+class Checker:
+    """One check of one file's text, as an object: `run()` gives its CheckResult."""
+
+    def __init__(self, text, file_name, functions, timeout_s, progress):
+        self.file = FileCheck(text=text, file=file_name, mark=file_name, settings=functions or {},
+                              timeout_s=timeout_s, progress=progress)
+
+    def run(self):
+        result = bpm_schema.empty_result(self.file.file)
+        _run(self.file, result)
+        return _finite(result)
+
+    def _make_inputs(self, layer_dims, user_params, attempt):
+        """The whole-network unit's random inputs of one attempt (for probes of the kink margin)."""
+        return bpm_numerical.make_inputs(NetworkCheck(self.file), layer_dims, user_params, attempt)
+
+
 def check(text, file_name, functions=None, timeout_s=10.0, progress=lambda phase, line=None: None):
     """Checks one file's text; returns a JSON-compatible CheckResult (without durationMs)."""
     # A byte-order mark (Windows editors write one) is not part of the source; editors do not count it.
     text = text[1:] if text.startswith('\ufeff') else text
-    return _finite(Checker(text, file_name, functions, timeout_s, progress).run())
+    return Checker(text, file_name, functions, timeout_s, progress).run()

@@ -3,6 +3,7 @@ skipped) and loaded definitions-only, the forward, backward, initialisation and 
 directive, setting or name, their arguments bound by name, and the terms an exercise leaves as `...`."""
 import ast
 import inspect
+import os
 import re
 
 import bpm_load
@@ -26,8 +27,8 @@ NAMES = {
 ALIASES = {
     'X': ['x', 'a0', 'x_train', 'inputs', 'input', 'data', 'features'],
     'Y': ['y', 'y_train', 'labels', 'targets', 'y_true'],
-    'parameters': ['parameters', 'params', 'parameter', 'param', 'weights', 'theta', 'p', 'model', 'net',
-                   'network', 'nn_params'],
+    'parameters': ['parameters', 'params', 'parameter', 'param', 'para', 'weights', 'theta', 'p', 'model', 'net',
+                   'network', 'nn_params', 'params_values'],
     'cache': ['cache', 'caches', 'forward_cache', 'cached', 'memory', 'store', 'cache_list'],
     'AL': ['al', 'a2', 'a_l', 'a_last', 'yhat', 'y_hat', 'y_pred', 'predictions', 'output', 'out', 'a_out',
            'probs', 'a'],
@@ -102,25 +103,64 @@ def bind(fn, values):
 
 
 _MAGIC = re.compile(r'[ \t]*([%!][^\r\n]*)')
+# `%run helper.py` (options before the file; the file beside the notebook, by its bare name).
+_RUN = re.compile(r'(?P<indent>[ \t]*)%run\s+(?:-\w+\s+)*(?P<q>["\']?)(?:\./)?(?P<file>[^\s"\']+)(?P=q)\s*$')
 
 
-def _parse_skipping_magics(text, file_name, magics):
+def _parse_skipping_magics(text, file_name, magics, runs=None):
     """ast.parse, but a line Python rejects that is a notebook export's `%matplotlib inline` or
     `!pip install …` is blanked (spaces, so every position stays) and noted in `magics` as
-    (line, text); only lines Python itself stops at, so a continuation line `!= b)` stays."""
+    (line, text); only lines Python itself stops at, so a continuation line `!= b)` stays. In a
+    notebook, `%run helper.py` becomes `from helper import *`, as its definitions are what it brings
+    in (a path is resolved by its file name, beside the notebook); `runs` maps its line to the file it
+    names, or to None where it cannot be resolved so. A cell that does not parse is left out; `runs`
+    maps the negative of its line to why."""
     lines = text.splitlines(keepends=True)
+    notebook = file_name.lower().endswith('.ipynb') and runs is not None
     for _ in range(100):
         try:
             return ast.parse(''.join(lines), filename=file_name)
         except SyntaxError as e:
             n = (e.lineno or 0) - 1
-            mt = _MAGIC.match(lines[n]) if 0 <= n < len(lines) else None
-            if mt is None or any(line == n + 1 for line, _ in magics):
+            if not 0 <= n < len(lines) or any(line == n + 1 for line, _ in magics) or (n + 1) in (runs or {}):
                 raise
-            magics.append((n + 1, mt.group(1).strip()[:60]))
             body = lines[n].rstrip('\r\n')
+            run = _RUN.match(body) if notebook else None
+            mt = _MAGIC.match(lines[n])
+            if run is not None:
+                # By its name beside the notebook, wherever the path pointed on the machine that wrote it.
+                module = re.fullmatch(r'([A-Za-z_]\w*)(?:\.py)?', os.path.basename(run.group('file')))
+                runs[n + 1] = os.path.basename(run.group('file'))
+                if module is not None:
+                    lines[n] = f'{run.group("indent")}from {module.group(1)} import *' + lines[n][len(body):]
+                    continue
+                runs[n + 1] = None
+            elif notebook:
+                # A cell that does not parse (the notebook reader blanked every other magic) stops only
+                # itself, as in Jupyter: its top-level statement is left out and noted.
+                a, b = _top_level_block(lines, n)
+                if -(a + 1) in runs:
+                    raise
+                runs[-(a + 1)] = f'{e.msg} (lines {a + 1}–{b})'
+                for k in range(a, b):
+                    blank = lines[k].rstrip('\r\n')
+                    lines[k] = ' ' * len(blank) + lines[k][len(blank):]
+                continue
+            elif mt is not None:
+                magics.append((n + 1, mt.group(1).strip()[:60]))
+            else:
+                raise
             lines[n] = ' ' * len(body) + lines[n][len(body):]
     return ast.parse(''.join(lines), filename=file_name)
+
+
+def _top_level_block(lines, n):
+    """[a, b): the top-level statement around line index n, from the last line at or above it that starts
+    at column 0 to the next one below it."""
+    starts = lambda k: lines[k][:1] not in ('', ' ', '\t', '\r', '\n', '#', ')', ']', '}')  # noqa: E731
+    a = next((k for k in range(n, -1, -1) if starts(k)), n)
+    b = next((k for k in range(n + 1, len(lines)) if starts(k)), len(lines))
+    return a, b
 
 
 def _unwritten(tree):
@@ -135,106 +175,184 @@ def _unwritten(tree):
     return sorted(found.values(), key=lambda x: (x[1].lineno, x[1].col_offset))
 
 
-class FindStep:
-    """The Checker's step that loads the file and chooses what to check (self.ns, self.fn,
-    self.convention, self.unwritten), and lists the checked functions in the result."""
+def load_file(st, tree, runs):
+    """The file's imports, definitions and constants, run by bpm_load; its script code is not.
+    `runs`: the notebook's `%run` lines (see _parse_skipping_magics)."""
+    st.progress('loading the file')
+    bpm_load.resolve_package(tree)
+    try:
+        ns, st.skipped, problems = bpm_load.load(tree, st.mark, bpm_load.checked_package())
+    except CheckTimeout as e:  # e.g. an import that takes longer than the whole limit
+        tb, line = e.__traceback__, 1
+        while tb is not None:
+            if tb.tb_frame.f_code.co_filename == st.mark:
+                line = tb.tb_lineno
+            tb = tb.tb_next
+        st.reports.add(line, 'error', 'timeout',
+                       f'loading the file (its imports, definitions and constants) did not finish within the time '
+                       f'limit of {st.timeout_s:g} s; it stopped here')
+        raise Abort()
+    st.ns = ns
+    for line, msg in problems:
+        if line > 0 and runs.get(line):
+            why = (f'there is no file `{runs[line]}` beside the notebook' if 'is not installed' in msg
+                   else f'loading it failed ({msg.split(": ", 1)[-1]})')
+            msg = f'`%run {runs[line]}`: {why}; the functions it defines are missing from the check'
+        elif line in runs:
+            continue
+        st.reports.add(line, 'warning', 'load-failed', msg)
+    for line, file in runs.items():
+        if line < 0:
+            st.reports.add(-line, 'info', 'syntax-error', f'this cell does not parse: {file}; the check leaves it out, as '
+                                                          f'running the notebook stops at it')
+        elif file is None:
+            st.reports.add(line, 'warning', 'load-failed',
+                           f'`{st.src.line_text(line).strip()}` is not resolved: the check loads `%run NAME.py` of a file '
+                           f'beside the notebook only; the functions it defines are missing from the check')
 
-    def _load(self, tree):
-        """The file's imports, definitions and constants, run by bpm_load; its script code is not."""
-        self.progress('loading the file')
-        try:
-            ns, self.skipped, problems = bpm_load.load(tree, self.mark)
-        except CheckTimeout as e:  # e.g. an import that takes longer than the whole limit
-            tb, line = e.__traceback__, 1
-            while tb is not None:
-                if tb.tb_frame.f_code.co_filename == self.mark:
-                    line = tb.tb_lineno
-                tb = tb.tb_next
-            self.reports.add(line, 'error', 'timeout',
-                             f'loading the file (its imports, definitions and constants) did not finish within the time '
-                             f'limit of {self.timeout_s:g} s; it stopped here')
-            raise Abort()
-        self.ns = ns
-        for line, msg in problems:
-            self.reports.add(line, 'warning', 'load-failed', msg)
 
-    def _choose_functions(self):
-        """The forward, backward, init and cost functions (by directive, setting or name) and the
-        convention they follow; returns the backward's definition, whose depth sizes the network."""
-        funcs = _user_functions(self.ns, self.mark)
-        named = directives(self.text)
-        named.update({k: (v, None) for k, v in self.settings.items() if v and k in ('forward', 'backward', 'init', 'cost')})
-        for role, (name, line) in named.items():
-            if name not in funcs:
-                where = 'the `# backprop-map:` comment names' if line else 'the settings name'
-                self.reports.add(line or 1, 'error', 'nothing-to-check',
-                                 f'{where} `{name}` as the {role} function, but this file has no function `{name}`'
-                                 + (f' (it has {", ".join("`" + f + "`" for f in sorted(funcs))})' if funcs else ''))
-                raise Abort()
-        chosen = {k: v for k, (v, _) in named.items()}
-        fwdL, bwdL = _find(funcs, NAMES['forwardL']), _find(funcs, NAMES['backwardL'])
-        fwd2, bwd2 = _find(funcs, NAMES['forward2']), _find(funcs, NAMES['backward2'])
-        fwd = chosen.get('forward') or (fwdL if fwdL and bwdL else fwd2 or fwdL)
-        bwd = chosen.get('backward') or (bwdL if fwdL and bwdL else bwd2 or bwdL)
-        if not fwd or not bwd:
-            found = [n for n in (fwd, bwd) if n]
-            self.reports.add(1, 'error', 'nothing-to-check',
-                             'nothing to check: looked for a forward function (forward_propagation, L_model_forward, '
-                             'forward, …) and a backward function (backward_propagation, back_propagation, backward, '
-                             'backprop, L_model_backward, …)' + (f'; found only `{found[0]}`' if found else '') +
-                             '. Name other functions in a comment: `# backprop-map: forward=my_forward backward=my_backward`')
+NOTHING_TO_CHECK = ('nothing to check: looked for a forward function (forward_propagation, L_model_forward, forward, '
+                    '…) and a backward function (backward_propagation, back_propagation, backward, backprop, '
+                    'L_model_backward, …), for pairs of layer functions (affine_forward / affine_backward, '
+                    'linear_forward / linear_backward, relu / relu_backward, …), for losses with their gradient '
+                    '(softmax_loss, svm_loss_naive, …) and for classes with a `loss` method or `forward` and '
+                    '`backward` methods')
+# Course 2's variants of the whole network: the backward's suffix, its forward's, and its cost's name.
+VARIANTS = (('_n', '_n', None), ('_with_dropout', '_with_dropout', 'compute_cost'),
+            ('_with_regularization', '', 'compute_cost_with_regularization'))
+LAMBD = 0.7       # the L2 strength given to a regularised backward and its cost (the course's value)
+KEEP_PROB = 0.8   # the probability of keeping a unit, for a dropout forward without a default
+
+
+def visible_functions(fc):
+    """name -> function for the file's own functions and those of the modules loaded from beside it."""
+    folders = [f + os.sep for f in bpm_load.module_folders()]
+    out = {}
+    for name, v in fc.ns.items():
+        code = getattr(v, '__code__', None)
+        if code is None or not inspect.isfunction(v):
+            continue
+        if code.co_filename == fc.mark or any(os.path.abspath(code.co_filename).startswith(f) for f in folders):
+            out[name] = v
+    return out
+
+
+def network_pairs(fc):
+    """The whole networks of the file: the notes' forward and backward (by directive, setting or name)
+    with their init and cost, then Course 2's variants whose backward the file has. Returns (networks,
+    scalars, found): each network a dict of its functions ('forward', 'backward', 'init', 'cost', and
+    'lambd', 'keep_prob', 'cost_forward' where the variant takes them) with its 'convention'; `scalars`
+    the pairs of a one-dimensional warm-up (J(x, θ) and dJ/dθ); `found` the one function of a pair
+    without its partner."""
+    funcs = _user_functions(fc.ns, fc.mark)
+    named = directives(fc.text)
+    named.update({k: (v, None) for k, v in fc.settings.items() if v and k in ('forward', 'backward', 'init', 'cost')})
+    for role, (name, line) in named.items():
+        if name not in funcs:
+            where = 'the `# backprop-map:` comment names' if line else 'the settings name'
+            fc.reports.add(line or 1, 'error', 'nothing-to-check',
+                           f'{where} `{name}` as the {role} function, but this file has no function `{name}`'
+                           + (f' (it has {", ".join("`" + f + "`" for f in sorted(funcs))})' if funcs else ''))
             raise Abort()
+    chosen = {k: v for k, (v, _) in named.items()}
+    fwdL, bwdL = _find(funcs, NAMES['forwardL']), _find(funcs, NAMES['backwardL'])
+    fwd2, bwd2 = _find(funcs, NAMES['forward2']), _find(funcs, NAMES['backward2'])
+    fwd = chosen.get('forward') or (fwdL if fwdL and bwdL else fwd2 or fwdL)
+    bwd = chosen.get('backward') or (bwdL if fwdL and bwdL else bwd2 or bwdL)
+    networks, scalars = [], []
+    if fwd and bwd and not chosen and _param_names(funcs[fwd]) == _param_names(funcs[bwd]):
+        scalars.append((funcs[fwd], funcs[bwd]))
+    elif fwd and bwd:
         bparams = [p.lower() for p in _param_names(funcs[bwd])]
         initL = _find(funcs, NAMES['initL'])
         is_L = (fwd.lower() in NAMES['forwardL'] or bwd.lower() in NAMES['backwardL'] or 'caches' in bparams
                 or 'al' in bparams or (chosen.get('init') and 'dims' in ' '.join(_param_names(funcs[chosen['init']])))
                 or (initL is not None and not _find(funcs, NAMES['init2'])))
-        self.convention = 'L-layer' if is_L else 'two-layer'
         init = chosen.get('init') or (initL if is_L else _find(funcs, NAMES['init2']))
         cost = chosen.get('cost') or _find(funcs, NAMES['cost'])
-        self.fn = {'forward': funcs[fwd], 'backward': funcs[bwd], 'init': funcs.get(init) if init else None,
-                   'cost': funcs.get(cost) if cost else None}
-        self.result['convention'] = self.convention
-        return self.src.function_node(bwd, self._func_line(funcs[bwd]))
+        networks.append({'forward': funcs[fwd], 'backward': funcs[bwd], 'init': funcs.get(init) if init else None,
+                         'cost': funcs.get(cost) if cost else None, 'convention': 'L-layer' if is_L else 'two-layer'})
+    if not chosen:
+        networks += _variants(fc, funcs, {id(n['backward']) for n in networks})
+    found = None if networks or scalars else next((n for n in (fwd, bwd) if n), None)
+    return networks, scalars, found
 
-    def _find_unwritten(self, tree):
-        self.unwritten = _unwritten(tree)
-        self.waits_for_unwritten = False
-        for name, node in self.unwritten:
-            self._report_unwritten(name, node)
 
-    # -- exercises: terms left as `...`
-    def _report_unwritten(self, name, node):
-        named = self.dims._named(name)
-        shape = f' ({name} is {self.dims.both(named[0], name)} in this check)' if named else ''
-        r = self.reports.add(node.lineno, 'warning', 'not-written',
-                             f'{name} is not written yet: replace the `...` with its formula{shape}; what is computed '
-                             f'from it is checked once it is written', node=node)
-        r['term'] = name
+def _variants(fc, funcs, taken):
+    """Course 2's whole networks whose backward the file has: `backward_propagation_n` with
+    `forward_propagation_n` (which returns the cost), `_with_dropout`, and `_with_regularization` with the
+    plain forward (from a helper module too) and, where there is one, `compute_cost_with_regularization`."""
+    visible = visible_functions(fc)
+    out = []
+    for suffix, fsuffix, cost_name in VARIANTS:
+        bname = _find(funcs, ['backward_propagation' + suffix])
+        fname = _find(visible, ['forward_propagation' + fsuffix])
+        if bname is None or fname is None or id(funcs[bname]) in taken:
+            continue
+        fn = {'forward': visible[fname], 'backward': funcs[bname], 'convention': 'two-layer',
+              'init': visible.get(_find(visible, NAMES['init2']) or ''), 'cost': None}
+        cost = _find(visible, [cost_name]) if cost_name else None
+        if suffix == '_n':
+            fn['cost_forward'] = True
+        elif suffix == '_with_dropout':
+            fn['keep_prob'] = _default(fn['forward'], 'keep_prob', KEEP_PROB)
+            fn['cost'] = visible.get(cost) if cost else None
+        elif cost is not None:
+            fn['lambd'] = _default(fn['backward'], 'lambd', LAMBD)
+            fn['cost'] = visible[cost]
+        out.append(fn)
+    return out
 
-    # -- reporting helpers
-    def _func_line(self, fn):
-        return fn.__code__.co_firstlineno
 
-    def _functions(self):
-        seen = set()
-        out = []
-        for role in ('init', 'forward', 'backward', 'cost'):
-            fn = self.fn.get(role)
-            if fn is None:
-                continue
-            key = (fn.__code__.co_name, fn.__code__.co_firstlineno)
+def _default(fn, name, fallback):
+    try:
+        p = inspect.signature(fn).parameters.get(name)
+    except (TypeError, ValueError):
+        p = None
+    return p.default if p is not None and isinstance(p.default, (int, float)) and p.default > 0 else fallback
+
+
+def find_unwritten(st, tree):
+    st.unwritten = _unwritten(tree)
+    st.waits_for_unwritten = False
+    for name, node in st.unwritten:
+        report_unwritten(st, name, node)
+
+
+# -- exercises: terms left as `...`
+def report_unwritten(st, name, node):
+    named = st.dims._named(name)
+    shape = f' ({name} is {st.dims.both(named[0], name)} in this check)' if named else ''
+    r = st.reports.add(node.lineno, 'warning', 'not-written',
+                       f'{name} is not written yet: replace the `...` with its formula{shape}; what is computed '
+                       f'from it is checked once it is written', node=node)
+    r['term'] = name
+
+
+# -- reporting helpers
+def func_line(fn):
+    return fn.__code__.co_firstlineno
+
+
+def list_functions(st):
+    seen = set()
+    out = []
+    for role in ('init', 'forward', 'backward', 'cost'):
+        fn = st.fn.get(role)
+        if fn is None:
+            continue
+        key = (fn.__code__.co_name, fn.__code__.co_firstlineno)
+        seen.add(key)
+        out.append((role, key))
+    for key in st.called:
+        if key not in seen and key[0] != '<lambda>':
             seen.add(key)
-            out.append((role, key))
-        for key in self.called:
-            if key not in seen and key[0] != '<lambda>':
-                seen.add(key)
-                out.append(('helper', key))
-        for role, (name, first) in out:
-            node = self.src.function_node(name, first)
-            self.result['functions'].append({'name': name, 'role': role, 'line': node.lineno if node else first,
-                                             'endLine': node.end_lineno if node else first})
-        self.result['traces'] = [
-            {'name': n, 'line': l, 'function': f, 'shape': list(s) if s is not None else None,
-             'symbolicShape': self.dims.sym(s, n) if s is not None else None}
-            for n, l, f, s in self.trace_bindings]
+            out.append(('helper', key))
+    for role, (name, first) in out:
+        node = st.src.function_node(name, first)
+        st.result['functions'].append({'name': name, 'role': role, 'line': node.lineno if node else first,
+                                       'endLine': node.end_lineno if node else first})
+    st.result['traces'] = [
+        {'name': n, 'line': l, 'function': f, 'shape': list(s) if s is not None else None,
+         'symbolicShape': st.dims.sym(s, n) if s is not None else None}
+        for n, l, f, s in st.trace_bindings]

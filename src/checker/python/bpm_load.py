@@ -322,27 +322,42 @@ def restore():
 
 class _FolderFinder:
     """Serves a module that is a file in the checked file's folder (`from dnn_utils import
-    relu_backward`), loaded by the same rules as the checked file: definitions only."""
+    relu_backward`) or a package folder there (`from cs231n.layers import *`, a folder with an
+    `__init__.py`), loaded by the same rules as the checked file: definitions only."""
 
-    def __init__(self, folder):
-        self.folder = folder
+    def __init__(self, bases):
+        self.bases = bases
 
     def find_spec(self, fullname, path=None, target=None):
-        file = os.path.join(self.folder, fullname + '.py')
-        if '.' in fullname or not os.path.isfile(file):
-            return None
         import importlib.machinery
-        return importlib.machinery.ModuleSpec(fullname, self, origin=file)
+        parts = fullname.split('.')
+        for base in self.bases:
+            where = os.path.join(base, *parts)
+            init = os.path.join(where, '__init__.py')
+            if os.path.isfile(init):
+                return importlib.machinery.ModuleSpec(fullname, self, origin=init, is_package=True)
+            if os.path.isfile(where + '.py'):
+                return importlib.machinery.ModuleSpec(fullname, self, origin=where + '.py')
+            if os.path.isdir(where) and _folder and (_folder + os.sep).startswith(os.path.abspath(where) + os.sep):
+                # A folder the checked file is in, without an `__init__.py`: a namespace package.
+                spec = importlib.machinery.ModuleSpec(fullname, self, is_package=True)
+                spec.submodule_search_locations = [where]
+                return spec
+        return None
 
     def create_module(self, spec):
         return None
 
     def exec_module(self, module):
         origin = module.__spec__.origin
+        if origin is None:  # a namespace package: nothing to run
+            return
         with open(origin, 'rb') as f:
             source = f.read()
         tree = ast.parse(source, filename=origin)
-        ns, _, problems = load(tree, origin)
+        package = module.__name__ if module.__spec__.submodule_search_locations is not None \
+            else module.__name__.rpartition('.')[0]
+        ns, _, problems = load(tree, origin, package or None)
         # Reported as the checked file's own are, at the line that imports the module.
         _helper_problems.extend(f'`{os.path.basename(origin)}:{line}`: {message}' for line, message in problems)
         ns['__name__'] = module.__name__
@@ -352,21 +367,75 @@ class _FolderFinder:
 _folder = None
 # Problems of the helper modules loaded by the statement that load() runs: (message, …).
 _helper_problems = []
+_bases = []
+_package = None
 
 
 def allow_folder_modules(folder):
-    """Lets the checked code import the modules beside it (after install_sandbox)."""
-    global _folder
+    """Lets the checked code import the modules beside it (after install_sandbox); a checked file in a
+    package folder imports its package's modules too, relatively or by the package's name."""
+    global _folder, _bases, _package
     if folder and os.path.isdir(folder):
-        _folder = folder
-        sys.meta_path.insert(0, _FolderFinder(folder))
+        _folder = os.path.abspath(folder)
+        _bases = [_folder]
+        top, parts = _folder, []
+        while os.path.isfile(os.path.join(top, '__init__.py')) and os.path.dirname(top) != top:
+            parts.insert(0, os.path.basename(top))
+            top = os.path.dirname(top)
+        if parts:
+            _bases.append(top)
+            _package = '.'.join(parts)
+        sys.meta_path.insert(0, _FolderFinder(_bases))
 
 
-def load(tree, mark):
-    """Executes the kept statements of the module `tree` in a fresh namespace.
+def resolve_package(tree):
+    """Where the checked file's own imports say it lives: a relative import of level k makes the k − 1
+    folders above it its package (`from ..layers import *` in cs231n/classifiers/fc_net.py: the package
+    cs231n.classifiers); an absolute import of a folder on its path (`from cs231n.layers import *`
+    there) imports from that folder's parent; so does one of a package folder beside its own folder
+    (`from common.layers import *` in ch05/, the book's `sys.path.append(os.pardir)`)."""
+    global _package
+    if not _folder:
+        return
+    parts = _folder.split(os.sep)
+    imports = [n for n in ast.walk(tree) if isinstance(n, (ast.Import, ast.ImportFrom))]
+    level = max((n.level for n in imports if isinstance(n, ast.ImportFrom)), default=0)
+    if level >= 1 and _package is None and len(parts) > level and all(p.isidentifier() for p in parts[-level:]):
+        _package = '.'.join(parts[-level:])
+        _add_base(os.sep.join(parts[:-level]) or os.sep)
+    tops = {(n.module or '').split('.')[0] for n in imports if isinstance(n, ast.ImportFrom) and n.level == 0} | \
+        {a.name.split('.')[0] for n in imports if isinstance(n, ast.Import) for a in n.names}
+    parent = os.path.dirname(_folder)
+    for top in sorted(t for t in tops if t):
+        if top in parts:
+            _add_base(os.sep.join(parts[:len(parts) - 1 - parts[::-1].index(top)]) or os.sep)
+        elif os.path.isfile(os.path.join(parent, top, '__init__.py')):
+            _add_base(parent)
+
+
+def _add_base(folder):
+    if folder not in _bases:
+        _bases.append(folder)
+
+
+def module_folders():
+    """The folders that the checked file's imports are served from (none for an unsaved file)."""
+    return list(_bases)
+
+
+def checked_package():
+    """The package the checked file belongs to (`cs231n.classifiers`), for its relative imports."""
+    return _package
+
+
+def load(tree, mark, package=None):
+    """Executes the kept statements of the module `tree` in a fresh namespace (of `package`, for its
+    relative imports).
     Returns (namespace, skipped, problems): skipped maps a name set only by script code to its line;
     problems lists (line, message) for kept statements that failed."""
     ns = {'__name__': '__backprop_map_check__', '__file__': mark, '__builtins__': builtins}
+    if package:
+        ns['__package__'] = package
     skipped = {}
     problems = []
 

@@ -2,6 +2,7 @@
 fault, and the wording of values and lists in them."""
 import numpy as np
 
+import bpm_schema
 from bpm_source import fmt_shape, shape_of
 
 
@@ -9,18 +10,34 @@ class Abort(Exception):
     """Stops a run after its fault was reported."""
 
 
+class NotChecked(Exception):
+    """The unit cannot be set up; the message says why (an information note, never the user's error)."""
+
+    def __init__(self, reason, line=None, related=()):
+        super().__init__(reason)
+        self.reason, self.line, self.related = reason, line, list(related)
+
+
+class NotWritten(Exception):
+    """The unit (or the forward it needs) is not written yet."""
+
+
+class Failed(Exception):
+    """The user's code raised inside the unit; its report is made."""
+
+
 class Reports:
     def __init__(self, src):
         self.src = src
         self.items = []
+        self.unit = None  # the function name of the unit being checked: each report names it
 
     def add(self, line, severity, code, message, related=(), fix=None, node=None):
         line = max(1, int(line or 1))
         col, end = self.src.node_span(node) if node is not None else self.src.span(line)
-        r = {'line': line, 'column': col, 'endColumn': end, 'severity': severity, 'code': code,
-             'message': message, 'related': [{'line': int(l), 'message': m} for l, m in related]}
-        if fix:
-            r['fix'] = fix
+        r = bpm_schema.report(line, col, end, severity, code, message, related, fix)
+        if self.unit is not None:
+            r['unit'] = self.unit
         self.items.append(r)
         return r
 

@@ -121,8 +121,29 @@ def fmt_shape(shape):
 _NAME_RE = re.compile(r'^(d?)([WwbZzAa])_?\[?(\d+)\]?$')
 
 
-class Dims:
-    """The sizes of one run and their names, to write shapes as `(n_h, m) = (3, 7)`."""
+class SizeNames:
+    """The sizes of a unit's inputs by their names, to write shapes as `(N, D) = (4, 6)`."""
+
+    def __init__(self, sizes):
+        self.by_value = {}
+        for n, v in sizes.items():
+            if v != 1:
+                self.by_value.setdefault(v, n)
+
+    def _named(self, name):
+        return None
+
+    def sym(self, shape, name=None):
+        parts = [self.by_value.get(int(v), str(int(v))) for v in shape]
+        return f'({parts[0]},)' if len(parts) == 1 else '(' + ', '.join(parts) + ')'
+
+    def both(self, shape, name=None):
+        sym, num = self.sym(shape, name), fmt_shape(shape)
+        return num if sym == num else f'{sym} = {num}'  # no name for a size: `(6, 14)`, not `(6, 14) = (6, 14)`
+
+
+class Dims(SizeNames):
+    """The sizes of one run of the notes' network and their names, to write shapes as `(n_h, m) = (3, 7)`."""
 
     def __init__(self, layer_dims, m, convention):
         self.layer_dims = list(layer_dims)
@@ -212,9 +233,6 @@ class Dims:
                 found.add((n[l], 'm'))
         return found.pop() if len(found) == 1 else None
 
-    def both(self, shape, name=None):
-        sym, num = self.sym(shape, name), fmt_shape(shape)
-        return num if sym == num else f'{sym} = {num}'  # no name for a size: `(6, 14)`, not `(6, 14) = (6, 14)`
 
 
 def shape_of(v):

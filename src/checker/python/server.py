@@ -43,6 +43,7 @@ import numpy as np  # noqa: E402
 
 import bpm_check  # noqa: E402
 import bpm_load  # noqa: E402
+import bpm_schema  # noqa: E402
 
 try:
     import ctypes
@@ -140,11 +141,7 @@ def _child(req, wfd, workdir):
 def _failure(req, code, message, phase):
     """A result for a check that gave none; `phase` ({phase, line}) says what it was doing."""
     where = f' (while {phase["phase"]})' if phase else ''
-    line = (phase or {}).get('line') or 1
-    return {'file': req.get('fileName') or 'untitled.py', 'convention': None, 'dims': {},
-            'tolerance': bpm_check.TOLERANCE, 'gradients': [], 'functions': [], 'traces': [],
-            'reports': [{'line': line, 'column': 1, 'endColumn': 2, 'severity': 'error', 'code': code,
-                         'message': message + where, 'related': []}]}
+    return bpm_schema.failure(req.get('fileName') or 'untitled.py', code, message + where, (phase or {}).get('line') or 1)
 
 
 class _Lines:

@@ -90,6 +90,19 @@ suite('gradient checker in the editor', () => {
     assert.ok(dW1.some((l) => l.includes('(3 × 4)')), `hints at line 28: ${dW1.join(' | ')}`);
   });
 
+  test('layer functions: a code lens above each, the diagnostic in the wrong one', async () => {
+    // python/layers.py: affine_forward/affine_backward right; relu_backward (line 23) masks by dout at line 26.
+    const doc = await open('layers');
+    const [d] = await diagnosticsWhen(doc.uri, () => errorsAt(doc.uri, 26).length > 0, 'the error at line 26', 60_000);
+    assert.equal(d!.code, 'mask-from-dout');
+    assert.deepEqual(ours(doc.uri).filter((x) => x.severity !== vscode.DiagnosticSeverity.Information).length, 1, describeDiagnostics(doc.uri));
+    const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', doc.uri, 10);
+    const at = (line: number) => lenses.filter((l) => l.range.start.line === line - 1).map((l) => l.command?.title ?? '');
+    assert.ok(at(10).includes('✓ affine_backward: dx, dw, db'), at(10).join(' | '));
+    assert.ok(at(23).some((t) => t.startsWith('✗ dx: rel. difference')), at(23).join(' | '));
+    assert.ok(at(23).includes('Re-check'));
+  });
+
   test('functions with other names are checked once the setting names them', async () => {
     const config = vscode.workspace.getConfiguration('backpropMap');
     const doc = await open('custom_names');

@@ -75,4 +75,19 @@ suite('gradient checker in a notebook', () => {
     await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
     await diagnosticsWhen(cell.uri, (ds) => ds.length === 0, `the diagnostics of the closed notebook to go (${describeDiagnostics(cell.uri)})`, 60_000);
   });
+
+  test('a layer function in a cell: its own code lens and its diagnostic there', async () => {
+    // notebooks/layers.ipynb: linear_backward in cell 4 sums db without keepdims at its line 5; relu_backward in cell 5 is right.
+    const nb = await vscode.workspace.openNotebookDocument(workspaceFile('notebooks', 'layers.ipynb'));
+    await vscode.window.showNotebookDocument(nb);
+    const cell = nb.cellAt(3).document;
+    const [d] = await diagnosticsWhen(cell.uri, () => errorsAt(cell.uri, 5).length > 0, 'an error at line 5 of cell 4', 60_000);
+    assert.equal(d!.code, 'missing-keepdims');
+    assert.match(d!.message, /db has shape \(n,\) = \(3,\) but b is \(n, 1\) = \(3, 1\)/);
+    const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', cell.uri, 10);
+    assert.ok(lenses.some((l) => l.command?.title === '✗ db: shape (3,)' && l.range.start.line === 0), lenses.map((l) => l.command?.title).join(' | '));
+    const relu = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', nb.cellAt(4).document.uri, 10);
+    assert.ok(relu.some((l) => l.command?.title === '✓ relu_backward: dZ' && l.range.start.line === 4), relu.map((l) => `${l.range.start.line}: ${l.command?.title}`).join(' | '));
+    assert.deepEqual(ours(nb.cellAt(4).document.uri).map((x) => x.message), []);
+  });
 });
