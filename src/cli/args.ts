@@ -142,7 +142,7 @@ export function numberOption(args: ParsedArgs, name: string, fallback: number, o
   return x;
 }
 
-/** A whole number as README says: decimal digits (not `1e3` or `0x10`), spaces around them ignored. */
+/** A whole number as docs/command-line.md says: decimal digits (not `1e3` or `0x10`), spaces around them ignored. */
 const DECIMAL = /^ *\d+ *$/;
 
 export function intOption(args: ParsedArgs, name: string, fallback: number, min: number, max = Number.MAX_SAFE_INTEGER): number {

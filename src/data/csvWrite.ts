@@ -1,7 +1,7 @@
 /**
  * CSV as the project writes it (predict's output, the history export): RFC 4180 fields separated
  * by commas, every record ending in LF. Text from the user's files is defused against spreadsheet
- * formulas as the README's "CSV output" describes, so that it can always be read back exactly.
+ * formulas as "CSV output" in docs/command-line.md describes, so that it can always be read back exactly.
  */
 import { parseNumberAt } from './numbers';
 

@@ -51,7 +51,7 @@ export function readRfc4180(text: string): string[][] {
   }
 }
 
-/** A text field as it was before writing: the README's rule is one leading apostrophe to remove. */
+/** A text field as it was before writing: the rule of docs/command-line.md is one leading apostrophe to remove. */
 export function undefused(field: string): string {
   return field.startsWith("'") ? field.slice(1) : field;
 }

@@ -67,7 +67,7 @@ test('usage errors: a missing folder, a wrong extension, bad sizes or language, 
       [['exercise', '--hidden', '0', join(dir, 'a.py')], /--hidden must list/],
       [['exercise', '--lang', 'fr', join(dir, 'a.py')], /--lang must be en or de/],
       [['exercise', '--inputs', '1.5', join(dir, 'a.py')], /--inputs must be a whole number/],
-      // Decimal digits only, as README says: no hexadecimal, no exponent.
+      // Decimal digits only, as docs/command-line.md says: no hexadecimal, no exponent.
       [['exercise', '--inputs', '1e3', join(dir, 'a.py')], /--inputs must be a whole number/],
       [['exercise', '--inputs', '0x10', join(dir, 'a.py')], /--inputs must be a whole number/],
       [['exercise', '--hidden', '0x10', join(dir, 'a.py')], /--hidden must list .*\(decimal digits\)/],
