@@ -18,7 +18,7 @@ export interface Hostile {
   place?: Place;
 }
 
-const FORBIDDEN = ['forbidden'];
+export const FORBIDDEN = ['forbidden'];
 const ENDS = ['timeout'];
 
 export const HOSTILE: Hostile[] = [
