@@ -11,17 +11,60 @@ const withTests = !process.argv.includes('--no-tests');
 const at = (p) => join(root, p);
 
 // WebAssembly text (the fast training kernels, src/core/fast/*.wat) is assembled here, offline, by
-// wabt: once per number type, substituting the text's {V} {S} {E} {2E} {3E} {B}. Importing a .wat
-// file gives { f64, f32 }, the two modules' bytes.
+// wabt: once per number type and kind of multiply-add, substituting the text's {V} {S} {E} {2E} {3E}
+// {B} and expanding each ({MADD} a b c), a·b + c, either to relaxed SIMD's fused
+// ({V}.relaxed_madd a b c) or to ({V}.add c ({V}.mul a b)). Importing a .wat file gives the four
+// modules' bytes: { f64, f32 } with separate multiply and add, { f64Relaxed, f32Relaxed } fused.
+const MADD = '({MADD} ';
+
+/** The end (exclusive) of the parenthesised group that starts at text[at] === '('. */
+function groupEnd(text, at) {
+  for (let i = at, depth = 0; i < text.length; i++) {
+    if (text[i] === '(') depth++;
+    else if (text[i] === ')' && --depth === 0) return i + 1;
+  }
+  throw new Error(`unbalanced parentheses after offset ${at}`);
+}
+
+/**
+ * Rewrites every ({MADD} a b c) outside ;; comments by `expand(a, b, c)`; a, b and c are
+ * parenthesised expressions.
+ */
+function expandMadd(text, expand) {
+  let out = '';
+  let from = 0;
+  for (let at = text.indexOf(MADD); at >= 0; at = text.indexOf(MADD, from)) {
+    if (text.slice(text.lastIndexOf('\n', at) + 1, at).includes(';;')) {
+      out += text.slice(from, at + MADD.length);
+      from = at + MADD.length;
+      continue;
+    }
+    const args = [];
+    let i = at + MADD.length;
+    for (let n = 0; n < 3; n++) {
+      while (text[i] === ' ') i++;
+      if (text[i] !== '(') throw new Error(`({MADD} …) at offset ${at} takes three parenthesised operands`);
+      const end = groupEnd(text, i);
+      args.push(text.slice(i, end));
+      i = end;
+    }
+    if (text[i] !== ')') throw new Error(`({MADD} …) at offset ${at} takes exactly three operands`);
+    out += text.slice(from, at) + expand(...args);
+    from = i + 1;
+  }
+  return out + text.slice(from);
+}
+
 const watPlugin = {
   name: 'wat',
   setup(build) {
     build.onLoad({ filter: /\.wat$/ }, async (args) => {
       const wabt = await (await import('wabt')).default();
       const text = readFileSync(args.path, 'utf8');
-      const assemble = (S, V, E) => {
-        const source = text.replaceAll('{V}', V).replaceAll('{S}', S).replaceAll('{E}', String(E)).replaceAll('{2E}', String(2 * E)).replaceAll('{3E}', String(3 * E)).replaceAll('{B}', String(8 * E));
-        const features = { simd: true, threads: true };
+      const assemble = (S, V, E, relaxed) => {
+        const typed = text.replaceAll('{V}', V).replaceAll('{S}', S).replaceAll('{E}', String(E)).replaceAll('{2E}', String(2 * E)).replaceAll('{3E}', String(3 * E)).replaceAll('{B}', String(8 * E));
+        const source = expandMadd(typed, relaxed ? (a, b, c) => `(${V}.relaxed_madd ${a} ${b} ${c})` : (a, b, c) => `(${V}.add ${c} (${V}.mul ${a} ${b}))`);
+        const features = { simd: true, threads: true, relaxed_simd: relaxed };
         const mod = wabt.parseWat(args.path, source, features);
         try {
           mod.validate(features);
@@ -31,7 +74,9 @@ const watPlugin = {
         }
       };
       const bytes = (b64) => `Uint8Array.from(atob(${JSON.stringify(b64)}), (c) => c.charCodeAt(0))`;
-      return { contents: `export const f64 = ${bytes(assemble('f64', 'f64x2', 8))};\nexport const f32 = ${bytes(assemble('f32', 'f32x4', 4))};\n`, loader: 'js' };
+      const modules = { f64: ['f64', 'f64x2', 8, false], f32: ['f32', 'f32x4', 4, false], f64Relaxed: ['f64', 'f64x2', 8, true], f32Relaxed: ['f32', 'f32x4', 4, true] };
+      const contents = Object.entries(modules).map(([name, how]) => `export const ${name} = ${bytes(assemble(...how))};\n`).join('');
+      return { contents, loader: 'js' };
     });
   },
 };

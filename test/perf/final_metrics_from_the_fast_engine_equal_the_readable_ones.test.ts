@@ -9,6 +9,10 @@ import { computeMetrics } from '../../src/core/metrics';
 import { initParameters } from '../../src/core/network';
 import { evaluateMetrics, train } from '../../src/core/train';
 import { syntheticData } from '../core/synthetic';
+import { usePlainKernels } from './plainKernels';
+
+// Bit for bit with the readable core: the plain SIMD kernels.
+usePlainKernels();
 
 test('final metrics from the fast engine equal the readable forward run, cell by cell', () => {
   const cases: Array<[number[], number]> = [[[2, 4, 1], 400], [[3, 1], 7], [[5, 7, 3, 1], 33], [[30, 16, 1], 569], [[4, 9, 1], 1]];

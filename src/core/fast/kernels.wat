@@ -1,10 +1,13 @@
 ;; The fast training engine's arithmetic: the notes' forward run, backward run and update for one
 ;; tile of T examples, in WebAssembly SIMD (128-bit vectors).
 ;;
-;; Written once for both number types: the build (scripts/build.mjs) assembles this text twice,
-;; replacing {V} by f64x2 or f32x4, {S} by f64 or f32, {E}, {2E}, {3E} by 1, 2, 3 times the
-;; element size in bytes and {B} by its size in bits (v128.load{B}_splat loads one number into all
-;; lanes in a single instruction).
+;; Written once for both number types and both kinds of multiply-add: the build
+;; (scripts/build.mjs) assembles this text four times, replacing {V} by f64x2 or f32x4, {S} by f64
+;; or f32, {E}, {2E}, {3E} by 1, 2, 3 times the element size in bytes and {B} by its size in bits
+;; (v128.load{B}_splat loads one number into all lanes in a single instruction), and each
+;; ({MADD} a b c), a·b + c, by relaxed SIMD's fused multiply-add (one rounding) or by a multiply and
+;; an add (two roundings, as the readable path computes it). Only the plain modules' float64
+;; results are the readable path's bit for bit; the fused ones agree to 1e-12 (kernelChoice.ts).
 ;;
 ;; Layout: every matrix is row-major. A tile holds T examples in columns, T a multiple of 8, so each
 ;; of its rows is rowB = T·{E} bytes, a whole number of 32-byte steps (two vectors) in either type.
@@ -15,7 +18,8 @@
   ;; Forward step of one layer: O = act(W·X + b), W (nOut × nIn), X (nIn × T), O (nOut × T);
   ;; act = ReLU when $relu, else none (the output layer's Z). Bias and activation are applied in
   ;; registers: each output is written once. Each sum runs over k in order from 0, then + b, as
-  ;; matMul and addColumnInPlace do, so that float64 results are the readable path's, bit for bit. Blocks of 4 rows × 2 vectors keep 8 accumulators,
+  ;; matMul and addColumnInPlace do, so that float64 results are the readable path's, bit for bit
+  ;; (with separate multiply and add). Blocks of 4 rows × 2 vectors keep 8 accumulators,
   ;; the two vectors of X and one broadcast weight in registers.
   (func (export "dense_fwd")
     (param $W i32) (param $b i32) (param $X i32) (param $O i32)
@@ -48,17 +52,17 @@
             (local.set $x0 (v128.load (local.get $x)))
             (local.set $x1 (v128.load offset=16 (local.get $x)))
             (local.set $w (v128.load{B}_splat (i32.add (local.get $w0) (local.get $kk))))
-            (local.set $a00 ({V}.add (local.get $a00) ({V}.mul (local.get $w) (local.get $x0))))
-            (local.set $a01 ({V}.add (local.get $a01) ({V}.mul (local.get $w) (local.get $x1))))
+            (local.set $a00 ({MADD} (local.get $w) (local.get $x0) (local.get $a00)))
+            (local.set $a01 ({MADD} (local.get $w) (local.get $x1) (local.get $a01)))
             (local.set $w (v128.load{B}_splat (i32.add (local.get $w1) (local.get $kk))))
-            (local.set $a10 ({V}.add (local.get $a10) ({V}.mul (local.get $w) (local.get $x0))))
-            (local.set $a11 ({V}.add (local.get $a11) ({V}.mul (local.get $w) (local.get $x1))))
+            (local.set $a10 ({MADD} (local.get $w) (local.get $x0) (local.get $a10)))
+            (local.set $a11 ({MADD} (local.get $w) (local.get $x1) (local.get $a11)))
             (local.set $w (v128.load{B}_splat (i32.add (local.get $w2) (local.get $kk))))
-            (local.set $a20 ({V}.add (local.get $a20) ({V}.mul (local.get $w) (local.get $x0))))
-            (local.set $a21 ({V}.add (local.get $a21) ({V}.mul (local.get $w) (local.get $x1))))
+            (local.set $a20 ({MADD} (local.get $w) (local.get $x0) (local.get $a20)))
+            (local.set $a21 ({MADD} (local.get $w) (local.get $x1) (local.get $a21)))
             (local.set $w (v128.load{B}_splat (i32.add (local.get $w3) (local.get $kk))))
-            (local.set $a30 ({V}.add (local.get $a30) ({V}.mul (local.get $w) (local.get $x0))))
-            (local.set $a31 ({V}.add (local.get $a31) ({V}.mul (local.get $w) (local.get $x1))))
+            (local.set $a30 ({MADD} (local.get $w) (local.get $x0) (local.get $a30)))
+            (local.set $a31 ({MADD} (local.get $w) (local.get $x1) (local.get $a31)))
             (local.set $x (i32.add (local.get $x) (local.get $rowB)))
             (local.set $kk (i32.add (local.get $kk) (i32.const {E})))
             (br_if $k (i32.lt_u (local.get $kk) (local.get $wRowB))))
@@ -115,12 +119,12 @@
           ;; the last pair of vectors of an odd number of pairs is computed and not stored
           (loop $k
             (local.set $w (v128.load{B}_splat (i32.add (local.get $w0) (local.get $kk))))
-            (local.set $a00 ({V}.add (local.get $a00) ({V}.mul (local.get $w) (v128.load (local.get $x)))))
-            (local.set $a01 ({V}.add (local.get $a01) ({V}.mul (local.get $w) (v128.load offset=16 (local.get $x)))))
+            (local.set $a00 ({MADD} (local.get $w) (v128.load (local.get $x)) (local.get $a00)))
+            (local.set $a01 ({MADD} (local.get $w) (v128.load offset=16 (local.get $x)) (local.get $a01)))
             (if (i32.lt_u (i32.add (local.get $j) (i32.const 32)) (local.get $rowB))
               (then
-                (local.set $a10 ({V}.add (local.get $a10) ({V}.mul (local.get $w) (v128.load offset=32 (local.get $x)))))
-                (local.set $a11 ({V}.add (local.get $a11) ({V}.mul (local.get $w) (v128.load offset=48 (local.get $x)))))))
+                (local.set $a10 ({MADD} (local.get $w) (v128.load offset=32 (local.get $x)) (local.get $a10)))
+                (local.set $a11 ({MADD} (local.get $w) (v128.load offset=48 (local.get $x)) (local.get $a11)))))
             (local.set $x (i32.add (local.get $x) (local.get $rowB)))
             (local.set $kk (i32.add (local.get $kk) (i32.const {E})))
             (br_if $k (i32.lt_u (local.get $kk) (local.get $wRowB))))
@@ -177,17 +181,17 @@
             (local.set $d0 (v128.load (local.get $d)))
             (local.set $d1 (v128.load offset=16 (local.get $d)))
             (local.set $w (v128.load{B}_splat (local.get $wp)))
-            (local.set $a00 ({V}.add (local.get $a00) ({V}.mul (local.get $w) (local.get $d0))))
-            (local.set $a01 ({V}.add (local.get $a01) ({V}.mul (local.get $w) (local.get $d1))))
+            (local.set $a00 ({MADD} (local.get $w) (local.get $d0) (local.get $a00)))
+            (local.set $a01 ({MADD} (local.get $w) (local.get $d1) (local.get $a01)))
             (local.set $w (v128.load{B}_splat offset={E} (local.get $wp)))
-            (local.set $a10 ({V}.add (local.get $a10) ({V}.mul (local.get $w) (local.get $d0))))
-            (local.set $a11 ({V}.add (local.get $a11) ({V}.mul (local.get $w) (local.get $d1))))
+            (local.set $a10 ({MADD} (local.get $w) (local.get $d0) (local.get $a10)))
+            (local.set $a11 ({MADD} (local.get $w) (local.get $d1) (local.get $a11)))
             (local.set $w (v128.load{B}_splat offset={2E} (local.get $wp)))
-            (local.set $a20 ({V}.add (local.get $a20) ({V}.mul (local.get $w) (local.get $d0))))
-            (local.set $a21 ({V}.add (local.get $a21) ({V}.mul (local.get $w) (local.get $d1))))
+            (local.set $a20 ({MADD} (local.get $w) (local.get $d0) (local.get $a20)))
+            (local.set $a21 ({MADD} (local.get $w) (local.get $d1) (local.get $a21)))
             (local.set $w (v128.load{B}_splat offset={3E} (local.get $wp)))
-            (local.set $a30 ({V}.add (local.get $a30) ({V}.mul (local.get $w) (local.get $d0))))
-            (local.set $a31 ({V}.add (local.get $a31) ({V}.mul (local.get $w) (local.get $d1))))
+            (local.set $a30 ({MADD} (local.get $w) (local.get $d0) (local.get $a30)))
+            (local.set $a31 ({MADD} (local.get $w) (local.get $d1) (local.get $a31)))
             (local.set $d (i32.add (local.get $d) (local.get $rowB)))
             (local.set $wp (i32.add (local.get $wp) (local.get $wRowB)))
             (br_if $i (i32.lt_u (local.get $wp) (local.get $wEnd))))
@@ -218,8 +222,8 @@
           (local.set $wp (i32.add (local.get $W) (i32.mul (local.get $k) (i32.const {E}))))
           (loop $i
             (local.set $w (v128.load{B}_splat (local.get $wp)))
-            (local.set $a00 ({V}.add (local.get $a00) ({V}.mul (local.get $w) (v128.load (local.get $d)))))
-            (local.set $a01 ({V}.add (local.get $a01) ({V}.mul (local.get $w) (v128.load offset=16 (local.get $d)))))
+            (local.set $a00 ({MADD} (local.get $w) (v128.load (local.get $d)) (local.get $a00)))
+            (local.set $a01 ({MADD} (local.get $w) (v128.load offset=16 (local.get $d)) (local.get $a01)))
             (local.set $d (i32.add (local.get $d) (local.get $rowB)))
             (local.set $wp (i32.add (local.get $wp) (local.get $wRowB)))
             (br_if $i (i32.lt_u (local.get $wp) (local.get $wEnd))))
@@ -251,8 +255,9 @@
   ;; Gradient sums: dW += dZ·Aᵀ and db += Σ_columns dZ over the tile's `count` real examples,
   ;; dZ (nOut × T), At = Aᵀ (count × nIn), dW (nOut × nIn). Every entry's sum runs over the examples
   ;; in order, continuing from the value in dW (0 at the start of a batch), as matMulTransB's and
-  ;; rowSums' loops do: float64 sums are the readable path's, bit for bit. The vectors therefore run
-  ;; along k (adjacent entries of a row of dW, adjacent in a row of At), never along the examples.
+  ;; rowSums' loops do: float64 sums are the readable path's, bit for bit (with separate multiply
+  ;; and add). The vectors therefore run along k (adjacent entries of a row of dW, adjacent in a
+  ;; row of At), never along the examples.
   ;; Blocks of 4 rows × 2 vectors keep 8 independent sums in registers; then 4 rows × 1 vector; the
   ;; last columns of dW (fewer than a vector) and the last rows (fewer than 4) go one at a time.
   ;; The 1/m of the notes is applied in the update.
@@ -322,17 +327,17 @@
               (local.set $x0 (v128.load (local.get $at)))
               (local.set $x1 (v128.load offset=16 (local.get $at)))
               (local.set $w (v128.load{B}_splat (i32.add (local.get $d0) (local.get $jj))))
-              (local.set $a00 ({V}.add (local.get $a00) ({V}.mul (local.get $w) (local.get $x0))))
-              (local.set $a01 ({V}.add (local.get $a01) ({V}.mul (local.get $w) (local.get $x1))))
+              (local.set $a00 ({MADD} (local.get $w) (local.get $x0) (local.get $a00)))
+              (local.set $a01 ({MADD} (local.get $w) (local.get $x1) (local.get $a01)))
               (local.set $w (v128.load{B}_splat (i32.add (local.get $d1) (local.get $jj))))
-              (local.set $a10 ({V}.add (local.get $a10) ({V}.mul (local.get $w) (local.get $x0))))
-              (local.set $a11 ({V}.add (local.get $a11) ({V}.mul (local.get $w) (local.get $x1))))
+              (local.set $a10 ({MADD} (local.get $w) (local.get $x0) (local.get $a10)))
+              (local.set $a11 ({MADD} (local.get $w) (local.get $x1) (local.get $a11)))
               (local.set $w (v128.load{B}_splat (i32.add (local.get $d2) (local.get $jj))))
-              (local.set $a20 ({V}.add (local.get $a20) ({V}.mul (local.get $w) (local.get $x0))))
-              (local.set $a21 ({V}.add (local.get $a21) ({V}.mul (local.get $w) (local.get $x1))))
+              (local.set $a20 ({MADD} (local.get $w) (local.get $x0) (local.get $a20)))
+              (local.set $a21 ({MADD} (local.get $w) (local.get $x1) (local.get $a21)))
               (local.set $w (v128.load{B}_splat (i32.add (local.get $d3) (local.get $jj))))
-              (local.set $a30 ({V}.add (local.get $a30) ({V}.mul (local.get $w) (local.get $x0))))
-              (local.set $a31 ({V}.add (local.get $a31) ({V}.mul (local.get $w) (local.get $x1))))
+              (local.set $a30 ({MADD} (local.get $w) (local.get $x0) (local.get $a30)))
+              (local.set $a31 ({MADD} (local.get $w) (local.get $x1) (local.get $a31)))
               (local.set $at (i32.add (local.get $at) (local.get $atRowB)))
               (local.set $jj (i32.add (local.get $jj) (i32.const {E})))
               (br_if $j (i32.lt_u (local.get $jj) (local.get $countB))))
@@ -359,10 +364,10 @@
             (local.set $jj (i32.const 0))
             (loop $j
               (local.set $x0 (v128.load (local.get $at)))
-              (local.set $a00 ({V}.add (local.get $a00) ({V}.mul (v128.load{B}_splat (i32.add (local.get $d0) (local.get $jj))) (local.get $x0))))
-              (local.set $a10 ({V}.add (local.get $a10) ({V}.mul (v128.load{B}_splat (i32.add (local.get $d1) (local.get $jj))) (local.get $x0))))
-              (local.set $a20 ({V}.add (local.get $a20) ({V}.mul (v128.load{B}_splat (i32.add (local.get $d2) (local.get $jj))) (local.get $x0))))
-              (local.set $a30 ({V}.add (local.get $a30) ({V}.mul (v128.load{B}_splat (i32.add (local.get $d3) (local.get $jj))) (local.get $x0))))
+              (local.set $a00 ({MADD} (v128.load{B}_splat (i32.add (local.get $d0) (local.get $jj))) (local.get $x0) (local.get $a00)))
+              (local.set $a10 ({MADD} (v128.load{B}_splat (i32.add (local.get $d1) (local.get $jj))) (local.get $x0) (local.get $a10)))
+              (local.set $a20 ({MADD} (v128.load{B}_splat (i32.add (local.get $d2) (local.get $jj))) (local.get $x0) (local.get $a20)))
+              (local.set $a30 ({MADD} (v128.load{B}_splat (i32.add (local.get $d3) (local.get $jj))) (local.get $x0) (local.get $a30)))
               (local.set $at (i32.add (local.get $at) (local.get $atRowB)))
               (local.set $jj (i32.add (local.get $jj) (i32.const {E})))
               (br_if $j (i32.lt_u (local.get $jj) (local.get $countB))))

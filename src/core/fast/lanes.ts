@@ -1,8 +1,12 @@
+import { MessageChannel, type MessagePort, Worker, receiveMessageOnPort } from 'node:worker_threads';
+
 /**
- * The work of one thread ("lane") of the fast engine: forward run, loss and (when `learn`) backward
- * run over a range of tiles, adding to the lane's own gradient sums. The main thread is lane 0; a worker
- * thread on the second core is lane 1. Both run this same function: the worker gets its source
- * text (Function.prototype.toString), so it must not refer to anything outside itself.
+ * The work of one lane of the fast engine: forward run, loss and (when `learn`) backward run over a
+ * range of tiles, adding to the lane's own gradient sums. A batch large enough (PARALLEL_WORK in
+ * engine.ts) is summed in two halves: lane 1 takes its first half, lane 0 the second; the main
+ * thread runs lane 0, and lane 1 on a worker thread (SecondLane) or itself, before lane 0. Both
+ * threads run this same function: the worker gets its source text (Function.prototype.toString),
+ * so it must not refer to anything outside itself.
  *
  * Everything it needs is in the shared WebAssembly memory, described by a table of 32-bit
  * integers at index `lay` (see FastEngine's constructor, which writes it):
@@ -10,13 +14,14 @@
  *   atAt, tiles, results
  * byte offsets of W^[l], b^[l] and lane 0's tile buffers A^[l] (A^[L] holds Z^[L]), dZ^[l] and Aᵀ;
  * lane i's buffers are laneStride·i bytes further, its gradients gradDelta + gradStride·i bytes
- * from the parameters; `tiles` indexes 4 integers per tile (x, labels, count, T), `results` indexes
- * 4 float64 per lane (Σ loss, its compensation, number correct, number predicted 1), which this function
- * continues to add to.
+ * from the parameters; `tiles` indexes 5 integers per tile (x, labels, count, T, and Xᵀ or 0),
+ * `results` indexes 4 float64 per lane (Σ loss, its compensation, number correct, number
+ * predicted 1), which this function continues to add to.
  *
- * On one lane, float64 results are the readable path's bit for bit: every sum runs over the
- * examples in their order (the kernels see to it within a tile; the loss is summed here, tile
- * after tile), and σ, the loss and dZ^[L] are the same expressions as in network.ts.
+ * Within a lane every sum runs over the examples in their order (the kernels see to it within a
+ * tile; the loss is summed here, tile after tile), and σ, the loss and dZ^[L] are the same
+ * expressions as in network.ts: with the plain SIMD kernels and one lane, float64 results are the
+ * readable path's bit for bit.
  */
 // `k` is the kernels' exports; `mem` the memory as the engine's number type.
 export function processTiles(
@@ -39,7 +44,7 @@ export function processTiles(
   // Σ loss with Neumaier's compensation, as computeCostFromLogits sums it.
   let sum = f64[r]!, lost = f64[r + 1]!, correct = f64[r + 2]!, positive = f64[r + 3]!;
   for (let t = first; t < end; t++) {
-    const x = i32[tiles + 4 * t]!, y = i32[tiles + 4 * t + 1]! / E, count = i32[tiles + 4 * t + 2]!, T = i32[tiles + 4 * t + 3]!;
+    const x = i32[tiles + 5 * t]!, y = i32[tiles + 5 * t + 1]! / E, count = i32[tiles + 5 * t + 2]!, T = i32[tiles + 5 * t + 3]!, xt = i32[tiles + 5 * t + 4]!;
     // Forward: A^[0] of the tile is its slice of X; A^[l] = relu(W^[l]·A^[l−1] + b^[l]); Z^[L].
     for (let l = 1; l <= L; l++) {
       k.dense_fwd(i32[wAt + l - 1]!, i32[bAt + l - 1]!, l === 1 ? x : i32[aAt + l - 2]! + laneOff, i32[aAt + l - 1]! + laneOff, i32[dims + l]!, i32[dims + l - 1]!, T, l < L ? 1 : 0);
@@ -65,8 +70,10 @@ export function processTiles(
     // Backward: dW^[l] += dZ^[l]·A^[l−1]ᵀ, db^[l] += Σ dZ^[l]; dZ^[l−1] = W^[l]ᵀ·dZ^[l] * [A^[l−1] > 0].
     for (let l = L; l >= 1; l--) {
       const Aprev = l === 1 ? x : i32[aAt + l - 2]! + laneOff;
-      k.transpose(Aprev, at, i32[dims + l - 1]!, T, count);
-      k.dense_bwd_dw(i32[dzAt + l - 1]! + laneOff, at, i32[wAt + l - 1]! + gradOff, i32[bAt + l - 1]! + gradOff, i32[dims + l]!, i32[dims + l - 1]!, T, count);
+      // Xᵀ is kept with the tile (xt > 0) where it fits; every other Aᵀ is formed here.
+      const kept = l === 1 && xt > 0;
+      if (!kept) k.transpose(Aprev, at, i32[dims + l - 1]!, T, count);
+      k.dense_bwd_dw(i32[dzAt + l - 1]! + laneOff, kept ? xt : at, i32[wAt + l - 1]! + gradOff, i32[bAt + l - 1]! + gradOff, i32[dims + l]!, i32[dims + l - 1]!, T, count);
       if (l > 1) k.dense_bwd_dx(i32[wAt + l - 1]!, i32[dzAt + l - 1]! + laneOff, Aprev, i32[dzAt + l - 2]! + laneOff, i32[dims + l]!, i32[dims + l - 1]!, T);
     }
   }
@@ -77,45 +84,118 @@ export function processTiles(
 }
 
 /**
- * Control words (indices into the Int32Array over the memory) shared by the main thread and the
- * worker: a command counter, the tile range of the current command (first = −1: stop), and the
- * counter of the last command done (−1: the worker failed).
+ * How long a waiting thread keeps checking before it sleeps: during training the next command (or
+ * the other lane's end) usually comes within some microseconds, far sooner than a sleeping thread
+ * is woken by the operating system (tens of microseconds, more on a busy machine).
  */
-export interface Control {
-  gen: number;
-  first: number;
-  end: number;
-  done: number;
+const SPIN_MS = 0.2;
+
+/** A second lane that stopped answering is given up after this long. */
+const UNRESPONSIVE_MS = 120_000;
+
+/**
+ * Lane 1 on a worker thread, sharing the engine's WebAssembly memory. The main thread hands it a
+ * range of tiles with run(), does its own (lane 0), then join() waits for lane 1's end: one
+ * hand-over and one barrier per batch, as the examples' columns are independent through the forward
+ * and the backward run, and only the gradient sums are shared (each lane has its own; the engine
+ * adds them in a fixed order). Control words, 32-bit integers in the shared memory at `control`:
+ * a command counter, the command's tile range (first = −1: stop) and the counter of the last
+ * command done (−1: the lane failed; its message comes over a MessagePort).
+ */
+export class SecondLane {
+  private readonly worker: Worker;
+  private readonly port: MessagePort;
+  private readonly i32: Int32Array;
+  private readonly c: { gen: number; first: number; end: number; done: number };
+  private generation = 0;
+  private failed: Error | null = null;
+
+  constructor(module: WebAssembly.Module, memory: WebAssembly.Memory, dtype: string, lay: number, control: number) {
+    this.i32 = new Int32Array(memory.buffer);
+    this.c = { gen: control, first: control + 1, end: control + 2, done: control + 3 };
+    const { port1, port2 } = new MessageChannel();
+    this.port = port1;
+    this.worker = new Worker(laneSource(), { eval: true, workerData: { module, memory, dtype, lay, control: this.c, port: port2, spinMs: SPIN_MS }, transferList: [port2] });
+    // Neither keeps the process alive: dispose() ends the worker, and so does the end of the process.
+    this.worker.unref();
+    this.port.unref();
+  }
+
+  /** Starts lane 1 on the tiles first … end−1. */
+  run(first: number, end: number): void {
+    this.command(first, end);
+  }
+
+  /** Waits until lane 1 has done the last run(); throws its error if it failed. */
+  join(): void {
+    if (this.failed) throw this.failed;
+    const { i32, c } = this;
+    const spinUntil = performance.now() + SPIN_MS;
+    let done = Atomics.load(i32, c.done);
+    while (done !== this.generation && done !== -1 && performance.now() < spinUntil) done = Atomics.load(i32, c.done);
+    const started = performance.now();
+    while (done !== this.generation) {
+      if (done === -1) {
+        const reply = receiveMessageOnPort(this.port)?.message as { message?: string } | undefined;
+        this.failed = new Error(`the fast engine's second thread failed: ${reply?.message ?? 'no message'}`);
+        throw this.failed;
+      }
+      // A lane that cannot start (or died) must not hang training forever.
+      if (Atomics.wait(i32, c.done, done, 1000) === 'timed-out' && performance.now() - started > UNRESPONSIVE_MS) {
+        this.failed = new Error('the fast engine\'s second thread stopped answering');
+        throw this.failed;
+      }
+      done = Atomics.load(i32, c.done);
+    }
+  }
+
+  /** Ends the worker thread. */
+  dispose(): void {
+    this.command(-1, 0);
+    void this.worker.terminate();
+    this.port.close();
+  }
+
+  private command(first: number, end: number): void {
+    const { i32, c } = this;
+    i32[c.first] = first;
+    i32[c.end] = end;
+    Atomics.store(i32, c.gen, ++this.generation);
+    Atomics.notify(i32, c.gen);
+  }
 }
 
 /**
  * The worker's program: instantiate the kernels on the shared memory, then run commands as they
  * come. It is evaluated from text, so it receives processTiles' source.
  */
-export function workerSource(): string {
+function laneSource(): string {
   return `
 const { workerData } = require('node:worker_threads');
 const processTiles = ${processTiles.toString()};
-const { module, memory, dtype, lay, control: c } = workerData;
-const k = new WebAssembly.Instance(module, { env: { memory } }).exports;
-const mem = dtype === 'float64' ? new Float64Array(memory.buffer) : new Float32Array(memory.buffer);
+const { module, memory, dtype, lay, control: c, port, spinMs } = workerData;
 const i32 = new Int32Array(memory.buffer);
-const f64 = new Float64Array(memory.buffer);
-let seen = 0;
-for (;;) {
-  Atomics.wait(i32, c.gen, seen);
-  seen = Atomics.load(i32, c.gen);
-  const first = i32[c.first];
-  if (first < 0) break;
-  try {
+try {
+  const k = new WebAssembly.Instance(module, { env: { memory } }).exports;
+  const mem = dtype === 'float64' ? new Float64Array(memory.buffer) : new Float32Array(memory.buffer);
+  const f64 = new Float64Array(memory.buffer);
+  let seen = 0;
+  for (;;) {
+    const spinUntil = performance.now() + spinMs;
+    while (Atomics.load(i32, c.gen) === seen && performance.now() < spinUntil);
+    Atomics.wait(i32, c.gen, seen);
+    seen = Atomics.load(i32, c.gen);
+    const first = i32[c.first];
+    if (first < 0) break;
     processTiles(k, mem, i32, f64, lay, 1, first, i32[c.end], true);
     Atomics.store(i32, c.done, seen);
-  } catch (e) {
-    Atomics.store(i32, c.done, -1);
     Atomics.notify(i32, c.done);
-    throw e;
   }
+} catch (e) {
+  port.postMessage({ message: e instanceof Error ? e.message : String(e) });
+  Atomics.store(i32, c.done, -1);
   Atomics.notify(i32, c.done);
 }
+port.close();
 `;
 }
