@@ -4,6 +4,7 @@ import { type ModelFile, ModelError, createModelFile } from '../core/model';
 import { type Parameters, forward, initParameters, layerDimsOf, layerDimsOfParameters } from '../core/network';
 import type { Matrix } from '../core/matrix';
 import { evaluateMetrics, train } from '../core/train';
+import { engineReport } from '../core/fast/engine';
 import type { Dataset } from '../data/csv';
 import { checkDistinctFeatureNames, listForMessage } from '../data/errors';
 import { type PreparedData, prepareData, runInfoOf } from '../data/prepare';
@@ -418,6 +419,8 @@ export function finalObject(run: TrainRun, saved: string | null, report: string 
     saved,
     report,
     seconds: Number(run.seconds.toFixed(3)),
+    // Which kernels and how many threads trained (npm run bench:cli prints it).
+    engine: engineReport(),
   };
 }
 

@@ -437,3 +437,24 @@ export function keptEngine(role: string, params: Parameters, X: Matrix, Y: Matri
   kept.set(role, engine);
   return engine;
 }
+
+/** Which engine trained with a role's data: the fast one with its kernels and threads, or the readable steps. */
+export interface EngineReport {
+  engine: 'fast' | 'readable';
+  /** The fast engine's kernels; null for the readable steps (plain TypeScript). */
+  kernels: KernelKind | null;
+  /** Whether the kernels' multiply-adds are fused (one rounding). */
+  fused: boolean;
+  threads: number;
+}
+
+/**
+ * What ran the last train() call with this role (as the command line's `train --json` reports
+ * it): the kept fast engine, or the readable steps where there is none (no epoch run, or data too
+ * large for the fast engine).
+ */
+export function engineReport(role = 'train'): EngineReport {
+  const engine = kept.get(role);
+  if (engine === undefined) return { engine: 'readable', kernels: null, fused: false, threads: 1 };
+  return { engine: 'fast', kernels: engine.kernels, fused: engine.kernels === 'relaxed-simd' && runtimeKernels().fused, threads: engine.threads };
+}

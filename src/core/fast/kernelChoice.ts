@@ -21,7 +21,7 @@ export type KernelKind = 'relaxed-simd' | 'simd';
  * splat c): the validation probe, and the test whether the runtime really fuses (a·b + c with one
  * rounding) or computes the relaxed instruction as a multiply and an add.
  */
-const PROBE = new Uint8Array([
+export const RELAXED_PROBE = new Uint8Array([
   0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, // "\0asm", version 1
   0x01, 0x08, 0x01, 0x60, 0x03, 0x7c, 0x7c, 0x7c, 0x01, 0x7c, // type section: (f64 f64 f64) → f64
   0x03, 0x02, 0x01, 0x00, // function section: one function of type 0
@@ -58,7 +58,7 @@ let capability: KernelChoice | undefined;
  * compiles: the call may enable relaxed SIMD).
  */
 export function runtimeKernels(): KernelChoice {
-  capability ??= chooseKernels(PROBE);
+  capability ??= chooseKernels(RELAXED_PROBE);
   return capability;
 }
 
