@@ -84,7 +84,7 @@ function run(stopFirst) {
   assert.match(terminated!, /^terminated: exit code 1$/);
 });
 
-test('a failure in the worker thread is thrown where the main thread waits, with the worker\'s message', () => {
+test('a failure in the worker thread is thrown where the main thread waits, with the worker\'s message', async () => {
   // A layout whose matrices lie beyond the end of the memory: the kernels trap in the worker.
   const memory = new WebAssembly.Memory({ initial: 1, maximum: 1, shared: true });
   const i32 = new Int32Array(memory.buffer);
@@ -93,8 +93,12 @@ test('a failure in the worker thread is thrown where the main thread waits, with
   i32.set([1, 4, 1, far, far, far, far, far, 0, 0, far, tiles, results], lay);
   i32.set([far, 0, 8, 8, 0], tiles); // x, labels, count, T, no Xᵀ
   const lane = new SecondLane(kernelModule('float64', 'simd'), memory, 'float64', lay, control);
-  lane.run(0, 1);
-  assert.throws(() => lane.join(), /^Error: the fast engine's second thread failed: .*out of bounds/);
-  assert.throws(() => lane.join(), /second thread failed/, 'and it stays failed');
+  lane.offer(0, 1);
+  // Until the worker has taken the command (claim, the fourth control word, becomes 1); else this
+  // thread would take it back and run it itself.
+  while (Atomics.load(i32, control + 3) !== 1) await new Promise((r) => setTimeout(r, 5));
+  const here = (): never => assert.fail('the worker had taken lane 1');
+  assert.throws(() => lane.finish(here), /^Error: the fast engine's second thread failed: .*out of bounds/);
+  assert.throws(() => lane.finish(here), /second thread failed/, 'and it stays failed');
   lane.dispose();
 });

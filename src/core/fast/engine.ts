@@ -27,7 +27,7 @@ import type { Matrix } from '../matrix';
 import type { Parameters } from '../network';
 import { type KernelKind, kernelChoice, runtimeKernels } from './kernelChoice';
 import * as kernelBytes from './kernels.wat';
-import { SecondLane, processTiles } from './lanes';
+import { CONTROL_WORDS, SecondLane, processTiles } from './lanes';
 
 export type DType = 'float64' | 'float32';
 
@@ -242,7 +242,7 @@ export class FastEngine {
     if (halves) top += laneStride;
     this.grad1 = this.grad + laneStride;
     this.results = alloc(8 * 8) / 8;
-    const control = alloc(4 * 4) / 4;
+    const control = alloc(CONTROL_WORDS * 4) / 4;
     const table = [L, ...dims, ...this.wAt, ...bAt, ...aAt, ...dzAt, this.grad - this.theta, laneStride, laneStride, atAt];
     const lay = alloc((table.length + 2) * 4) / 4;
     const tileTable = alloc(this.tiles.length * 5 * 4) / 4;
@@ -349,13 +349,14 @@ export class FastEngine {
     for (const batch of this.batches) {
       f64.fill(0, r, r + 8);
       const halves = batch.split > batch.first;
-      // Lane 1 (the batch's first half) on the worker while lane 0 runs here, or before it.
-      if (halves && this.lane1 !== null) this.lane1.run(batch.first, batch.split);
-      else if (halves) processTiles(this.k, this.mem, this.i32, f64, this.lay, 1, batch.first, batch.split, true);
+      // Lane 1 (the batch's first half) on the worker while lane 0 runs here, or on this thread.
+      const lane1 = (): void => processTiles(this.k, this.mem, this.i32, f64, this.lay, 1, batch.first, batch.split, true);
+      if (halves && this.lane1 !== null) this.lane1.offer(batch.first, batch.split);
       processTiles(this.k, this.mem, this.i32, f64, this.lay, 0, batch.split, batch.end, true);
+      if (halves && this.lane1 !== null) this.finishLane1(lane1);
+      else if (halves) lane1();
       let lossSum = f64[r]! + f64[r + 1]!, correct = f64[r + 2]!;
       if (halves) {
-        if (this.lane1 !== null) this.joinLane1();
         lossSum += f64[r + 4]! + f64[r + 5]!;
         correct += f64[r + 6]!;
         this.k.update(this.grad, this.grad1, this.P, 1, -1); // lane 0 += lane 1; lane 1 := 0
@@ -389,9 +390,9 @@ export class FastEngine {
     return { cost: (f64[r]! + f64[r + 1]!) / this.m, correct: f64[r + 2]!, positive: f64[r + 3]! };
   }
 
-  private joinLane1(): void {
+  private finishLane1(here: () => void): void {
     try {
-      this.lane1!.join();
+      this.lane1!.finish(here);
     } catch (e) {
       this.broken = true;
       this.dispose();

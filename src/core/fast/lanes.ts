@@ -85,34 +85,44 @@ export function processTiles(
 
 /**
  * How long a waiting thread keeps checking before it sleeps: during training the next command (or
- * the other lane's end) usually comes within some microseconds, far sooner than a sleeping thread
- * is woken by the operating system (tens of microseconds, more on a busy machine).
+ * the other lane's end) usually comes within some tens of microseconds, sooner than a sleeping
+ * thread is woken by the operating system (tens of microseconds, milliseconds on a busy machine).
  */
-const SPIN_MS = 0.2;
+const SPIN_MS = 0.1;
 
 /** A second lane that stopped answering is given up after this long. */
 const UNRESPONSIVE_MS = 120_000;
 
+/** Control words, 32-bit integers in the shared memory from index `control` on. */
+export const CONTROL_WORDS = 5;
+
 /**
- * Lane 1 on a worker thread, sharing the engine's WebAssembly memory. The main thread hands it a
- * range of tiles with run(), does its own (lane 0), then join() waits for lane 1's end: one
- * hand-over and one barrier per batch, as the examples' columns are independent through the forward
- * and the backward run, and only the gradient sums are shared (each lane has its own; the engine
- * adds them in a fixed order). Control words, 32-bit integers in the shared memory at `control`:
- * a command counter, the command's tile range (first = −1: stop) and the counter of the last
- * command done (−1: the lane failed; its message comes over a MessagePort).
+ * Lane 1 offered to a worker thread that shares the engine's WebAssembly memory. The main thread
+ * offers the batch's first half with offer(), runs lane 0, then finish() either finds the worker
+ * done with lane 1 (waiting for it if it is still at work) or, where the worker has not begun it
+ * (still asleep, or not given a core on a busy machine), runs lane 1 itself. Whichever thread runs
+ * it, lane 1 is the same work into the same buffers, so the numbers never depend on it; a busy
+ * second core costs a hand-over, not a wait. One hand-over and at most one wait per batch: the
+ * examples' columns are independent through the forward and the backward run, and only the
+ * gradient sums are shared (each lane has its own, added by the engine in a fixed order).
+ *
+ * Control words at `control`: gen, the counter of commands; first and end, the command's tile
+ * range (first = −1: stop); claim, the last command taken, by the worker or by the main thread
+ * (exactly one of them moves it from gen − 1 to gen); done, the last command the worker finished
+ * (−1: it failed; its message comes over a MessagePort).
  */
 export class SecondLane {
   private readonly worker: Worker;
   private readonly port: MessagePort;
   private readonly i32: Int32Array;
-  private readonly c: { gen: number; first: number; end: number; done: number };
+  private readonly c: { gen: number; first: number; end: number; claim: number; done: number };
   private generation = 0;
   private failed: Error | null = null;
 
   constructor(module: WebAssembly.Module, memory: WebAssembly.Memory, dtype: string, lay: number, control: number) {
     this.i32 = new Int32Array(memory.buffer);
-    this.c = { gen: control, first: control + 1, end: control + 2, done: control + 3 };
+    this.c = { gen: control, first: control + 1, end: control + 2, claim: control + 3, done: control + 4 };
+    this.i32.fill(0, control, control + CONTROL_WORDS);
     const { port1, port2 } = new MessageChannel();
     this.port = port1;
     this.worker = new Worker(laneSource(), { eval: true, workerData: { module, memory, dtype, lay, control: this.c, port: port2, spinMs: SPIN_MS }, transferList: [port2] });
@@ -121,14 +131,23 @@ export class SecondLane {
     this.port.unref();
   }
 
-  /** Starts lane 1 on the tiles first … end−1. */
-  run(first: number, end: number): void {
+  /** Offers the tiles first … end−1 (lane 1) to the worker. */
+  offer(first: number, end: number): void {
     this.command(first, end);
   }
 
-  /** Waits until lane 1 has done the last run(); throws its error if it failed. */
-  join(): void {
+  /**
+   * Ends the last offer: runs `here` (lane 1 on this thread) if the worker has not taken it, else
+   * waits for the worker to finish it; throws the worker's error if it failed.
+   */
+  finish(here: () => void): void {
     if (this.failed) throw this.failed;
+    if (Atomics.compareExchange(this.i32, this.c.claim, this.generation - 1, this.generation) === this.generation - 1) here();
+    else this.join();
+  }
+
+  /** Waits until the worker has finished the last offer, which it has taken. */
+  private join(): void {
     const { i32, c } = this;
     const spinUntil = performance.now() + SPIN_MS;
     let done = Atomics.load(i32, c.done);
@@ -140,7 +159,7 @@ export class SecondLane {
         this.failed = new Error(`the fast engine's second thread failed: ${reply?.message ?? 'no message'}`);
         throw this.failed;
       }
-      // A lane that cannot start (or died) must not hang training forever.
+      // A worker that died without a word must not hang training forever.
       if (Atomics.wait(i32, c.done, done, 1000) === 'timed-out' && performance.now() - started > UNRESPONSIVE_MS) {
         this.failed = new Error('the fast engine\'s second thread stopped answering');
         throw this.failed;
@@ -166,8 +185,9 @@ export class SecondLane {
 }
 
 /**
- * The worker's program: instantiate the kernels on the shared memory, then run commands as they
- * come. It is evaluated from text, so it receives processTiles' source.
+ * The worker's program: instantiate the kernels on the shared memory, then take the commands it
+ * can (claim gen − 1 → gen; a command the main thread took is left) and run them. It is evaluated
+ * from text, so it receives processTiles' source.
  */
 function laneSource(): string {
   return `
@@ -185,6 +205,7 @@ try {
     while (Atomics.load(i32, c.gen) === seen && performance.now() < spinUntil);
     Atomics.wait(i32, c.gen, seen);
     seen = Atomics.load(i32, c.gen);
+    if (Atomics.compareExchange(i32, c.claim, seen - 1, seen) !== seen - 1) continue;
     const first = i32[c.first];
     if (first < 0) break;
     processTiles(k, mem, i32, f64, lay, 1, first, i32[c.end], true);
