@@ -1,0 +1,66 @@
+/**
+ * "One thread or two": where a second thread starts to pay. On W3's network (30→16→1) at growing
+ * m, the same engine layout (the batch summed in two lanes) runs on one thread and on two,
+ * alternating in rounds so that both see the same load, medians of the rounds. The engine's
+ * PARALLEL_WORK should sit where the speed-up stays above 1 from there on.
+ */
+import { FastEngine, PARALLEL_WORK } from '../../src/core/fast/engine';
+import { cloneParameters } from '../../src/core/network';
+import { median } from './timing';
+import { growthWorkload } from './workloads';
+
+const M = [64, 128, 256, 569, 1024, 2048, 4096, 8192];
+export const ROUNDS = 21;
+
+export interface ThreadRow {
+  m: number;
+  /** Multiply-adds per batch (full batch): m · Σ n_l·n_(l−1). */
+  work: number;
+  oneUs: number;
+  twoUs: number;
+}
+
+export function measureThreads(learningRate: number, log: (s: string) => void): ThreadRow[] {
+  const rows: ThreadRow[] = [];
+  for (const m of M) {
+    log(`threads: m = ${m} …`);
+    const w = growthWorkload(m);
+    const engines = [1, 2].map((threads) => new FastEngine(cloneParameters(w.params), w.X, w.Y, { threads, parallelWork: 0 }));
+    try {
+      if (engines[1]!.threads !== 2) return rows; // one core: nothing to compare
+      // ~1 ms per sample, after a warm-up.
+      const k = Math.max(4, Math.round(200_000 / m));
+      for (const e of engines) for (let i = 0; i < 3 * k; i++) e.epoch(learningRate);
+      const samples: [number[], number[]] = [[], []];
+      for (let r = 0; r < ROUNDS; r++) {
+        engines.forEach((e, i) => {
+          const t = process.hrtime.bigint();
+          for (let j = 0; j < k; j++) e.epoch(learningRate);
+          samples[i as 0 | 1].push(Number(process.hrtime.bigint() - t) / 1e3 / k);
+        });
+      }
+      rows.push({ m, work: m * (30 * 16 + 16), oneUs: median(samples[0]), twoUs: median(samples[1]) });
+    } finally {
+      for (const e of engines) e.dispose();
+    }
+  }
+  return rows;
+}
+
+/** The least work of the table from which on two threads were faster in every row; null if none. */
+export function measuredThreshold(rows: readonly ThreadRow[]): number | null {
+  let from: number | null = null;
+  for (const r of rows) {
+    if (r.twoUs < r.oneUs) from ??= r.work;
+    else from = null;
+  }
+  return from;
+}
+
+export function threadTable(rows: readonly ThreadRow[]): string[] {
+  const out = ['| m | multiply-adds per batch | 1 thread µs | 2 threads µs | speed-up |', '|---|---|---|---|---|'];
+  for (const r of rows) out.push(`| ${r.m.toLocaleString('en')} | ${r.work.toLocaleString('en')} | ${r.oneUs.toFixed(1)} | ${r.twoUs.toFixed(1)} | ${(r.oneUs / r.twoUs).toFixed(2)} |`);
+  const t = measuredThreshold(rows);
+  out.push('', `Two threads were faster from ${t === null ? 'no size in this table' : `${t.toLocaleString('en')} multiply-adds per batch on`}; the engine's threshold (PARALLEL_WORK) is ${PARALLEL_WORK.toLocaleString('en')}.`);
+  return out;
+}
