@@ -12,10 +12,13 @@ const at = (p) => join(root, p);
 
 // WebAssembly text (the fast training kernels, src/core/fast/*.wat) is assembled here, offline, by
 // wabt: once per number type and kind of multiply-add, substituting the text's {V} {S} {E} {2E} {3E}
-// {B} and expanding each ({MADD} a b c), a·b + c, either to relaxed SIMD's fused
-// ({V}.relaxed_madd a b c) or to ({V}.add c ({V}.mul a b)). Importing a .wat file gives the four
-// modules' bytes: { f64, f32 } with separate multiply and add, { f64Relaxed, f32Relaxed } fused.
-const MADD = '({MADD} ';
+// {B} and expanding its macros, ({NAME} operand …) with parenthesised operands:
+//   ({MADD} a b c)  a·b + c: relaxed SIMD's fused ({V}.relaxed_madd a b c) or ({V}.add c ({V}.mul a b));
+//   ({MADD64} a b c) the same in f64x2, whatever the number type;
+//   ({LOAD2} p)     two numbers of the engine's type at p as an f64x2;
+//   ({STORE2} p v)  the f64x2 v stored at p as two numbers of the engine's type.
+// Importing a .wat file gives the four modules' bytes: { f64, f32 } with separate multiply and add,
+// { f64Relaxed, f32Relaxed } fused.
 
 /** The end (exclusive) of the parenthesised group that starts at text[at] === '('. */
 function groupEnd(text, at) {
@@ -27,30 +30,30 @@ function groupEnd(text, at) {
 }
 
 /**
- * Rewrites every ({MADD} a b c) outside ;; comments by `expand(a, b, c)`; a, b and c are
- * parenthesised expressions.
+ * Rewrites every ({NAME} operand …) outside ;; comments whose NAME is a key of `macros` by
+ * macros[NAME](…operands); each macro takes a fixed number of parenthesised operands.
  */
-function expandMadd(text, expand) {
+function expandMacros(text, macros) {
   let out = '';
   let from = 0;
-  for (let at = text.indexOf(MADD); at >= 0; at = text.indexOf(MADD, from)) {
-    if (text.slice(text.lastIndexOf('\n', at) + 1, at).includes(';;')) {
-      out += text.slice(from, at + MADD.length);
-      from = at + MADD.length;
-      continue;
-    }
+  const call = /\(\{([A-Z0-9]+)\} /g;
+  for (let m = call.exec(text); m !== null; m = call.exec(text)) {
+    const at = m.index;
+    const expand = macros[m[1]];
+    if (expand === undefined || text.slice(text.lastIndexOf('\n', at) + 1, at).includes(';;')) continue;
     const args = [];
-    let i = at + MADD.length;
-    for (let n = 0; n < 3; n++) {
+    let i = at + m[0].length;
+    for (let n = 0; n < expand.length; n++) {
       while (text[i] === ' ') i++;
-      if (text[i] !== '(') throw new Error(`({MADD} …) at offset ${at} takes three parenthesised operands`);
+      if (text[i] !== '(') throw new Error(`({${m[1]}} …) at offset ${at} takes ${expand.length} parenthesised operands`);
       const end = groupEnd(text, i);
-      args.push(text.slice(i, end));
+      args.push(expandMacros(text.slice(i, end), macros));
       i = end;
     }
-    if (text[i] !== ')') throw new Error(`({MADD} …) at offset ${at} takes exactly three operands`);
+    if (text[i] !== ')') throw new Error(`({${m[1]}} …) at offset ${at} takes exactly ${expand.length} operands`);
     out += text.slice(from, at) + expand(...args);
     from = i + 1;
+    call.lastIndex = from;
   }
   return out + text.slice(from);
 }
@@ -63,7 +66,12 @@ const watPlugin = {
       const text = readFileSync(args.path, 'utf8');
       const assemble = (S, V, E, relaxed) => {
         const typed = text.replaceAll('{V}', V).replaceAll('{S}', S).replaceAll('{E}', String(E)).replaceAll('{2E}', String(2 * E)).replaceAll('{3E}', String(3 * E)).replaceAll('{B}', String(8 * E));
-        const source = expandMadd(typed, relaxed ? (a, b, c) => `(${V}.relaxed_madd ${a} ${b} ${c})` : (a, b, c) => `(${V}.add ${c} (${V}.mul ${a} ${b}))`);
+        const source = expandMacros(typed, {
+          MADD: relaxed ? (a, b, c) => `(${V}.relaxed_madd ${a} ${b} ${c})` : (a, b, c) => `(${V}.add ${c} (${V}.mul ${a} ${b}))`,
+          MADD64: relaxed ? (a, b, c) => `(f64x2.relaxed_madd ${a} ${b} ${c})` : (a, b, c) => `(f64x2.add ${c} (f64x2.mul ${a} ${b}))`,
+          LOAD2: S === 'f64' ? (p) => `(v128.load ${p})` : (p) => `(f64x2.promote_low_f32x4 (v128.load64_zero ${p}))`,
+          STORE2: S === 'f64' ? (p, v) => `(v128.store ${p} ${v})` : (p, v) => `(v128.store64_lane 0 ${p} (f32x4.demote_f64x2_zero ${v}))`,
+        });
         const features = { simd: true, threads: true, relaxed_simd: relaxed };
         const mod = wabt.parseWat(args.path, source, features);
         try {

@@ -71,6 +71,7 @@ interface Kernels {
   dense_bwd_dx(W: number, dZ: number, Ap: number, dZp: number, nOut: number, nIn: number, T: number): void;
   dense_bwd_dw(dZ: number, At: number, dW: number, db: number, nOut: number, nIn: number, T: number, count: number): void;
   transpose(A: number, At: number, n: number, T: number, count: number): void;
+  output(Z: number, Y: number, dZ: number, count: number, T: number, res: number): void;
   update(theta: number, grad: number, n: number, inv: number, alpha: number): void;
 }
 
@@ -109,6 +110,8 @@ export function kernelModule(dtype: DType, kernels: KernelKind): WebAssembly.Mod
   let m = compiled.get(key);
   if (m === undefined) {
     const relaxed = kernels === 'relaxed-simd';
+    // The runtime's choice comes first: it may have to enable relaxed SIMD before this compiles.
+    if (relaxed && runtimeKernels().kernels !== 'relaxed-simd') throw new RangeError('this JavaScript runtime does not run relaxed SIMD kernels');
     m = new WebAssembly.Module(dtype === 'float64' ? (relaxed ? kernelBytes.f64Relaxed : kernelBytes.f64) : relaxed ? kernelBytes.f32Relaxed : kernelBytes.f32);
     compiled.set(key, m);
   }
@@ -168,9 +171,7 @@ export class FastEngine {
   constructor(params: Parameters, X: Matrix, Y: Matrix, options: FastEngineOptions = {}) {
     this.options = { ...options };
     this.dtype = options.dtype ?? 'float64';
-    // The choice comes first: it may have to enable relaxed SIMD before any kernel compiles.
     this.kernels = options.kernels ?? kernelChoice().kernels;
-    if (this.kernels === 'relaxed-simd' && runtimeKernels().kernels !== 'relaxed-simd') throw new RangeError('this JavaScript runtime does not run relaxed SIMD kernels');
     const E = (this.E = this.dtype === 'float64' ? 8 : 4);
     const dims = (this.layerDims = [params.W[0]!.cols, ...params.W.map((w) => w.rows)]);
     const L = (this.L = params.W.length);
@@ -241,10 +242,11 @@ export class FastEngine {
     const laneStride = top - laneStart;
     if (halves) top += laneStride;
     this.grad1 = this.grad + laneStride;
-    this.results = alloc(8 * 8) / 8;
+    // 4 float64 per lane, then 8 per lane for the output kernel (lanes.ts).
+    this.results = alloc(24 * 8) / 8;
     const control = alloc(CONTROL_WORDS * 4) / 4;
     const table = [L, ...dims, ...this.wAt, ...bAt, ...aAt, ...dzAt, this.grad - this.theta, laneStride, laneStride, atAt];
-    const lay = alloc((table.length + 2) * 4) / 4;
+    const lay = alloc((table.length + 3) * 4) / 4;
     const tileTable = alloc(this.tiles.length * 5 * 4) / 4;
     this.lay = lay;
 
@@ -263,7 +265,7 @@ export class FastEngine {
     this.mem = this.dtype === 'float64' ? new Float64Array(memory.buffer) : new Float32Array(memory.buffer);
     this.i32 = new Int32Array(memory.buffer);
     this.f64 = new Float64Array(memory.buffer);
-    this.i32.set([...table, tileTable, this.results], lay);
+    this.i32.set([...table, tileTable, this.results, this.kernels === 'relaxed-simd' ? 1 : 0], lay);
     this.tiles.forEach((t, i) => this.i32.set([t.x, t.y, t.count, t.T, t.xt], tileTable + 5 * i));
     this.sums = { costSum: 0, correct: 0, gradNormSums: new Float64Array(L), batches: 0, finite: true, lastCost: 0 };
     this.load(params);

@@ -405,7 +405,103 @@
         (local.set $i (i32.add (local.get $i) (local.get $rows)))
         (br $rowblocks))))
 
-  ;; The update θ := θ − α·(dθ·inv) over all parameters at once, inv = 1/m: dθ·inv is the notes'
+;; The output layer of one tile, in float64 whatever the engine's number type: a = σ(z), the loss
+  ;; from the logits max(z, 0) − z·y + log1p(e^−|z|) (as computeCostFromLogits), dZ = a − y (0 in
+  ;; the padding columns), and the numbers classified correctly and classified 1: two examples at
+  ;; a time, without a branch. One exponential serves σ and the loss: with t = e^−|z|,
+  ;; σ(z) = 1/(1 + t) for z ≥ 0 and t/(1 + t) below. e^x (x ≤ 0, above −708: lower ones
+  ;; would be below 1e−307) as 2^k·e^r, k = round(x/ln 2), r = x − k·ln 2 (ln 2 in two parts,
+  ;; |r| ≤ ln 2 / 2) and the Taylor polynomial of e^r to r¹³ (its first omitted term < 5e−18);
+  ;; log1p(t), 0 ≤ t ≤ 1, as 2·atanh(u) with u = t/(2 + t), or ln 2 + 2·atanh(u) with
+  ;; u = (t − 1)/(t + 3) above t = 0.5, so that |u| ≤ 0.2, and the series 2u·Σ u^2i/(2i + 1) to
+  ;; i = 11 (the first omitted term < 2e−18). The results are within a few units in the last place
+  ;; of Math.exp's and Math.log1p's; NaN and ±∞ go through as they do there. The loss is summed
+  ;; in two lanes with Neumaier's compensation. Writes 8 float64 at $res: the lanes' sums, their
+  ;; compensations, the lanes' numbers correct and the lanes' numbers classified 1.
+  (func (export "output") (param $Z i32) (param $Y i32) (param $D i32) (param $count i32) (param $T i32) (param $res i32)
+    (local $p i32) (local $end i32)
+    (local $z v128) (local $y v128) (local $r v128) (local $k v128) (local $e v128) (local $t v128)
+    (local $hi v128) (local $u v128) (local $w v128) (local $q v128) (local $a v128) (local $loss v128)
+    (local $real v128) (local $positive v128) (local $sum v128) (local $s v128) (local $c v128)
+    (local $idx v128) (local $cnt v128) (local $nCorrect v128) (local $nPositive v128) (local $one v128)
+    (local.set $one (f64x2.splat (f64.const 1)))
+    (local.set $cnt (i64x2.splat (i64.extend_i32_u (local.get $count))))
+    (local.set $idx (v128.const i64x2 0 1))
+    (local.set $end (i32.mul (local.get $T) (i32.const {E})))
+    (loop $pairs
+      (local.set $z ({LOAD2} (i32.add (local.get $Z) (local.get $p))))
+      (local.set $y ({LOAD2} (i32.add (local.get $Y) (local.get $p))))
+      (local.set $real (i64x2.lt_s (local.get $idx) (local.get $cnt)))
+      ;; t = e^−|z|
+      (local.set $r (f64x2.max (f64x2.neg (f64x2.abs (local.get $z))) (f64x2.splat (f64.const -708))))
+      (local.set $k (f64x2.nearest (f64x2.mul (local.get $r) (f64x2.splat (f64.const 1.4426950408889634)))))
+      (local.set $r ({MADD64} (local.get $k) (f64x2.splat (f64.const -0.6931471803691238)) (local.get $r)))
+      (local.set $r ({MADD64} (local.get $k) (f64x2.splat (f64.const -1.9082149292705877e-10)) (local.get $r)))
+      (local.set $e (f64x2.splat (f64.const 1.6059043836821613e-10)))
+      (local.set $e ({MADD64} (local.get $e) (local.get $r) (f64x2.splat (f64.const 2.08767569878681e-09))))
+      (local.set $e ({MADD64} (local.get $e) (local.get $r) (f64x2.splat (f64.const 2.505210838544172e-08))))
+      (local.set $e ({MADD64} (local.get $e) (local.get $r) (f64x2.splat (f64.const 2.755731922398589e-07))))
+      (local.set $e ({MADD64} (local.get $e) (local.get $r) (f64x2.splat (f64.const 2.7557319223985893e-06))))
+      (local.set $e ({MADD64} (local.get $e) (local.get $r) (f64x2.splat (f64.const 2.48015873015873e-05))))
+      (local.set $e ({MADD64} (local.get $e) (local.get $r) (f64x2.splat (f64.const 0.0001984126984126984))))
+      (local.set $e ({MADD64} (local.get $e) (local.get $r) (f64x2.splat (f64.const 0.001388888888888889))))
+      (local.set $e ({MADD64} (local.get $e) (local.get $r) (f64x2.splat (f64.const 0.008333333333333333))))
+      (local.set $e ({MADD64} (local.get $e) (local.get $r) (f64x2.splat (f64.const 0.041666666666666664))))
+      (local.set $e ({MADD64} (local.get $e) (local.get $r) (f64x2.splat (f64.const 0.16666666666666666))))
+      (local.set $e ({MADD64} (local.get $e) (local.get $r) (f64x2.splat (f64.const 0.5))))
+      (local.set $e ({MADD64} (local.get $e) (local.get $r) (local.get $one)))
+      (local.set $e ({MADD64} (local.get $e) (local.get $r) (local.get $one)))
+      ;; · 2^k, k from −1021 to 0: its exponent bits k + 1023 shifted into place
+      (local.set $t (f64x2.mul (local.get $e)
+        (i64x2.shl (i64x2.add (i64x2.extend_low_i32x4_s (i32x4.trunc_sat_f64x2_s_zero (local.get $k))) (i64x2.splat (i64.const 1023))) (i32.const 52))))
+      ;; log1p(t) = [t > 0.5]·ln 2 + 2u·q(u²)
+      (local.set $hi (f64x2.gt (local.get $t) (f64x2.splat (f64.const 0.5))))
+      (local.set $u (f64x2.div
+        (f64x2.sub (local.get $t) (v128.and (local.get $hi) (local.get $one)))
+        (f64x2.add (local.get $t) (v128.bitselect (f64x2.splat (f64.const 3)) (f64x2.splat (f64.const 2)) (local.get $hi)))))
+      (local.set $w (f64x2.mul (local.get $u) (local.get $u)))
+      (local.set $q (f64x2.splat (f64.const 0.043478260869565216)))
+      (local.set $q ({MADD64} (local.get $q) (local.get $w) (f64x2.splat (f64.const 0.047619047619047616))))
+      (local.set $q ({MADD64} (local.get $q) (local.get $w) (f64x2.splat (f64.const 0.05263157894736842))))
+      (local.set $q ({MADD64} (local.get $q) (local.get $w) (f64x2.splat (f64.const 0.058823529411764705))))
+      (local.set $q ({MADD64} (local.get $q) (local.get $w) (f64x2.splat (f64.const 0.06666666666666667))))
+      (local.set $q ({MADD64} (local.get $q) (local.get $w) (f64x2.splat (f64.const 0.07692307692307693))))
+      (local.set $q ({MADD64} (local.get $q) (local.get $w) (f64x2.splat (f64.const 0.09090909090909091))))
+      (local.set $q ({MADD64} (local.get $q) (local.get $w) (f64x2.splat (f64.const 0.1111111111111111))))
+      (local.set $q ({MADD64} (local.get $q) (local.get $w) (f64x2.splat (f64.const 0.14285714285714285))))
+      (local.set $q ({MADD64} (local.get $q) (local.get $w) (f64x2.splat (f64.const 0.2))))
+      (local.set $q ({MADD64} (local.get $q) (local.get $w) (f64x2.splat (f64.const 0.3333333333333333))))
+      (local.set $q ({MADD64} (local.get $q) (local.get $w) (local.get $one)))
+      ;; the loss max(z, 0) − z·y + log1p(t), 0 in the padding columns
+      (local.set $loss (v128.and (local.get $real)
+        (f64x2.add
+          ({MADD64} (f64x2.neg (local.get $z)) (local.get $y) (f64x2.max (local.get $z) (f64x2.splat (f64.const 0))))
+          ({MADD64} (f64x2.add (local.get $u) (local.get $u)) (local.get $q) (v128.and (local.get $hi) (f64x2.splat (f64.const 0.6931471805599453)))))))
+      ;; Neumaier: s += loss, c collects what the sum lost
+      (local.set $sum (f64x2.add (local.get $s) (local.get $loss)))
+      (local.set $c (f64x2.add (local.get $c)
+        (v128.bitselect
+          (f64x2.add (f64x2.sub (local.get $s) (local.get $sum)) (local.get $loss))
+          (f64x2.add (f64x2.sub (local.get $loss) (local.get $sum)) (local.get $s))
+          (f64x2.ge (f64x2.abs (local.get $s)) (f64x2.abs (local.get $loss))))))
+      (local.set $s (local.get $sum))
+      ;; a = σ(z); dZ = a − y; the counts
+      (local.set $a (f64x2.div (v128.bitselect (local.get $one) (local.get $t) (f64x2.ge (local.get $z) (f64x2.splat (f64.const 0))))
+                               (f64x2.add (local.get $one) (local.get $t))))
+      ({STORE2} (i32.add (local.get $D) (local.get $p)) (v128.and (local.get $real) (f64x2.sub (local.get $a) (local.get $y))))
+      (local.set $positive (v128.and (local.get $real) (f64x2.gt (local.get $a) (f64x2.splat (f64.const 0.5)))))
+      (local.set $nPositive (f64x2.add (local.get $nPositive) (v128.and (local.get $positive) (local.get $one))))
+      (local.set $nCorrect (f64x2.add (local.get $nCorrect)
+        (v128.and (v128.andnot (local.get $real) (v128.xor (local.get $positive) (f64x2.eq (local.get $y) (local.get $one)))) (local.get $one))))
+      (local.set $idx (i64x2.add (local.get $idx) (i64x2.splat (i64.const 2))))
+      (local.set $p (i32.add (local.get $p) (i32.const {2E})))
+      (br_if $pairs (i32.lt_u (local.get $p) (local.get $end))))
+    (v128.store (local.get $res) (local.get $s))
+    (v128.store offset=16 (local.get $res) (local.get $c))
+    (v128.store offset=32 (local.get $res) (local.get $nCorrect))
+    (v128.store offset=48 (local.get $res) (local.get $nPositive)))
+
+    ;; The update θ := θ − α·(dθ·inv) over all parameters at once, inv = 1/m: dθ·inv is the notes'
   ;; gradient, computed in the readable path's order of operations. Then dθ := 0 for the next
   ;; batch. (With inv = 1 and α = −1 it adds one set of sums to another.) n is a count of elements.
   (func (export "update") (param $theta i32) (param $grad i32) (param $n i32) (param $inv {S}) (param $alpha {S})

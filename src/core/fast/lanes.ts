@@ -11,21 +11,22 @@ import { MessageChannel, type MessagePort, Worker, receiveMessageOnPort } from '
  * Everything it needs is in the shared WebAssembly memory, described by a table of 32-bit
  * integers at index `lay` (see FastEngine's constructor, which writes it):
  *   L, n_0 … n_L, wAt[1…L], bAt[1…L], aAt[1…L], dzAt[1…L], gradDelta, laneStride, gradStride,
- *   atAt, tiles, results
+ *   atAt, tiles, results, wasmOutput
  * byte offsets of W^[l], b^[l] and lane 0's tile buffers A^[l] (A^[L] holds Z^[L]), dZ^[l] and Aᵀ;
  * lane i's buffers are laneStride·i bytes further, its gradients gradDelta + gradStride·i bytes
  * from the parameters; `tiles` indexes 5 integers per tile (x, labels, count, T, and Xᵀ or 0),
  * `results` indexes 4 float64 per lane (Σ loss, its compensation, number correct, number
- * predicted 1), which this function continues to add to.
+ * predicted 1), which this function continues to add to, followed by 8 per lane for the output
+ * kernel's results; wasmOutput is 1 where the output layer runs in the output kernel.
  *
- * Within a lane every sum runs over the examples in their order (the kernels see to it within a
- * tile; the loss is summed here, tile after tile), and σ, the loss and dZ^[L] are the same
- * expressions as in network.ts: with the plain SIMD kernels and one lane, float64 results are the
- * readable path's bit for bit.
+ * With the plain SIMD kernels, within a lane every sum runs over the examples in their order (the
+ * kernels see to it within a tile; the loss is summed here, tile after tile), and σ, the loss and
+ * dZ^[L] are the same expressions as in network.ts: on one lane, float64 results are the readable
+ * path's bit for bit.
  */
 // `k` is the kernels' exports; `mem` the memory as the engine's number type.
 export function processTiles(
-  k: { dense_fwd: (...a: number[]) => void; dense_bwd_dx: (...a: number[]) => void; dense_bwd_dw: (...a: number[]) => void; transpose: (...a: number[]) => void },
+  k: { dense_fwd: (...a: number[]) => void; dense_bwd_dx: (...a: number[]) => void; dense_bwd_dw: (...a: number[]) => void; transpose: (...a: number[]) => void; output: (...a: number[]) => void },
   mem: Float64Array | Float32Array,
   i32: Int32Array,
   f64: Float64Array,
@@ -41,6 +42,8 @@ export function processTiles(
   const laneOff = lane * i32[rest + 1]!;
   const gradOff = i32[rest]! + lane * i32[rest + 2]!;
   const at = i32[rest + 3]! + laneOff, tiles = i32[rest + 4]!, r = i32[rest + 5]! + 4 * lane;
+  // The output kernel's 8 results for this lane, after all lanes' results (float64 index).
+  const wasmOutput = i32[rest + 6] === 1, o = i32[rest + 5]! + 8 + 8 * lane;
   // Σ loss with Neumaier's compensation, as computeCostFromLogits sums it.
   let sum = f64[r]!, lost = f64[r + 1]!, correct = f64[r + 2]!, positive = f64[r + 3]!;
   for (let t = first; t < end; t++) {
@@ -49,10 +52,23 @@ export function processTiles(
     for (let l = 1; l <= L; l++) {
       k.dense_fwd(i32[wAt + l - 1]!, i32[bAt + l - 1]!, l === 1 ? x : i32[aAt + l - 2]! + laneOff, i32[aAt + l - 1]! + laneOff, i32[dims + l]!, i32[dims + l - 1]!, T, l < L ? 1 : 0);
     }
-    // Output layer here, where exp and log are: A = σ(Z) as sigmoid(), the loss from the logits
-    // as computeCostFromLogits, dZ^[L] = A − Y as outputDZ, 0 in the padding columns.
+    // Output layer: A = σ(Z) as sigmoid(), the loss from the logits as computeCostFromLogits,
+    // dZ^[L] = A − Y as outputDZ, 0 in the padding columns. With the fused kernels in the output
+    // kernel (two examples at a time, its own exp and log1p, to a few units in the last place);
+    // else here, with the very expressions of network.ts.
     const z0 = (i32[aAt + L - 1]! + laneOff) / E, d0 = (i32[dzAt + L - 1]! + laneOff) / E;
-    for (let j = 0; j < count; j++) {
+    if (wasmOutput) {
+      k.output(z0 * E, y * E, d0 * E, count, T, o * 8);
+      for (let h = 0; h < 2; h++) {
+        const loss = f64[o + h]!, t = sum + loss;
+        lost += Math.abs(sum) >= Math.abs(loss) ? sum - t + loss : loss - t + sum;
+        sum = t;
+      }
+      lost += f64[o + 2]! + f64[o + 3]!;
+      correct += f64[o + 4]! + f64[o + 5]!;
+      positive += f64[o + 6]! + f64[o + 7]!;
+    }
+    for (let j = 0; j < (wasmOutput ? 0 : count); j++) {
       const z = mem[z0 + j]!, yj = mem[y + j]!;
       // e^−z and e^−|z| are one exponential when z ≥ 0.
       const eNeg = Math.exp(-z);
@@ -66,7 +82,7 @@ export function processTiles(
       mem[d0 + j] = a - yj;
     }
     if (!learn) continue;
-    mem.fill(0, d0 + count, d0 + T);
+    if (!wasmOutput) mem.fill(0, d0 + count, d0 + T);
     // Backward: dW^[l] += dZ^[l]·A^[l−1]ᵀ, db^[l] += Σ dZ^[l]; dZ^[l−1] = W^[l]ᵀ·dZ^[l] * [A^[l−1] > 0].
     for (let l = L; l >= 1; l--) {
       const Aprev = l === 1 ? x : i32[aAt + l - 2]! + laneOff;
