@@ -1,8 +1,9 @@
 /**
  * "One thread or two": where a second thread starts to pay. On W3's network (30→16→1) at growing
- * m, the same engine layout (the batch summed in two lanes) runs on one thread and on two,
- * alternating in rounds so that both see the same load, medians of the rounds. The engine's
- * PARALLEL_WORK should sit where the speed-up stays above 1 from there on.
+ * m, the same engine layout (the batch summed in two lanes) runs on one thread, on two with the
+ * worker taking every batch (secondThread 'always'), and on two as the engine runs by default
+ * (adaptive), alternating in rounds so that all see the same load, medians of the rounds. The
+ * engine's PARALLEL_WORK should sit where 'always' stays faster than one thread from there on.
  */
 import { FastEngine, PARALLEL_WORK } from '../../src/core/fast/engine';
 import { cloneParameters } from '../../src/core/network';
@@ -18,6 +19,9 @@ export interface ThreadRow {
   work: number;
   oneUs: number;
   twoUs: number;
+  adaptiveUs: number;
+  /** Share of the adaptive engine's batches that the worker ran. */
+  adaptiveByWorker: number;
 }
 
 export function measureThreads(learningRate: number, log: (s: string) => void): ThreadRow[] {
@@ -25,21 +29,28 @@ export function measureThreads(learningRate: number, log: (s: string) => void): 
   for (const m of M) {
     log(`threads: m = ${m} …`);
     const w = growthWorkload(m);
-    const engines = [1, 2].map((threads) => new FastEngine(cloneParameters(w.params), w.X, w.Y, { threads, parallelWork: 0 }));
+    const engines = [
+      new FastEngine(cloneParameters(w.params), w.X, w.Y, { threads: 1, parallelWork: 0 }),
+      new FastEngine(cloneParameters(w.params), w.X, w.Y, { threads: 2, parallelWork: 0, secondThread: 'always' }),
+      new FastEngine(cloneParameters(w.params), w.X, w.Y, { threads: 2, parallelWork: 0 }),
+    ];
     try {
       if (engines[1]!.threads !== 2) return rows; // one core: nothing to compare
       // ~1 ms per sample, after a warm-up.
       const k = Math.max(4, Math.round(200_000 / m));
       for (const e of engines) for (let i = 0; i < 3 * k; i++) e.epoch(learningRate);
-      const samples: [number[], number[]] = [[], []];
+      const samples: number[][] = [[], [], []];
+      const before = { ...engines[2]!.laneStats! };
       for (let r = 0; r < ROUNDS; r++) {
         engines.forEach((e, i) => {
           const t = process.hrtime.bigint();
           for (let j = 0; j < k; j++) e.epoch(learningRate);
-          samples[i as 0 | 1].push(Number(process.hrtime.bigint() - t) / 1e3 / k);
+          samples[i]!.push(Number(process.hrtime.bigint() - t) / 1e3 / k);
         });
       }
-      rows.push({ m, work: m * (30 * 16 + 16), oneUs: median(samples[0]), twoUs: median(samples[1]) });
+      const after = engines[2]!.laneStats!;
+      const batches = after.offered + after.paused - before.offered - before.paused;
+      rows.push({ m, work: m * (30 * 16 + 16), oneUs: median(samples[0]!), twoUs: median(samples[1]!), adaptiveUs: median(samples[2]!), adaptiveByWorker: (after.byWorker - before.byWorker) / batches });
     } finally {
       for (const e of engines) e.dispose();
     }
@@ -58,8 +69,11 @@ export function measuredThreshold(rows: readonly ThreadRow[]): number | null {
 }
 
 export function threadTable(rows: readonly ThreadRow[]): string[] {
-  const out = ['| m | multiply-adds per batch | 1 thread µs | 2 threads µs | speed-up |', '|---|---|---|---|---|'];
-  for (const r of rows) out.push(`| ${r.m.toLocaleString('en')} | ${r.work.toLocaleString('en')} | ${r.oneUs.toFixed(1)} | ${r.twoUs.toFixed(1)} | ${(r.oneUs / r.twoUs).toFixed(2)} |`);
+  const out = ['| m | multiply-adds per batch | 1 thread µs | 2 threads µs | speed-up | default (adaptive) µs | speed-up | batches on the worker |', '|---|---|---|---|---|---|---|---|'];
+  for (const r of rows) {
+    out.push(`| ${r.m.toLocaleString('en')} | ${r.work.toLocaleString('en')} | ${r.oneUs.toFixed(1)} | ${r.twoUs.toFixed(1)} | ${(r.oneUs / r.twoUs).toFixed(2)} | ` +
+      `${r.adaptiveUs.toFixed(1)} | ${(r.oneUs / r.adaptiveUs).toFixed(2)} | ${(100 * r.adaptiveByWorker).toFixed(0)}% |`);
+  }
   const t = measuredThreshold(rows);
   out.push('', `Two threads were faster from ${t === null ? 'no size in this table' : `${t.toLocaleString('en')} multiply-adds per batch on`}; the engine's threshold (PARALLEL_WORK) is ${PARALLEL_WORK.toLocaleString('en')}.`);
   return out;

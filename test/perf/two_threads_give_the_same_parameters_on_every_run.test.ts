@@ -1,9 +1,10 @@
 // Two threads where they pay: a batch with at least PARALLEL_WORK multiply-adds is summed in two
-// halves (lanes), lane 1 on a worker thread sharing the engine's memory, the halves' gradient
-// sums added in a fixed order. What is identical to what, bit for bit: for the same data,
-// parameters, options and kernels, the parameters after any number of epochs are the same on every
-// run with two threads, and the same as with one thread running both lanes in turn. Timing
-// cannot change them.
+// halves (lanes), lane 1 on a worker thread sharing the engine's memory (or, where the worker does
+// not begin it in time, on the main thread), the halves' gradient sums added in a fixed order.
+// What is identical to what, bit for bit: for the same data, parameters, options and kernels, the
+// parameters and costs after any number of epochs are the same on every run with two threads
+// (lane 1 always on the worker, or on whichever thread takes it), and the same as with one thread
+// running both lanes in turn. Timing cannot change them.
 import assert from 'node:assert/strict';
 import { availableParallelism } from 'node:os';
 import { test } from 'node:test';
@@ -19,21 +20,26 @@ const M = Math.ceil(PARALLEL_WORK / MACS) + 37;
 
 const flat = (p: Parameters): number[] => [...p.W, ...p.b].flatMap((x) => Array.from(x.data));
 
-function trained(options: FastEngineOptions, epochs: number, batchSize?: number): { params: number[]; costs: number[]; threads: number } {
+function trained(options: FastEngineOptions, epochs: number, batchSize?: number): { params: number[]; costs: number[]; threads: number; byWorker: number; offered: number } {
   const { X, Y } = syntheticData(DIMS[0]!, M, 4);
   const p = initParameters(DIMS, 4);
   const engine = new FastEngine(p, X, Y, { ...options, ...(batchSize ? { batchSize } : {}) });
   const threads = engine.threads;
   const costs: number[] = [];
+  let batches = 0;
   for (let e = 1; e <= epochs; e++) {
     const order = batchSize ? shuffledIndices(M, createRng(4, e)) : null;
     const s = engine.epoch(0.1, order);
     assert.equal(s.finite, true);
     costs.push(s.costSum);
+    batches += s.batches;
   }
+  const stats = engine.laneStats;
+  // Where the second thread always takes lane 1, it ran every batch summed in two.
+  if (options.secondThread === 'always' && batchSize === undefined) assert.deepEqual(stats, { offered: batches, byWorker: batches, paused: 0 });
   engine.store(p);
   engine.dispose();
-  return { params: flat(p), costs, threads };
+  return { params: flat(p), costs, threads, byWorker: stats?.byWorker ?? 0, offered: stats?.offered ?? 0 };
 }
 
 test('the engine picks two threads from the work size: at PARALLEL_WORK and above (where there are two cores), one below', () => {
@@ -50,7 +56,8 @@ test('two threads, three runs, and one thread: the same parameters and costs bit
   for (const kernels of ['relaxed-simd', 'simd'] as const) {
     for (const dtype of ['float64', 'float32'] as const) {
       const what = `${kernels} ${dtype}`;
-      const runs = [1, 2, 3].map(() => trained({ kernels, dtype, threads: 2 }, 30));
+      const always = { kernels, dtype, threads: 2, secondThread: 'always' } as const;
+      const runs = [trained(always, 30), trained(always, 30), trained({ kernels, dtype, threads: 2 }, 30)];
       for (const r of runs) assert.equal(r.threads, 2, what);
       const one = trained({ kernels, dtype, threads: 1 }, 30);
       assert.equal(one.threads, 1);
@@ -66,10 +73,11 @@ test('two threads, three runs, and one thread: the same parameters and costs bit
 
 test('mini-batches large enough for two lanes, in a new order every epoch: the same bits on one thread and on two', () => {
   const batch = Math.ceil(M / 2) + 5; // a large batch in two lanes, then a small one in one
-  const two = trained({ threads: 2, parallelWork: (batch - 1) * MACS }, 12, batch);
+  const two = trained({ threads: 2, secondThread: 'always', parallelWork: (batch - 1) * MACS }, 12, batch);
   const again = trained({ threads: 2, parallelWork: (batch - 1) * MACS }, 12, batch);
   const one = trained({ threads: 1, parallelWork: (batch - 1) * MACS }, 12, batch);
   assert.equal(two.threads, 2);
+  assert.equal(two.byWorker, 12, 'one large batch per epoch on the worker');
   assert.deepEqual(again.params, two.params);
   assert.deepEqual(one.params, two.params);
 });
@@ -77,8 +85,8 @@ test('mini-batches large enough for two lanes, in a new order every epoch: the s
 test('dispose() ends the worker; the engine goes on training on one thread with the same numbers', () => {
   const { X, Y } = syntheticData(DIMS[0]!, M, 4);
   const p = initParameters(DIMS, 4);
-  const a = new FastEngine(cloneParameters(p), X, Y, { threads: 2 });
-  const b = new FastEngine(cloneParameters(p), X, Y, { threads: 2 });
+  const a = new FastEngine(cloneParameters(p), X, Y, { threads: 2, secondThread: 'always' });
+  const b = new FastEngine(cloneParameters(p), X, Y, { threads: 2, secondThread: 'always' });
   for (let e = 0; e < 3; e++) {
     a.epoch(0.1);
     b.epoch(0.1);
@@ -91,4 +99,15 @@ test('dispose() ends the worker; the engine goes on training on one thread with 
   b.store(pb);
   a.dispose();
   assert.deepEqual(flat(pb), flat(pa));
+});
+
+test('adaptive (the default): every batch in two lanes is offered to the second thread or, while offers pause, run here; the first window of offers is always made', () => {
+  const { X, Y } = syntheticData(DIMS[0]!, M, 4);
+  const engine = new FastEngine(initParameters(DIMS, 4), X, Y, { threads: 2 });
+  for (let e = 0; e < 40; e++) engine.epoch(0.1);
+  const s = engine.laneStats!;
+  engine.dispose();
+  assert.equal(s.offered + s.paused, 40);
+  assert.ok(s.byWorker <= s.offered);
+  assert.ok(s.offered >= 16);
 });

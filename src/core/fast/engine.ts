@@ -27,7 +27,7 @@ import type { Matrix } from '../matrix';
 import type { Parameters } from '../network';
 import { type KernelKind, kernelChoice, runtimeKernels } from './kernelChoice';
 import * as kernelBytes from './kernels.wat';
-import { CONTROL_WORDS, SecondLane, processTiles } from './lanes';
+import { CONTROL_WORDS, type LaneStats, SecondLane, processTiles } from './lanes';
 
 export type DType = 'float64' | 'float32';
 
@@ -48,6 +48,13 @@ export interface FastEngineOptions {
   parallelWork?: number;
   /** 'relaxed-simd' (fused multiply-add) or 'simd'; by default what the runtime has (kernelChoice.ts). */
   kernels?: KernelKind;
+  /**
+   * 'adaptive' (the default): the second thread takes the batches it can, the main thread runs
+   * those it does not begin in time, and offers pause while the second core is busy (lanes.ts).
+   * 'always': the second thread runs lane 1 of every batch summed in two, and the main thread waits
+   * for it (to measure two threads as such).
+   */
+  secondThread?: 'adaptive' | 'always';
 }
 
 /** What one epoch gives back, in the terms of train(): reused from epoch to epoch. */
@@ -269,7 +276,7 @@ export class FastEngine {
     this.tiles.forEach((t, i) => this.i32.set([t.x, t.y, t.count, t.T, t.xt], tileTable + 5 * i));
     this.sums = { costSum: 0, correct: 0, gradNormSums: new Float64Array(L), batches: 0, finite: true, lastCost: 0 };
     this.load(params);
-    if (halves && wantThreads === 2) this.lane1 = new SecondLane(module, memory, this.dtype, lay, control);
+    if (halves && wantThreads === 2) this.lane1 = new SecondLane(module, memory, this.dtype, lay, control, options.secondThread === 'always');
   }
 
   /** Takes the parameters' values (e.g. after a reset); the engine's own copy is what it trains. */
@@ -294,12 +301,17 @@ export class FastEngine {
     const o = this.options;
     return this.X === X && this.Y === Y && params.W.length === this.L && params.W.every((w, l) => w.rows === this.layerDims[l + 1] && w.cols === this.layerDims[l]) &&
       (o.batchSize ?? this.m) === (options.batchSize ?? this.m) && (o.dtype ?? 'float64') === (options.dtype ?? 'float64') &&
-      o.tile === options.tile && o.threads === options.threads && o.parallelWork === options.parallelWork && o.kernels === options.kernels && !this.broken;
+      o.tile === options.tile && o.threads === options.threads && o.parallelWork === options.parallelWork && o.kernels === options.kernels && o.secondThread === options.secondThread && !this.broken;
   }
 
   /** 2 while a worker thread runs lane 1 of the batches summed in two halves, else 1. */
   get threads(): number {
     return this.lane1 === null ? 1 : 2;
+  }
+
+  /** How the batches offered to the second thread went (null: one thread). */
+  get laneStats(): LaneStats | null {
+    return this.lane1?.stats ?? null;
   }
 
   /**

@@ -109,6 +109,27 @@ const SPIN_MS = 0.1;
 /** A second lane that stopped answering is given up after this long. */
 const UNRESPONSIVE_MS = 120_000;
 
+/**
+ * The offers judged together: when the second thread lost in half of them or more (the main
+ * thread had to take lane 1 back, or waited for the worker longer than half its own lane took),
+ * the second core is busy with other work, and offering costs more than it brings. Offers then
+ * pause, PAUSE_MS at first, twice as long after each window lost in a row (up to PAUSE_MAX_MS),
+ * and the next window tries again.
+ */
+const WINDOW = 16;
+const PAUSE_MS = 50;
+const PAUSE_MAX_MS = 1600;
+
+/** How the batches offered to the second thread went. */
+export interface LaneStats {
+  /** Batches whose lane 1 was offered to the worker. */
+  offered: number;
+  /** …and run by it. */
+  byWorker: number;
+  /** Batches run on one thread while offers paused. */
+  paused: number;
+}
+
 /** Control words, 32-bit integers in the shared memory from index `control` on. */
 export const CONTROL_WORDS = 5;
 
@@ -118,7 +139,8 @@ export const CONTROL_WORDS = 5;
  * done with lane 1 (waiting for it if it is still at work) or, where the worker has not begun it
  * (still asleep, or not given a core on a busy machine), runs lane 1 itself. Whichever thread runs
  * it, lane 1 is the same work into the same buffers, so the numbers never depend on it; a busy
- * second core costs a hand-over, not a wait. One hand-over and at most one wait per batch: the
+ * second core costs a hand-over, not a wait, and where that keeps happening offers pause for a
+ * while (WINDOW). One hand-over and at most one wait per batch: the
  * examples' columns are independent through the forward and the backward run, and only the
  * gradient sums are shared (each lane has its own, added by the engine in a fixed order).
  *
@@ -134,8 +156,20 @@ export class SecondLane {
   private readonly c: { gen: number; first: number; end: number; claim: number; done: number };
   private generation = 0;
   private failed: Error | null = null;
+  /** Whether the current batch was offered, when, and the judging of the current window. */
+  private offered = false;
+  private offeredAt = 0;
+  private windowOffers = 0;
+  private windowLosses = 0;
+  private pauseMs = PAUSE_MS;
+  private pausedUntil = 0;
+  readonly stats: LaneStats = { offered: 0, byWorker: 0, paused: 0 };
 
-  constructor(module: WebAssembly.Module, memory: WebAssembly.Memory, dtype: string, lay: number, control: number) {
+  /**
+   * `always`: every batch goes to the worker and the main thread waits for it, however busy the
+   * machine (for measuring two threads as such, and for the tests).
+   */
+  constructor(module: WebAssembly.Module, memory: WebAssembly.Memory, dtype: string, lay: number, control: number, private readonly always = false) {
     this.i32 = new Int32Array(memory.buffer);
     this.c = { gen: control, first: control + 1, end: control + 2, claim: control + 3, done: control + 4 };
     this.i32.fill(0, control, control + CONTROL_WORDS);
@@ -147,19 +181,51 @@ export class SecondLane {
     this.port.unref();
   }
 
-  /** Offers the tiles first … end−1 (lane 1) to the worker. */
+  /** Offers the tiles first … end−1 (lane 1) to the worker, unless offers pause. */
   offer(first: number, end: number): void {
+    const now = performance.now();
+    this.offered = this.always || now >= this.pausedUntil;
+    if (!this.offered) return;
+    this.offeredAt = now;
+    this.stats.offered++;
     this.command(first, end);
   }
 
   /**
-   * Ends the last offer: runs `here` (lane 1 on this thread) if the worker has not taken it, else
-   * waits for the worker to finish it; throws the worker's error if it failed.
+   * Ends the batch: runs `here` (lane 1 on this thread) if it was not offered or the worker has
+   * not taken it, else waits for the worker to finish it; throws the worker's error if it failed.
    */
   finish(here: () => void): void {
     if (this.failed) throw this.failed;
-    if (Atomics.compareExchange(this.i32, this.c.claim, this.generation - 1, this.generation) === this.generation - 1) here();
-    else this.join();
+    if (!this.offered) {
+      this.stats.paused++;
+      here();
+      return;
+    }
+    const finishing = performance.now();
+    let lost = true;
+    if (!this.always && Atomics.compareExchange(this.i32, this.c.claim, this.generation - 1, this.generation) === this.generation - 1) here();
+    else {
+      this.join();
+      this.stats.byWorker++;
+      const now = performance.now();
+      lost = now - finishing > (finishing - this.offeredAt) / 2;
+    }
+    this.judge(lost, performance.now());
+  }
+
+  private judge(lost: boolean, now: number): void {
+    this.windowOffers++;
+    if (lost) this.windowLosses++;
+    if (this.windowOffers < WINDOW) return;
+    if (2 * this.windowLosses >= WINDOW) {
+      this.pausedUntil = now + this.pauseMs;
+      this.pauseMs = Math.min(2 * this.pauseMs, PAUSE_MAX_MS);
+    } else {
+      this.pauseMs = PAUSE_MS;
+    }
+    this.windowOffers = 0;
+    this.windowLosses = 0;
   }
 
   /** Waits until the worker has finished the last offer, which it has taken. */
