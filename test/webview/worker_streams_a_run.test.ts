@@ -10,11 +10,7 @@ import { parseModelFile } from '../../src/core/model';
 import { loadSample } from '../../src/data/samples';
 import { prepareData } from '../../src/data/prepare';
 import type { FromWorker, Hyper, ToWorker } from '../../src/protocol';
-import { usePlainKernels } from '../perf/plainKernels';
 import { root } from './harness';
-
-// Bit for bit with the readable core: the plain SIMD kernels.
-usePlainKernels();
 
 const hyper: Hyper = { hidden: [4], learningRate: 0.5, epochs: 300, batchSize: null, seed: 9, validationSplit: 0.2, standardize: true };
 
