@@ -170,6 +170,8 @@ export class FastEngine {
   private lane1: SecondLane | null = null;
   /** Set when lane 1 failed: such an engine is not reused (fits() is false). */
   private broken = false;
+  /** The batch in progress. */
+  private batch!: Batch;
   /** Whether the tiles hold the examples in their given order (null) or in a shuffled one. */
   private tilesInOrder = false;
   private readonly sums: EpochSums;
@@ -364,11 +366,11 @@ export class FastEngine {
       f64.fill(0, r, r + 8);
       const halves = batch.split > batch.first;
       // Lane 1 (the batch's first half) on the worker while lane 0 runs here, or on this thread.
-      const lane1 = (): void => processTiles(this.k, this.mem, this.i32, f64, this.lay, 1, batch.first, batch.split, true);
+      this.batch = batch;
       if (halves && this.lane1 !== null) this.lane1.offer(batch.first, batch.split);
       processTiles(this.k, this.mem, this.i32, f64, this.lay, 0, batch.split, batch.end, true);
-      if (halves && this.lane1 !== null) this.finishLane1(lane1);
-      else if (halves) lane1();
+      if (halves && this.lane1 !== null) this.finishLane1();
+      else if (halves) this.runLane1Here();
       let lossSum = f64[r]! + f64[r + 1]!, correct = f64[r + 2]!;
       if (halves) {
         lossSum += f64[r + 4]! + f64[r + 5]!;
@@ -404,9 +406,12 @@ export class FastEngine {
     return { cost: (f64[r]! + f64[r + 1]!) / this.m, correct: f64[r + 2]!, positive: f64[r + 3]! };
   }
 
-  private finishLane1(here: () => void): void {
+  /** Lane 1 of the current batch on this thread (made once: an epoch allocates nothing). */
+  private readonly runLane1Here = (): void => processTiles(this.k, this.mem, this.i32, this.f64, this.lay, 1, this.batch.first, this.batch.split, true);
+
+  private finishLane1(): void {
     try {
-      this.lane1!.finish(here);
+      this.lane1!.finish(this.runLane1Here);
     } catch (e) {
       this.broken = true;
       this.dispose();
