@@ -140,9 +140,9 @@ export const CONTROL_WORDS = 5;
  * (still asleep, or not given a core on a busy machine), runs lane 1 itself. Whichever thread runs
  * it, lane 1 is the same work into the same buffers, so the numbers never depend on it; a busy
  * second core costs a hand-over, not a wait, and where that keeps happening offers pause for a
- * while (WINDOW). One hand-over and at most one wait per batch: the
- * examples' columns are independent through the forward and the backward run, and only the
- * gradient sums are shared (each lane has its own, added by the engine in a fixed order).
+ * while (WINDOW). One hand-over and at most one wait per batch: the examples' columns are
+ * independent through the forward and the backward run, and only the gradient sums are shared
+ * (each lane has its own, added by the engine in a fixed order).
  *
  * Control words at `control`: gen, the counter of commands; first and end, the command's tile
  * range (first = −1: stop); claim, the last command taken, by the worker or by the main thread
