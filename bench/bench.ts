@@ -78,14 +78,35 @@ function maxAbsDiff(a: readonly number[], b: readonly number[]): number {
   return a.reduce((s, x, i) => Math.max(s, Math.abs(x - b[i]!)), 0);
 }
 
-/** The median time per epoch of a core variant on a workload, and the threads it used. */
-function timeCore(w: Workload, v: CoreVariant): { timing: Timing; threads: number } {
+/**
+ * The median time per epoch of a core variant on a workload, the threads it used and, on two, the
+ * share of its batches that the second thread ran.
+ */
+function timeCore(w: Workload, v: CoreVariant): { timing: Timing; threads: number; workerShare: number | null } {
   const timer = coreTimer(w, v, LEARNING_RATE);
   try {
-    return { timing: medianEpochMs(timer.run, budget(w).seconds, budget(w).minSamples), threads: timer.threads };
+    const timing = medianEpochMs(timer.run, budget(w).seconds, budget(w).minSamples);
+    return { timing, threads: timer.threads, workerShare: timer.workerShare() };
   } finally {
     timer.dispose();
   }
+}
+
+/**
+ * Times the variants one after the other. `threads`: the most threads any used; `threadsText`
+ * says it for the table, "2 (93%)" when the second thread ran 93% of the fast float64 engine's
+ * batches.
+ */
+function timeAll<V extends CoreVariant>(w: Workload, variants: readonly V[]): { t: Record<V, Timing>; threads: number; threadsText: string } {
+  const t = {} as Record<V, Timing>;
+  let threads = 1, share: number | null = null;
+  for (const v of variants) {
+    const r = timeCore(w, v);
+    t[v] = r.timing;
+    threads = Math.max(threads, r.threads);
+    if (v === 'fast-float64') share = r.workerShare;
+  }
+  return { t, threads, threadsText: share === null ? String(threads) : `${threads} (${(100 * share).toFixed(0)}%)` };
 }
 
 /**
@@ -107,15 +128,10 @@ function growthTable(): void {
       console.error(`m = ${m}: the fast engine's costs differ from numpy's by ${d.toExponential(2)} (more than ${F64_TOLERANCE}).`);
       process.exit(1);
     }
-    let threads = 1;
-    const time = (v: CoreVariant): Timing => {
-      const t = timeCore(w, v);
-      threads = Math.max(threads, t.threads);
-      return t.timing;
-    };
-    const f64 = time('fast-float64'), f32 = time('fast-float32');
+    const { t, threadsText } = timeAll(w, ['fast-float64', 'fast-float32'] as const);
+    const f64 = t['fast-float64'], f32 = t['fast-float32'];
     const perExample = (ms: number): string => ((ms * 1e6) / m).toFixed(1);
-    console.log(`| ${[m.toLocaleString('en'), threads, fmtMs(f64.msPerEpoch), perExample(f64.msPerEpoch), gflops(w, f64), fmtMs(f32.msPerEpoch), perExample(f32.msPerEpoch),
+    console.log(`| ${[m.toLocaleString('en'), threadsText, fmtMs(f64.msPerEpoch), perExample(f64.msPerEpoch), gflops(w, f64), fmtMs(f32.msPerEpoch), perExample(f32.msPerEpoch),
       fmtMs(np.float64.msPerEpoch), perExample(np.float64.msPerEpoch), fmtRatio(np.float64.msPerEpoch / f64.msPerEpoch)].join(' | ')} |`);
   }
 }
@@ -162,16 +178,8 @@ async function main(): Promise<void> {
   for (const w of ws) {
     process.stderr.write(`${w.id}: timing …\n`);
     const np = numpy.get(w.id)!;
-    let threads = 1;
-    const time = (v: CoreVariant): Timing => {
-      const t = timeCore(w, v);
-      threads = Math.max(threads, t.threads);
-      return t.timing;
-    };
-    const readable = time('readable');
-    const plain = time('fast-float64-plain');
-    const f64 = time('fast-float64');
-    const f32 = time('fast-float32');
+    const { t, threads, threadsText } = timeAll(w, ['readable', 'fast-float64-plain', 'fast-float64', 'fast-float32'] as const);
+    const readable = t.readable, plain = t['fast-float64-plain'], f64 = t['fast-float64'], f32 = t['fast-float32'];
     fast.set(w.id, { f64, f32 });
     threadsUsed.set(w.id, threads);
     const row = [
@@ -179,7 +187,7 @@ async function main(): Promise<void> {
       fmtMs(np.float64.msPerEpoch),
       fmtMs(np.float32.msPerEpoch),
       fmtMs(readable.msPerEpoch),
-      String(threads),
+      threadsText,
       fmtMs(plain.msPerEpoch),
       fmtMs(f64.msPerEpoch),
       gflops(w, f64),
@@ -190,7 +198,8 @@ async function main(): Promise<void> {
     ];
     console.log(`| ${row.join(' | ')} |`);
   }
-  console.log(`\nms = median milliseconds per epoch after warm-up (an epoch of ≥ 1 s: median of 2+ samples); GFLOP/s = 2·Σ n_in·n_out·m·3 / time; ratios > 1 mean the core is faster.`);
+  console.log(`\nms = median milliseconds per epoch after warm-up (an epoch of ≥ 1 s: median of 2+ samples); GFLOP/s = 2·Σ n_in·n_out·m·3 / time; ratios > 1 mean the core is faster; ` +
+    `fast threads "2 (x%)": the second thread ran x% of the fast float64 engine's batches (the main thread the rest, see "one thread or two").`);
   console.log(`numpy's figure is the faster of OpenBLAS's default thread count and one thread, per workload and type (ms per epoch by threads):`);
   for (const w of ws) {
     const np = numpy.get(w.id)!;

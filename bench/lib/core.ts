@@ -28,6 +28,8 @@ export interface CoreTimer {
   threads: number;
   /** The fast engine's kernels; null for the readable path. */
   kernels: KernelKind | null;
+  /** The share of the batches offered to the second thread that it ran so far (null: one thread). */
+  workerShare: () => number | null;
   dispose: () => void;
 }
 
@@ -38,11 +40,15 @@ export function coreTimer(w: Workload, variant: CoreVariant, learningRate: numbe
     const run = (k: number): void => {
       done = train(params, w.X, w.Y, { learningRate, epochs: k, batchSize: null, seed: 1, startEpoch: done, engine: 'reference' }).epochs;
     };
-    return { run, threads: 1, kernels: null, dispose: () => {} };
+    return { run, threads: 1, kernels: null, workerShare: () => null, dispose: () => {} };
   }
   const engine = new FastEngine(params, w.X, w.Y, { dtype: dtypeOf(variant), ...kernelsOf(variant) });
   const run = (k: number): void => {
     for (let e = 0; e < k; e++) engine.epoch(learningRate);
   };
-  return { run, threads: engine.threads, kernels: engine.kernels, dispose: () => engine.dispose() };
+  const workerShare = (): number | null => {
+    const s = engine.laneStats;
+    return s === null ? null : s.byWorker / Math.max(1, s.offered + s.paused);
+  };
+  return { run, threads: engine.threads, kernels: engine.kernels, workerShare, dispose: () => engine.dispose() };
 }
