@@ -105,8 +105,9 @@ interface Batch {
 /**
  * The least work (multiply-adds per batch: examples × Σ n_l·n_(l−1)) summed in two halves and
  * run on two threads where there are two cores. Below it, handing half of the batch to the second
- * thread and waiting for it costs more than it saves. Measured by `npm run bench` (the table "one
- * thread or two"), where two threads started to pay between about … multiply-adds.
+ * thread and waiting for it costs more than it saves. It comes from `npm run bench`'s table "one
+ * thread or two" (the least work from which two threads were faster in every row, on a machine
+ * whose second core is free); measure it again there when the kernels change.
  */
 export const PARALLEL_WORK = 4e6;
 
