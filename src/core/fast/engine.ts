@@ -290,13 +290,14 @@ export class FastEngine {
     });
   }
 
-  /** Writes the engine's parameters into `params` (same shapes). */
+  /** Writes the engine's parameters into `params` (same shapes); train() calls it every epoch, so it allocates nothing. */
   store(params: Parameters): void {
-    params.W.forEach((W, l) => {
-      const at = this.wAt[l]! / this.E, b = params.b[l]!.data;
-      W.data.set(this.mem.subarray(at, at + W.data.length));
-      b.set(this.mem.subarray(at + W.data.length, at + W.data.length + b.length));
-    });
+    const mem = this.mem;
+    for (let l = 0; l < this.L; l++) {
+      const W = params.W[l]!.data, b = params.b[l]!.data, at = this.wAt[l]! / this.E;
+      for (let i = 0; i < W.length; i++) W[i] = mem[at + i]!;
+      for (let i = 0; i < b.length; i++) b[i] = mem[at + W.length + i]!;
+    }
   }
 
   /** Whether this engine was made for exactly these data, network shape and options. */
