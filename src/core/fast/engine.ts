@@ -107,10 +107,10 @@ interface Batch {
  * run on two threads where there are two cores. Below it, handing half of the batch to the second
  * thread and waiting for it costs more than it saves. It comes from `npm run bench`'s table "one
  * thread or two" (the least work from which two threads were faster in every row, on a machine
- * whose second core is free: 63,488 multiply-adds, 1.23× there, against 0.99× at 31,744); measure
- * it again there when the kernels change.
+ * whose second core is free: from 63,488 multiply-adds in one run, from 126,976 in the next, where
+ * 63,488 gave 0.85×); measure it again there when the kernels change.
  */
-export const PARALLEL_WORK = 60_000;
+export const PARALLEL_WORK = 120_000;
 
 /** The compiled kernels, one module per number type and kind, compiled once per process. */
 const compiled = new Map<string, WebAssembly.Module>();

@@ -117,6 +117,8 @@ const UNRESPONSIVE_MS = 120_000;
  * and the next window tries again.
  */
 const WINDOW = 16;
+/** The first offers are not judged: the worker starts and its code warms up meanwhile. */
+const WARMUP = 64;
 const PAUSE_MS = 50;
 const PAUSE_MAX_MS = 1600;
 
@@ -215,6 +217,7 @@ export class SecondLane {
   }
 
   private judge(lost: boolean, now: number): void {
+    if (this.stats.offered <= WARMUP) return;
     this.windowOffers++;
     if (lost) this.windowLosses++;
     if (this.windowOffers < WINDOW) return;
