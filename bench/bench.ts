@@ -4,21 +4,26 @@
  * parameters. Before any figure is printed, the costs of the first epochs must agree with numpy's
  * (float64: to 1e-9); otherwise the benchmark stops with exit code 1.
  *
- * Then the fast engine's GFLOP/s on W3 and W4 beside the machine's limits, and the cost growth:
- * time per epoch on W3's network for m = 10³ … 10⁶, beside numpy.
+ * The fast engine runs the kernels it chooses (relaxed SIMD's fused multiply-add where the runtime
+ * has it), beside it the plain SIMD kernels in float64. Then the fast engine's GFLOP/s on W3 and W4
+ * beside the machine's limits (measured: clock and peak multiply-add rate), where two threads
+ * start to pay, and the cost growth: time per epoch on W3's network for m = 10³ … 10⁶, beside numpy.
  *
  * Options: --peers adds TensorFlow.js (cpu, wasm) and brain.js, and the CSV loaders papaparse and
  * csv-parse (installed by `npm run bench:peers` into bench/.peers/); --only W1,W3 picks workloads
- * (add `growth` for the cost-growth table, which runs only with all workloads or when named).
+ * (add `threads` and `growth` for those tables, which run only with all workloads or when named).
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
+import { kernelChoice } from '../src/core/fast/kernelChoice';
 import { type CoreVariant, coreCosts, coreTimer } from './lib/core';
 import { csvSection } from './lib/csv';
+import { measureLimits } from './lib/limits';
 import { PEERS, activatePeer, peerSession, tfjsWasmFeatures } from './lib/peers';
 import { type NumpyResult, python, runNumpy } from './lib/reference';
+import { ROUNDS, measureThreads, threadTable } from './lib/threads';
 import { type Timing, medianEpochMs } from './lib/timing';
 import { type Workload, flopsPerEpoch, growthWorkload, workloads } from './lib/workloads';
 
@@ -45,17 +50,14 @@ const GROWTH_M = [1_000, 10_000, 100_000, 1_000_000];
 
 const cpuinfo = existsSync('/proc/cpuinfo') ? readFileSync('/proc/cpuinfo', 'utf8') : '';
 
-/**
- * Peak flops per cycle and core, assuming two multiply and two add pipes (one multiply-add on an
- * FMA pipe counts two): 128-bit WebAssembly SIMD, which has no fused multiply-add in Node 20, does
- * 2·2 + 2·2 = 8 float64 flops per cycle (16 in float32); AVX2 with FMA, as OpenBLAS uses it,
- * 2 FMA · 4 lanes · 2 = 16 float64 flops.
- */
-function limits(): { ghz: number; wasm64: number; wasm32: number; avx2fma64: number } | null {
-  const mhz = Number(/^cpu MHz\s*:\s*([\d.]+)/m.exec(cpuinfo)?.[1] ?? cpus()[0]?.speed ?? NaN);
-  if (!(mhz > 0)) return null;
-  const ghz = mhz / 1000;
-  return { ghz, wasm64: 8 * ghz, wasm32: 16 * ghz, avx2fma64: 16 * ghz };
+/** The clock /proc/cpuinfo reports (often the nominal one; a turbo clock is higher). */
+const nominalGhz = (): number => Number(/^cpu MHz\s*:\s*([\d.]+)/m.exec(cpuinfo)?.[1] ?? cpus()[0]?.speed ?? NaN) / 1000;
+
+/** Which kernels the fast engine runs, as the header says it. */
+function kernelsLine(): string {
+  const c = kernelChoice();
+  if (c.kernels === 'simd') return `fast engine kernels: plain SIMD (multiply, then add): ${c.reason ?? ''}`;
+  return `fast engine kernels: relaxed SIMD, ${c.fused ? 'fused multiply-add (one rounding)' : 'relaxed_madd not fused by this runtime'}${c.flagSet ? ', enabled by the V8 flag --experimental-wasm-relaxed-simd' : ', validated without a flag'}; "plain" columns: SIMD multiply then add`;
 }
 
 function machine(): string[] {
@@ -64,7 +66,7 @@ function machine(): string[] {
   const simd = ['avx512f', 'avx2', 'fma'].filter((f) => flags.split(/\s+/).includes(f)).join(', ');
   const family = /^cpu family\s*:\s*(\d+)/m.exec(cpuinfo)?.[1], model = /^model\s*:\s*(\d+)/m.exec(cpuinfo)?.[1];
   const kind = family !== undefined ? `, family ${family} model ${model ?? '?'}` : '';
-  return [`cores (nproc): ${cpus().length}`, `CPU: ${cpu}${kind}${simd ? ` (${simd})` : ''}`, `node ${process.version}`, `load average at start: ${loadavg().map((x) => x.toFixed(2)).join(' ')}`];
+  return [`cores (nproc): ${cpus().length}`, `CPU: ${cpu}${kind}${simd ? ` (${simd})` : ''}`, `node ${process.version}`, kernelsLine(), `load average at start: ${loadavg().map((x) => x.toFixed(2)).join(' ')}`];
 }
 
 const fmtMs = (ms: number): string => (ms >= 100 ? ms.toFixed(0) : ms >= 1 ? ms.toFixed(2) : ms >= 0.01 ? ms.toFixed(4) : ms.toFixed(5));
@@ -76,14 +78,35 @@ function maxAbsDiff(a: readonly number[], b: readonly number[]): number {
   return a.reduce((s, x, i) => Math.max(s, Math.abs(x - b[i]!)), 0);
 }
 
-/** The median time per epoch of a core variant on a workload, and the threads it used. */
-function timeCore(w: Workload, v: CoreVariant): { timing: Timing; threads: number } {
+/**
+ * The median time per epoch of a core variant on a workload, the threads it used and, on two, the
+ * share of its batches that the second thread ran.
+ */
+function timeCore(w: Workload, v: CoreVariant): { timing: Timing; threads: number; workerShare: number | null } {
   const timer = coreTimer(w, v, LEARNING_RATE);
   try {
-    return { timing: medianEpochMs(timer.run, budget(w).seconds, budget(w).minSamples), threads: timer.threads };
+    const timing = medianEpochMs(timer.run, budget(w).seconds, budget(w).minSamples);
+    return { timing, threads: timer.threads, workerShare: timer.workerShare() };
   } finally {
     timer.dispose();
   }
+}
+
+/**
+ * Times the variants one after the other. `threads`: the most threads any used; `threadsText`
+ * says it for the table, "2 (93%)" when the second thread ran 93% of the fast float64 engine's
+ * batches.
+ */
+function timeAll<V extends CoreVariant>(w: Workload, variants: readonly V[]): { t: Record<V, Timing>; threads: number; threadsText: string } {
+  const t = {} as Record<V, Timing>;
+  let threads = 1, share: number | null = null;
+  for (const v of variants) {
+    const r = timeCore(w, v);
+    t[v] = r.timing;
+    threads = Math.max(threads, r.threads);
+    if (v === 'fast-float64') share = r.workerShare;
+  }
+  return { t, threads, threadsText: share === null ? String(threads) : `${threads} (${(100 * share).toFixed(0)}%)` };
 }
 
 /**
@@ -105,15 +128,10 @@ function growthTable(): void {
       console.error(`m = ${m}: the fast engine's costs differ from numpy's by ${d.toExponential(2)} (more than ${F64_TOLERANCE}).`);
       process.exit(1);
     }
-    let threads = 1;
-    const time = (v: CoreVariant): Timing => {
-      const t = timeCore(w, v);
-      threads = Math.max(threads, t.threads);
-      return t.timing;
-    };
-    const f64 = time('fast-float64'), f32 = time('fast-float32');
+    const { t, threadsText } = timeAll(w, ['fast-float64', 'fast-float32'] as const);
+    const f64 = t['fast-float64'], f32 = t['fast-float32'];
     const perExample = (ms: number): string => ((ms * 1e6) / m).toFixed(1);
-    console.log(`| ${[m.toLocaleString('en'), threads, fmtMs(f64.msPerEpoch), perExample(f64.msPerEpoch), gflops(w, f64), fmtMs(f32.msPerEpoch), perExample(f32.msPerEpoch),
+    console.log(`| ${[m.toLocaleString('en'), threadsText, fmtMs(f64.msPerEpoch), perExample(f64.msPerEpoch), gflops(w, f64), fmtMs(f32.msPerEpoch), perExample(f32.msPerEpoch),
       fmtMs(np.float64.msPerEpoch), perExample(np.float64.msPerEpoch), fmtRatio(np.float64.msPerEpoch / f64.msPerEpoch)].join(' | ')} |`);
   }
 }
@@ -153,22 +171,15 @@ async function main(): Promise<void> {
   console.log(`Costs after ${CHECK_EPOCHS} epochs agree with numpy on every workload (float64 to ${F64_TOLERANCE}, float32 to ${F32_TOLERANCE} relative).`);
 
   // 2. Figures: the core beside numpy, then (--peers) beside the other JavaScript engines.
-  const head = ['workload', 'numpy f64 ms', 'numpy f32 ms', 'readable f64 ms', 'fast threads', 'fast f64 ms', 'GFLOP/s', 'numpy f64 / fast f64', 'fast f32 ms', 'GFLOP/s', 'numpy f32 / fast f32'];
+  const head = ['workload', 'numpy f64 ms', 'numpy f32 ms', 'readable f64 ms', 'fast threads', 'fast f64 plain ms', 'fast f64 ms', 'GFLOP/s', 'numpy f64 / fast f64', 'fast f32 ms', 'GFLOP/s', 'numpy f32 / fast f32'];
   console.log(`\n| ${head.join(' | ')} |\n|${head.map(() => '---').join('|')}|`);
   const fast = new Map<string, { f64: Timing; f32: Timing }>();
   const threadsUsed = new Map<string, number>();
   for (const w of ws) {
     process.stderr.write(`${w.id}: timing …\n`);
     const np = numpy.get(w.id)!;
-    let threads = 1;
-    const time = (v: CoreVariant): Timing => {
-      const t = timeCore(w, v);
-      threads = Math.max(threads, t.threads);
-      return t.timing;
-    };
-    const readable = time('readable');
-    const f64 = time('fast-float64');
-    const f32 = time('fast-float32');
+    const { t, threads, threadsText } = timeAll(w, ['readable', 'fast-float64-plain', 'fast-float64', 'fast-float32'] as const);
+    const readable = t.readable, plain = t['fast-float64-plain'], f64 = t['fast-float64'], f32 = t['fast-float32'];
     fast.set(w.id, { f64, f32 });
     threadsUsed.set(w.id, threads);
     const row = [
@@ -176,7 +187,8 @@ async function main(): Promise<void> {
       fmtMs(np.float64.msPerEpoch),
       fmtMs(np.float32.msPerEpoch),
       fmtMs(readable.msPerEpoch),
-      String(threads),
+      threadsText,
+      fmtMs(plain.msPerEpoch),
       fmtMs(f64.msPerEpoch),
       gflops(w, f64),
       fmtRatio(np.float64.msPerEpoch / f64.msPerEpoch),
@@ -186,7 +198,8 @@ async function main(): Promise<void> {
     ];
     console.log(`| ${row.join(' | ')} |`);
   }
-  console.log(`\nms = median milliseconds per epoch after warm-up (an epoch of ≥ 1 s: median of 2+ samples); GFLOP/s = 2·Σ n_in·n_out·m·3 / time; ratios > 1 mean the core is faster.`);
+  console.log(`\nms = median milliseconds per epoch after warm-up (an epoch of ≥ 1 s: median of 2+ samples); GFLOP/s = 2·Σ n_in·n_out·m·3 / time; ratios > 1 mean the core is faster; ` +
+    `fast threads "2 (x%)": the second thread ran x% of the fast float64 engine's batches (the main thread the rest, see "one thread or two").`);
   console.log(`numpy's figure is the faster of OpenBLAS's default thread count and one thread, per workload and type (ms per epoch by threads):`);
   for (const w of ws) {
     const np = numpy.get(w.id)!;
@@ -194,16 +207,22 @@ async function main(): Promise<void> {
     console.log(`  ${w.id}: f64 ${by(np.float64)}; f32 ${by(np.float32)}`);
   }
 
-  const lim = limits();
-  if (lim) {
-    console.log(`\nThe machine's limits at ${lim.ghz.toFixed(2)} GHz (cpu MHz in /proc/cpuinfo; a turbo clock is higher), per core: ` +
-      `128-bit WebAssembly SIMD without FMA ${lim.wasm64.toFixed(1)} GFLOP/s float64, ${lim.wasm32.toFixed(1)} float32; AVX2 + FMA (OpenBLAS) ${lim.avx2fma64.toFixed(1)} float64.`);
-    for (const w of ws.filter((x) => x.id === 'W3' || x.id === 'W4')) {
-      const f = fast.get(w.id)!, threads = threadsUsed.get(w.id)!;
-      const share = (t: Timing, limit: number): string => `${gflops(w, t)} GFLOP/s = ${((100 * flopsPerEpoch(w)) / (t.msPerEpoch * 1e6) / (limit * threads)).toFixed(0)}%`;
-      console.log(`  ${w.id} on ${threads} thread${threads > 1 ? 's' : ''}: float64 ${share(f.f64, lim.wasm64)} of the WebAssembly limit (${(lim.wasm64 * threads).toFixed(1)}), ` +
-        `float32 ${share(f.f32, lim.wasm32)} of its limit (${(lim.wasm32 * threads).toFixed(1)}); numpy float64 ${gflops(w, { msPerEpoch: numpy.get(w.id)!.float64.msPerEpoch, samples: 0, epochsPerSample: 0 })} GFLOP/s`);
-    }
+  process.stderr.write('the machine\'s limits …\n');
+  const lim = measureLimits();
+  const fused = kernelChoice().kernels === 'relaxed-simd';
+  const limit64 = fused ? lim.fused64 : lim.plain64, limit32 = fused ? lim.fused32 : lim.plain32;
+  console.log(`\nThe machine's limits, measured (bench/peak.wat, best of 40 runs): clock ${lim.ghz.toFixed(2)} GHz (/proc/cpuinfo says ${nominalGhz().toFixed(2)}); ` +
+    `128-bit WebAssembly SIMD per core: fused multiply-add (relaxed SIMD) ${lim.fused64.toFixed(1)} GFLOP/s float64, ${lim.fused32.toFixed(1)} float32; ` +
+    `multiply then add ${lim.plain64.toFixed(1)} float64, ${lim.plain32.toFixed(1)} float32 (${(lim.fused64 / lim.ghz).toFixed(1)} and ${(lim.plain64 / lim.ghz).toFixed(1)} float64 flops per cycle).`);
+  for (const w of ws.filter((x) => x.id === 'W3' || x.id === 'W4')) {
+    const f = fast.get(w.id)!, threads = threadsUsed.get(w.id)!;
+    const share = (t: Timing, limit: number): string => `${gflops(w, t)} GFLOP/s = ${((100 * flopsPerEpoch(w)) / (t.msPerEpoch * 1e6) / (limit * threads)).toFixed(0)}%`;
+    console.log(`  ${w.id} on ${threads} thread${threads > 1 ? 's' : ''}: float64 ${share(f.f64, limit64)} of the FMA limit (${(limit64 * threads).toFixed(1)}), ` +
+      `float32 ${share(f.f32, limit32)} of its limit (${(limit32 * threads).toFixed(1)}); numpy float64 ${gflops(w, { msPerEpoch: numpy.get(w.id)!.float64.msPerEpoch, samples: 0, epochsPerSample: 0 })} GFLOP/s`);
+  }
+  if (only === null || only.includes('threads')) {
+    console.log(`\nOne thread or two, W3's network 30→16→1 over m (the batch in two lanes either way; ${ROUNDS} alternating rounds, medians):\n`);
+    for (const line of threadTable(measureThreads(LEARNING_RATE, (s) => process.stderr.write(`${s}\n`)))) console.log(line);
   }
   if (only === null || only.includes('growth')) growthTable();
 

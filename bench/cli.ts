@@ -14,6 +14,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { EngineReport } from '../src/core/fast/engine';
 import { numpyEnv, python } from './lib/reference';
 import { median } from './lib/timing';
 import { type Workload, workloads } from './lib/workloads';
@@ -32,7 +33,7 @@ const EPOCHS: Record<string, number> = { W1: 20_000, W2: 10_000, W3: 10_000, W4:
 
 interface Command {
   name: string;
-  run: (epochs: number) => { seconds: number; cost: number };
+  run: (epochs: number) => { seconds: number; cost: number; engine?: EngineReport };
 }
 
 function writeCsv(w: Workload, file: string): void {
@@ -67,9 +68,9 @@ function cliCommand(file: string, w: Workload, dtype: 'float64' | 'float32'): Co
     run: (epochs) => {
       const argv = [...cliArgs(file, w, epochs), '--dtype', dtype, '--json'];
       const r = timed(process.execPath, argv, process.env);
-      const done = JSON.parse(r.stdout.trim().split('\n').pop()!) as { done: boolean; reason: string; epochs: number; train: { cost: number } };
+      const done = JSON.parse(r.stdout.trim().split('\n').pop()!) as { done: boolean; reason: string; epochs: number; train: { cost: number }; engine: EngineReport };
       if (!done.done || done.reason !== 'completed' || done.epochs !== epochs) throw new Error(`backprop-map train did not complete ${epochs} epochs: ${JSON.stringify(done).slice(0, 300)}`);
-      return { seconds: r.seconds, cost: done.train.cost };
+      return { seconds: r.seconds, cost: done.train.cost, engine: done.engine };
     },
   };
 }
@@ -107,19 +108,22 @@ function main(): void {
       const full: number[][] = commands.map(() => []);
       const empty: number[][] = commands.map(() => []);
       const costs: number[] = [];
+      const engines: (EngineReport | undefined)[] = [];
       for (let r = 0; r < rounds; r++) {
         commands.forEach((c, i) => {
           const run = c.run(epochs);
           full[i]!.push(run.seconds);
           costs[i] = run.cost;
+          engines[i] = run.engine;
           empty[i]!.push(c.run(0).seconds);
         });
       }
       console.log(`\n${w.id} ${w.title}, ${epochs} epochs, lr ${LEARNING_RATE}`);
-      console.log('  command                          wall s (median)  at 0 epochs  ms/epoch   final cost');
+      console.log('  command                          wall s (median)  at 0 epochs  ms/epoch   final cost   engine');
       const perEpoch = commands.map((_, i) => ((median(full[i]!) - median(empty[i]!)) * 1e3) / epochs);
+      const engineText = (e: EngineReport | undefined): string => (e === undefined ? '' : e.engine === 'readable' ? 'readable core' : `${e.kernels}${e.fused ? ' (fused)' : ''}, ${e.threads} thread${e.threads > 1 ? 's' : ''}`);
       commands.forEach((c, i) => {
-        console.log(`  ${c.name.padEnd(32)} ${fmt(median(full[i]!)).padStart(15)}  ${fmt(median(empty[i]!)).padStart(11)}  ${fmt(perEpoch[i]!, 4).padStart(8)}   ${costs[i]!.toPrecision(6)}`);
+        console.log(`  ${c.name.padEnd(32)} ${fmt(median(full[i]!)).padStart(15)}  ${fmt(median(empty[i]!)).padStart(11)}  ${fmt(perEpoch[i]!, 4).padStart(8)}   ${costs[i]!.toPrecision(6).padEnd(10)}   ${engineText(engines[i])}`);
       });
       const agreement = Math.abs(costs[0]! - costs[2]!) / Math.abs(costs[2]!);
       console.log(`  final cost, CLI float64 against numpy: relative difference ${agreement.toExponential(1)}`);

@@ -12,17 +12,68 @@ const withTests = !process.argv.includes('--no-tests');
 const at = (p) => join(root, p);
 
 // WebAssembly text (the fast training kernels, src/core/fast/*.wat) is assembled here, offline, by
-// wabt: once per number type, substituting the text's {V} {S} {E} {2E} {3E} {B}. Importing a .wat
-// file gives { f64, f32 }, the two modules' bytes.
+// wabt: once per number type and kind of multiply-add, substituting the text's {V} {S} {E} {2E} {3E}
+// {B} and expanding its macros, ({NAME} operand …) with parenthesised operands:
+//   ({MADD} a b c)  a·b + c: relaxed SIMD's fused ({V}.relaxed_madd a b c) or ({V}.add c ({V}.mul a b));
+//   ({MADD64} a b c) the same in f64x2, whatever the number type;
+//   ({LOAD2} p)     two numbers of the engine's type at p as an f64x2;
+//   ({STORE2} p v)  the f64x2 v stored at p as two numbers of the engine's type.
+// Importing a .wat file gives the four modules' bytes: { f64, f32 } with separate multiply and add,
+// { f64Relaxed, f32Relaxed } fused.
+
+/** The end (exclusive) of the parenthesised group that starts at text[at] === '('. */
+function groupEnd(text, at) {
+  for (let i = at, depth = 0; i < text.length; i++) {
+    if (text[i] === '(') depth++;
+    else if (text[i] === ')' && --depth === 0) return i + 1;
+  }
+  throw new Error(`unbalanced parentheses after offset ${at}`);
+}
+
+/**
+ * Rewrites every ({NAME} operand …) outside ;; comments whose NAME is a key of `macros` by
+ * macros[NAME](…operands); each macro takes a fixed number of parenthesised operands.
+ */
+function expandMacros(text, macros) {
+  let out = '';
+  let from = 0;
+  const call = /\(\{([A-Z0-9]+)\} /g;
+  for (let m = call.exec(text); m !== null; m = call.exec(text)) {
+    const at = m.index;
+    const expand = macros[m[1]];
+    if (expand === undefined || text.slice(text.lastIndexOf('\n', at) + 1, at).includes(';;')) continue;
+    const args = [];
+    let i = at + m[0].length;
+    for (let n = 0; n < expand.length; n++) {
+      while (text[i] === ' ') i++;
+      if (text[i] !== '(') throw new Error(`({${m[1]}} …) at offset ${at} takes ${expand.length} parenthesised operands`);
+      const end = groupEnd(text, i);
+      args.push(expandMacros(text.slice(i, end), macros));
+      i = end;
+    }
+    if (text[i] !== ')') throw new Error(`({${m[1]}} …) at offset ${at} takes exactly ${expand.length} operands`);
+    out += text.slice(from, at) + expand(...args);
+    from = i + 1;
+    call.lastIndex = from;
+  }
+  return out + text.slice(from);
+}
+
 const watPlugin = {
   name: 'wat',
   setup(build) {
     build.onLoad({ filter: /\.wat$/ }, async (args) => {
       const wabt = await (await import('wabt')).default();
       const text = readFileSync(args.path, 'utf8');
-      const assemble = (S, V, E) => {
-        const source = text.replaceAll('{V}', V).replaceAll('{S}', S).replaceAll('{E}', String(E)).replaceAll('{2E}', String(2 * E)).replaceAll('{3E}', String(3 * E)).replaceAll('{B}', String(8 * E));
-        const features = { simd: true, threads: true };
+      const assemble = (S, V, E, relaxed) => {
+        const typed = text.replaceAll('{V}', V).replaceAll('{S}', S).replaceAll('{E}', String(E)).replaceAll('{2E}', String(2 * E)).replaceAll('{3E}', String(3 * E)).replaceAll('{B}', String(8 * E));
+        const source = expandMacros(typed, {
+          MADD: relaxed ? (a, b, c) => `(${V}.relaxed_madd ${a} ${b} ${c})` : (a, b, c) => `(${V}.add ${c} (${V}.mul ${a} ${b}))`,
+          MADD64: relaxed ? (a, b, c) => `(f64x2.relaxed_madd ${a} ${b} ${c})` : (a, b, c) => `(f64x2.add ${c} (f64x2.mul ${a} ${b}))`,
+          LOAD2: S === 'f64' ? (p) => `(v128.load ${p})` : (p) => `(f64x2.promote_low_f32x4 (v128.load64_zero ${p}))`,
+          STORE2: S === 'f64' ? (p, v) => `(v128.store ${p} ${v})` : (p, v) => `(v128.store64_lane 0 ${p} (f32x4.demote_f64x2_zero ${v}))`,
+        });
+        const features = { simd: true, threads: true, relaxed_simd: relaxed };
         const mod = wabt.parseWat(args.path, source, features);
         try {
           mod.validate(features);
@@ -32,7 +83,9 @@ const watPlugin = {
         }
       };
       const bytes = (b64) => `Uint8Array.from(atob(${JSON.stringify(b64)}), (c) => c.charCodeAt(0))`;
-      return { contents: `export const f64 = ${bytes(assemble('f64', 'f64x2', 8))};\nexport const f32 = ${bytes(assemble('f32', 'f32x4', 4))};\n`, loader: 'js' };
+      const modules = { f64: ['f64', 'f64x2', 8, false], f32: ['f32', 'f32x4', 4, false], f64Relaxed: ['f64', 'f64x2', 8, true], f32Relaxed: ['f32', 'f32x4', 4, true] };
+      const contents = Object.entries(modules).map(([name, how]) => `export const ${name} = ${bytes(assemble(...how))};\n`).join('');
+      return { contents, loader: 'js' };
     });
   },
 };

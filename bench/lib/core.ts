@@ -1,12 +1,15 @@
 /** The core's ways to train, as the benchmark runs them, each from a copy of the workload's parameters. */
 import { type DType, FastEngine } from '../../src/core/fast/engine';
+import type { KernelKind } from '../../src/core/fast/kernelChoice';
 import { cloneParameters } from '../../src/core/network';
 import { train } from '../../src/core/train';
 import type { Workload } from './workloads';
 
-export type CoreVariant = 'readable' | 'fast-float64' | 'fast-float32';
+/** The fast variants run the kernels the engine chooses; "-plain" the plain SIMD ones (no fused multiply-add). */
+export type CoreVariant = 'readable' | 'fast-float64' | 'fast-float32' | 'fast-float64-plain';
 
 const dtypeOf = (v: CoreVariant): DType => (v === 'fast-float32' ? 'float32' : 'float64');
+const kernelsOf = (v: CoreVariant): { kernels?: KernelKind } => (v === 'fast-float64-plain' ? { kernels: 'simd' } : {});
 
 /** The costs of the first n epochs of full-batch training by train(): what a user gets. */
 export function coreCosts(w: Workload, variant: CoreVariant, learningRate: number, n: number): number[] {
@@ -23,6 +26,10 @@ export function coreCosts(w: Workload, variant: CoreVariant, learningRate: numbe
 export interface CoreTimer {
   run: (k: number) => void;
   threads: number;
+  /** The fast engine's kernels; null for the readable path. */
+  kernels: KernelKind | null;
+  /** The share of the batches offered to the second thread that it ran so far (null: one thread). */
+  workerShare: () => number | null;
   dispose: () => void;
 }
 
@@ -33,11 +40,15 @@ export function coreTimer(w: Workload, variant: CoreVariant, learningRate: numbe
     const run = (k: number): void => {
       done = train(params, w.X, w.Y, { learningRate, epochs: k, batchSize: null, seed: 1, startEpoch: done, engine: 'reference' }).epochs;
     };
-    return { run, threads: 1, dispose: () => {} };
+    return { run, threads: 1, kernels: null, workerShare: () => null, dispose: () => {} };
   }
-  const engine = new FastEngine(params, w.X, w.Y, { dtype: dtypeOf(variant) });
+  const engine = new FastEngine(params, w.X, w.Y, { dtype: dtypeOf(variant), ...kernelsOf(variant) });
   const run = (k: number): void => {
     for (let e = 0; e < k; e++) engine.epoch(learningRate);
   };
-  return { run, threads: engine.threads, dispose: () => engine.dispose() };
+  const workerShare = (): number | null => {
+    const s = engine.laneStats;
+    return s === null ? null : s.byWorker / Math.max(1, s.offered + s.paused);
+  };
+  return { run, threads: engine.threads, kernels: engine.kernels, workerShare, dispose: () => engine.dispose() };
 }

@@ -5,6 +5,7 @@ import type { Matrix } from '../core/matrix';
 import type { Parameters } from '../core/network';
 import { runInSlices } from '../core/slices';
 import type { EpochPoint, Hyper, RunInfo, RunResult, StopReason } from '../core/types';
+import { engineReport } from '../core/fast/engine';
 import type { Dataset } from '../data/csv';
 import { checkDistinctFeatureNames } from '../data/errors';
 import type { PreparedData } from '../data/prepare';
@@ -326,6 +327,8 @@ export function finalObject(run: TrainRun, saved: string | null, report: string 
     saved,
     report,
     seconds: Number(run.seconds.toFixed(3)),
+    // Which kernels and how many threads trained (npm run bench:cli prints it).
+    engine: engineReport(),
   };
 }
 

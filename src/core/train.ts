@@ -185,15 +185,16 @@ function trainWith(engine: FastEngine | null, validationEngine: FastEngine | nul
 }
 
 /**
- * computeMetrics(params, X, Y), computed by the fast engine in float64 on one thread, which gives
- * the readable forward run's cost and classifications bit for bit: on large data the readable run
+ * computeMetrics(params, X, Y), computed by the fast engine in float64 on one thread with the plain
+ * kernels, which give the readable forward run's cost and classifications bit for bit (one forward
+ * run: the fused kernels would save next to nothing here): on large data the readable run
  * took longer than reading the file (W4: 1.5 s of a 3 s command). Data too large for the engine
  * are measured by computeMetrics itself, as train() trains them with the readable steps.
  */
 export function evaluateMetrics(params: Parameters, X: Matrix, Y: Matrix): Metrics {
   let engine: FastEngine;
   try {
-    engine = new FastEngine(params, X, Y, { threads: 1 });
+    engine = new FastEngine(params, X, Y, { threads: 1, kernels: 'simd' });
   } catch (e) {
     if (e instanceof EngineCapacityError) return computeMetrics(params, X, Y);
     throw e;

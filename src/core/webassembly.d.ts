@@ -22,6 +22,9 @@ declare namespace WebAssembly {
 
   type Imports = Record<string, Record<string, Memory | ((...args: never[]) => unknown) | number>>;
 
+  /** Whether the bytes are a module this runtime can compile (relaxed SIMD or not: see kernelChoice.ts). */
+  function validate(bytes: ArrayBufferView | ArrayBuffer): boolean;
+
   class Instance {
     constructor(module: Module, imports?: Imports);
     readonly exports: Record<string, unknown>;

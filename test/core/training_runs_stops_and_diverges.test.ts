@@ -8,6 +8,10 @@ import { fromRows } from '../../src/core/matrix';
 import { createRng, shuffledIndices } from '../../src/core/rng';
 import { train } from '../../src/core/train';
 import { syntheticData } from './synthetic';
+import { usePlainKernels } from '../perf/plainKernels';
+
+// Bit for bit with the readable core: the plain SIMD kernels.
+usePlainKernels();
 
 const base = { learningRate: 0.1, epochs: 50, batchSize: null, seed: 1 } as const;
 

@@ -1,7 +1,8 @@
-// The metrics at the end of a run (train's evaluateMetrics, on the fast engine) are those of the
-// readable forward run (computeMetrics) exactly: cost bit for bit, every cell of the confusion
-// matrix, hence accuracy, precision, recall and F1, over shapes that hit the kernels' remainders,
-// trained and untrained parameters, and labels of one class only.
+// The metrics at the end of a run (train's evaluateMetrics, on the fast engine with the plain
+// kernels, after training with the runtime's) are those of the readable forward run
+// (computeMetrics) exactly: cost bit for bit, every cell of the confusion matrix, hence accuracy,
+// precision, recall and F1, over shapes that hit the kernels' remainders, trained and untrained
+// parameters, and labels of one class only.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { zeros } from '../../src/core/matrix';

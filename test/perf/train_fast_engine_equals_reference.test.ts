@@ -7,6 +7,10 @@ import { cloneParameters, initParameters, type Parameters } from '../../src/core
 import { type TrainOptions, train } from '../../src/core/train';
 import type { EpochPoint } from '../../src/core/types';
 import { syntheticData } from '../core/synthetic';
+import { usePlainKernels } from './plainKernels';
+
+// Bit for bit with the readable core: the plain SIMD kernels.
+usePlainKernels();
 
 function both(dims: number[], m: number, options: Omit<TrainOptions, 'onEpoch'>, seed = 1) {
   const { X, Y } = syntheticData(dims[0]!, m, seed);

@@ -7,6 +7,10 @@ import { cloneParameters, initParameters, layerDimsOf } from '../../src/core/net
 import { TrainingSession, type SessionHyper } from '../../src/core/session';
 import { train } from '../../src/core/train';
 import type { EpochPoint } from '../../src/core/types';
+import { usePlainKernels } from '../perf/plainKernels';
+
+// Bit for bit with the readable core: the plain SIMD kernels.
+usePlainKernels();
 
 // A small two-feature problem: class 1 where x1·x2 > 0 (XOR-like), 24 examples, and 6 for validation.
 function data(n: number, offset: number): { X: Matrix; Y: Matrix } {

@@ -8,21 +8,26 @@
  *   layers forward and back while its activations are still in the processor's cache; only the
  *   gradient sums are kept across tiles. The full Z^[l] and A^[l] (n_l × m) are never stored.
  * - Bias and ReLU are applied inside the product that computes Z^[l]; the mask [Z^[l] > 0] inside
- *   the product W^[l+1]ᵀ·dZ^[l+1]; Wᵀ and Aᵀ are never formed.
+ *   the product W^[l+1]ᵀ·dZ^[l+1]; Wᵀ is never formed, and Xᵀ is kept with the tiles.
  * - 1/m is applied once, in the update, which runs over all parameters in one pass.
- * - A large batch is split between the main thread and a worker on the second core, each with
- *   its own tile buffers and gradient sums, added up before the update (lanes.ts).
+ * - Where the runtime has relaxed SIMD (kernelChoice.ts), the products use its fused multiply-add.
+ * - A batch with enough work (PARALLEL_WORK) is summed in two halves ("lanes", each with its own
+ *   tile buffers and gradient sums, lanes.ts), added in a fixed order before the update; a worker
+ *   thread on the second core runs one of them.
  * - Parameters, gradients and tiles live in one shared WebAssembly memory sized at construction.
- * In float64 on one thread the results are the readable path's bit for bit: every sum runs over
- * the same terms in the same order (see kernels.wat and lanes.ts). On two threads the two halves'
- * sums are added at the end, which rounds differently (agreement to 1e-9). test/perf pins both down.
+ * With the plain SIMD kernels, in float64, on a batch summed in one lane, the results are the
+ * readable path's bit for bit: every sum runs over the same terms in the same order (see
+ * kernels.wat and lanes.ts). Fused multiply-adds round once where the readable path rounds twice,
+ * and two lanes add their halves at the end: both agree with it to 1e-12 (relative, per parameter,
+ * after 100 epochs). The numbers never depend on the number of threads or their timing: one
+ * thread runs both lanes in turn and gives the same bits as two. test/perf pins all of it down.
  */
 import { availableParallelism } from 'node:os';
-import { Worker } from 'node:worker_threads';
 import type { Matrix } from '../matrix';
 import type { Parameters } from '../network';
-import { f32 as f32Bytes, f64 as f64Bytes } from './kernels.wat';
-import { type Control, processTiles, workerSource } from './lanes';
+import { type KernelKind, kernelChoice, runtimeKernels } from './kernelChoice';
+import * as kernelBytes from './kernels.wat';
+import { CONTROL_WORDS, type LaneStats, SecondLane, processTiles } from './lanes';
 
 export type DType = 'float64' | 'float32';
 
@@ -36,10 +41,20 @@ export interface FastEngineOptions {
   /** 1 or 2 threads; by default 2 where the machine has two cores or more. */
   threads?: number;
   /**
-   * The least work (multiply-adds per batch) worth splitting between two threads, whose
-   * hand-over costs some tens of microseconds; default 4·10⁶.
+   * The least work (multiply-adds per batch) whose gradient is summed in two halves, one per
+   * lane, which two threads can run at once; default PARALLEL_WORK. The halves are chosen from
+   * the work alone, so one thread (running both lanes in turn) and two give the same numbers.
    */
   parallelWork?: number;
+  /** 'relaxed-simd' (fused multiply-add) or 'simd'; by default what the runtime has (kernelChoice.ts). */
+  kernels?: KernelKind;
+  /**
+   * 'adaptive' (the default): the second thread takes the batches it can, the main thread runs
+   * those it does not begin in time, and offers pause while the second core is busy (lanes.ts).
+   * 'always': the second thread runs lane 1 of every batch summed in two, and the main thread waits
+   * for it (to measure two threads as such).
+   */
+  secondThread?: 'adaptive' | 'always';
 }
 
 /** What one epoch gives back, in the terms of train(): reused from epoch to epoch. */
@@ -63,6 +78,7 @@ interface Kernels {
   dense_bwd_dx(W: number, dZ: number, Ap: number, dZp: number, nOut: number, nIn: number, T: number): void;
   dense_bwd_dw(dZ: number, At: number, dW: number, db: number, nOut: number, nIn: number, T: number, count: number): void;
   transpose(A: number, At: number, n: number, T: number, count: number): void;
+  output(Z: number, Y: number, dZ: number, count: number, T: number, res: number): void;
   update(theta: number, grad: number, n: number, inv: number, alpha: number): void;
 }
 
@@ -72,25 +88,41 @@ interface Tile {
   count: number;
   /** Columns stored, count rounded up to a multiple of 8; the padding columns are zero. */
   T: number;
-  /** Byte offsets of the tile's X (n_x × T) and labels (T). */
+  /** Byte offsets of the tile's X (n_x × T), labels (T) and Xᵀ (count × n_x; 0: not kept, see fill()). */
   x: number;
   y: number;
+  xt: number;
 }
 
 interface Batch {
   size: number;
-  /** Tiles first … end−1 of the tile table; split at `split` between the worker and the main thread. */
+  /** Tiles first … end−1 of the tile table: lane 1 sums first … split−1, lane 0 split … end−1 (split = first: lane 0 sums all). */
   first: number;
   end: number;
   split: number;
 }
 
-const compiled = new Map<DType, WebAssembly.Module>();
-function moduleFor(dtype: DType): WebAssembly.Module {
-  let m = compiled.get(dtype);
+/**
+ * The least work (multiply-adds per batch: examples × Σ n_l·n_(l−1)) summed in two halves and
+ * run on two threads where there are two cores. Below it, handing half of the batch to the second
+ * thread and waiting for it costs more than it saves. It comes from `npm run bench`'s table "one
+ * thread or two" (the least work from which two threads were faster in every row, on a machine
+ * whose second core is free: from 63,488 multiply-adds in one run, from 126,976 in the next, where
+ * 63,488 gave 0.85×); measure it again there when the kernels change.
+ */
+export const PARALLEL_WORK = 120_000;
+
+/** The compiled kernels, one module per number type and kind, compiled once per process. */
+const compiled = new Map<string, WebAssembly.Module>();
+export function kernelModule(dtype: DType, kernels: KernelKind): WebAssembly.Module {
+  const key = `${dtype} ${kernels}`;
+  let m = compiled.get(key);
   if (m === undefined) {
-    m = new WebAssembly.Module(dtype === 'float64' ? f64Bytes : f32Bytes);
-    compiled.set(dtype, m);
+    const relaxed = kernels === 'relaxed-simd';
+    // The runtime's choice comes first: it may have to enable relaxed SIMD before this compiles.
+    if (relaxed && runtimeKernels().kernels !== 'relaxed-simd') throw new RangeError('this JavaScript runtime does not run relaxed SIMD kernels');
+    m = new WebAssembly.Module(dtype === 'float64' ? (relaxed ? kernelBytes.f64Relaxed : kernelBytes.f64) : relaxed ? kernelBytes.f32Relaxed : kernelBytes.f32);
+    compiled.set(key, m);
   }
   return m;
 }
@@ -113,8 +145,8 @@ export class EngineCapacityError extends RangeError {}
 export class FastEngine {
   readonly dtype: DType;
   readonly layerDims: readonly number[];
-  /** 2 when a worker thread shares the large batches. */
-  readonly threads: number;
+  /** The kernels it runs: relaxed SIMD with fused multiply-add, or plain SIMD. */
+  readonly kernels: KernelKind;
   private readonly L: number;
   private readonly m: number;
   private readonly E: number;
@@ -136,9 +168,12 @@ export class FastEngine {
   private readonly results: number;
   private readonly tiles: Tile[] = [];
   private readonly batches: Batch[] = [];
-  private readonly control: Control;
-  private worker: Worker | null = null;
-  private generation = 0;
+  /** The worker thread running lane 1, while there is one. */
+  private lane1: SecondLane | null = null;
+  /** Set when lane 1 failed: such an engine is not reused (fits() is false). */
+  private broken = false;
+  /** The batch in progress. */
+  private batch!: Batch;
   /** Whether the tiles hold the examples in their given order (null) or in a shuffled one. */
   private tilesInOrder = false;
   private readonly sums: EpochSums;
@@ -147,6 +182,7 @@ export class FastEngine {
   constructor(params: Parameters, X: Matrix, Y: Matrix, options: FastEngineOptions = {}) {
     this.options = { ...options };
     this.dtype = options.dtype ?? 'float64';
+    this.kernels = options.kernels ?? kernelChoice().kernels;
     const E = (this.E = this.dtype === 'float64' ? 8 : 4);
     const dims = (this.layerDims = [params.W[0]!.cols, ...params.W.map((w) => w.rows)]);
     const L = (this.L = params.W.length);
@@ -161,7 +197,7 @@ export class FastEngine {
     const tileMax = roundUp(Math.max(8, options.tile ?? defaultTile(dims, E)), 8);
     let macs = 0;
     for (let l = 1; l <= L; l++) macs += dims[l]! * dims[l - 1]!;
-    const parallelWork = options.parallelWork ?? 4e6;
+    const parallelWork = options.parallelWork ?? PARALLEL_WORK;
     const wantThreads = Math.min(2, options.threads ?? (availableParallelism() >= 2 ? 2 : 1));
 
     // Lay out the memory with a bump allocator; 64-byte alignment keeps vectors within cache lines.
@@ -184,23 +220,26 @@ export class FastEngine {
       this.wAt.push(this.theta + w * E);
       bAt.push(this.theta + b * E);
     }
-    // Batches of consecutive columns of the epoch's order, each cut into tiles of nearly equal width.
-    let split = false;
+    // Batches of consecutive columns of the epoch's order, each cut into tiles of nearly equal width,
+    // an even number of them where the batch is summed in two halves. Xᵀ of each tile is kept
+    // beside X (the first layer's gradient product reads it), unless that would take the memory
+    // past 1 GiB: then it is formed anew in every epoch.
+    const keepXt = 2 * dims[0]! * this.m * E < 2 ** 30;
+    let halves = false;
     for (let from = 0; from < this.m; from += batchSize) {
       const size = Math.min(batchSize, this.m - from);
-      const nTiles = Math.ceil(size / tileMax);
+      const twoLanes = size >= 2 && size * macs >= parallelWork;
+      const nTiles = twoLanes ? 2 * Math.ceil(size / (2 * tileMax)) : Math.ceil(size / tileMax);
       const first = this.tiles.length;
       for (let t = 0, start = from; t < nTiles; t++) {
         const count = Math.ceil((from + size - start) / (nTiles - t));
         const T = roundUp(count, 8);
-        this.tiles.push({ from: start, count, T, x: alloc(dims[0]! * T * E), y: alloc(T * E) });
+        this.tiles.push({ from: start, count, T, x: alloc(dims[0]! * T * E), y: alloc(T * E), xt: keepXt ? alloc(count * dims[0]! * E) : 0 });
         start += count;
       }
-      const parallel = wantThreads === 2 && nTiles >= 2 && size * macs >= parallelWork;
-      split ||= parallel;
-      this.batches.push({ size, first, end: this.tiles.length, split: parallel ? first + (nTiles >> 1) : first });
+      halves ||= twoLanes;
+      this.batches.push({ size, first, end: this.tiles.length, split: twoLanes ? first + nTiles / 2 : first });
     }
-    this.threads = split ? 2 : 1;
     // Per lane: the tile buffers A^[l], dZ^[l] and Aᵀ (for the widest layer input), then its own
     // gradient sums.
     const aAt: number[] = [], dzAt: number[] = [];
@@ -212,14 +251,14 @@ export class FastEngine {
     const atAt = alloc(Math.max(...dims.slice(0, L)) * tileMax * E);
     this.grad = alloc(P * E);
     const laneStride = top - laneStart;
-    if (this.threads === 2) top += laneStride;
+    if (halves) top += laneStride;
     this.grad1 = this.grad + laneStride;
-    this.results = alloc(8 * 8) / 8;
-    const control = alloc(4 * 4) / 4;
-    this.control = { gen: control, first: control + 1, end: control + 2, done: control + 3 };
+    // 4 float64 per lane, then 8 per lane for the output kernel (lanes.ts).
+    this.results = alloc(24 * 8) / 8;
+    const control = alloc(CONTROL_WORDS * 4) / 4;
     const table = [L, ...dims, ...this.wAt, ...bAt, ...aAt, ...dzAt, this.grad - this.theta, laneStride, laneStride, atAt];
-    const lay = alloc((table.length + 2) * 4) / 4;
-    const tileTable = alloc(this.tiles.length * 4 * 4) / 4;
+    const lay = alloc((table.length + 3) * 4) / 4;
+    const tileTable = alloc(this.tiles.length * 5 * 4) / 4;
     this.lay = lay;
 
     // Offsets are kept in an Int32Array, so the memory stays below 2 GiB.
@@ -232,20 +271,16 @@ export class FastEngine {
     } catch {
       throw new EngineCapacityError(`${tooLarge}, and that much memory is not available`);
     }
-    const module = moduleFor(this.dtype);
+    const module = kernelModule(this.dtype, this.kernels);
     this.k = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as Kernels;
     this.mem = this.dtype === 'float64' ? new Float64Array(memory.buffer) : new Float32Array(memory.buffer);
     this.i32 = new Int32Array(memory.buffer);
     this.f64 = new Float64Array(memory.buffer);
-    this.i32.set([...table, tileTable, this.results], lay);
-    this.tiles.forEach((t, i) => this.i32.set([t.x, t.y, t.count, t.T], tileTable + 4 * i));
+    this.i32.set([...table, tileTable, this.results, this.kernels === 'relaxed-simd' ? 1 : 0], lay);
+    this.tiles.forEach((t, i) => this.i32.set([t.x, t.y, t.count, t.T, t.xt], tileTable + 5 * i));
     this.sums = { costSum: 0, correct: 0, gradNormSums: new Float64Array(L), batches: 0, finite: true, lastCost: 0 };
     this.load(params);
-    if (this.threads === 2) {
-      this.worker = new Worker(workerSource(), { eval: true, workerData: { module, memory, dtype: this.dtype, lay, control: this.control } });
-      // A worker must not keep the process alive: dispose() ends it, and so does the end of the process.
-      this.worker.unref();
-    }
+    if (halves && wantThreads === 2) this.lane1 = new SecondLane(module, memory, this.dtype, lay, control, options.secondThread === 'always');
   }
 
   /** Takes the parameters' values (e.g. after a reset); the engine's own copy is what it trains. */
@@ -256,13 +291,14 @@ export class FastEngine {
     });
   }
 
-  /** Writes the engine's parameters into `params` (same shapes). */
+  /** Writes the engine's parameters into `params` (same shapes); train() calls it every epoch, so it allocates nothing. */
   store(params: Parameters): void {
-    params.W.forEach((W, l) => {
-      const at = this.wAt[l]! / this.E, b = params.b[l]!.data;
-      W.data.set(this.mem.subarray(at, at + W.data.length));
-      b.set(this.mem.subarray(at + W.data.length, at + W.data.length + b.length));
-    });
+    const mem = this.mem;
+    for (let l = 0; l < this.L; l++) {
+      const W = params.W[l]!.data, b = params.b[l]!.data, at = this.wAt[l]! / this.E;
+      for (let i = 0; i < W.length; i++) W[i] = mem[at + i]!;
+      for (let i = 0; i < b.length; i++) b[i] = mem[at + W.length + i]!;
+    }
   }
 
   /** Whether this engine was made for exactly these data, network shape and options. */
@@ -270,16 +306,26 @@ export class FastEngine {
     const o = this.options;
     return this.X === X && this.Y === Y && params.W.length === this.L && params.W.every((w, l) => w.rows === this.layerDims[l + 1] && w.cols === this.layerDims[l]) &&
       (o.batchSize ?? this.m) === (options.batchSize ?? this.m) && (o.dtype ?? 'float64') === (options.dtype ?? 'float64') &&
-      o.tile === options.tile && o.threads === options.threads && o.parallelWork === options.parallelWork;
+      o.tile === options.tile && o.threads === options.threads && o.parallelWork === options.parallelWork && o.kernels === options.kernels && o.secondThread === options.secondThread && !this.broken;
   }
 
-  /** Ends the worker thread, if there is one. The engine can still train, on one thread. */
+  /** 2 while a worker thread runs lane 1 of the batches summed in two halves, else 1. */
+  get threads(): number {
+    return this.lane1 === null ? 1 : 2;
+  }
+
+  /** How the batches offered to the second thread went (null: one thread). */
+  get laneStats(): LaneStats | null {
+    return this.lane1?.stats ?? null;
+  }
+
+  /**
+   * Ends the worker thread, if there is one. The engine can still train, running both lanes on
+   * one thread, with the same numbers.
+   */
   dispose(): void {
-    if (this.worker === null) return;
-    this.command(-1, 0);
-    void this.worker.terminate();
-    this.worker = null;
-    for (const b of this.batches) b.split = b.first;
+    this.lane1?.dispose();
+    this.lane1 = null;
   }
 
   /** Makes the next epoch or evaluation copy the examples from X and Y again. */
@@ -287,39 +333,23 @@ export class FastEngine {
     this.tilesInOrder = false;
   }
 
-  /** Copies the examples into the tiles in the order `order` (positions → column of X), or as given. */
+  /**
+   * Copies the examples into the tiles in the order `order` (positions → column of X), or as
+   * given: X, the labels and (where kept) Xᵀ.
+   */
   private fill(order: ArrayLike<number> | null): void {
     const nx = this.layerDims[0]!, m = this.m, X = this.X.data, Y = this.Y.data, mem = this.mem, E = this.E;
     for (const t of this.tiles) {
-      const base = t.x / E, y = t.y / E;
+      const base = t.x / E, y = t.y / E, xt = t.xt / E;
       for (let j = 0; j < t.T; j++) {
         const real = j < t.count;
         const col = real ? (order === null ? t.from + j : order[t.from + j]!) : 0;
         mem[y + j] = real ? Y[col]! : 0;
         for (let i = 0; i < nx; i++) mem[base + i * t.T + j] = real ? X[i * m + col]! : 0;
+        if (real && xt > 0) for (let i = 0; i < nx; i++) mem[xt + j * nx + i] = X[i * m + col]!;
       }
     }
     this.tilesInOrder = order === null;
-  }
-
-  private command(first: number, end: number): void {
-    const { i32, control: c } = this;
-    i32[c.first] = first;
-    i32[c.end] = end;
-    Atomics.store(i32, c.gen, ++this.generation);
-    Atomics.notify(i32, c.gen);
-  }
-
-  private awaitWorker(): void {
-    const { i32, control: c } = this;
-    const started = Date.now();
-    for (;;) {
-      const done = Atomics.load(i32, c.done);
-      if (done === this.generation) return;
-      if (done === -1) throw new Error('the fast engine\'s second thread failed');
-      // A worker that cannot start (or died) must not hang training forever.
-      if (Atomics.wait(i32, c.done, done, 1000) === 'timed-out' && Date.now() - started > 120_000) throw new Error('the fast engine\'s second thread stopped answering');
-    }
   }
 
   /**
@@ -337,12 +367,15 @@ export class FastEngine {
     s.finite = true;
     for (const batch of this.batches) {
       f64.fill(0, r, r + 8);
-      const parallel = batch.split > batch.first;
-      if (parallel) this.command(batch.first, batch.split);
+      const halves = batch.split > batch.first;
+      // Lane 1 (the batch's first half) on the worker while lane 0 runs here, or on this thread.
+      this.batch = batch;
+      if (halves && this.lane1 !== null) this.lane1.offer(batch.first, batch.split);
       processTiles(this.k, this.mem, this.i32, f64, this.lay, 0, batch.split, batch.end, true);
+      if (halves && this.lane1 !== null) this.finishLane1();
+      else if (halves) this.runLane1Here();
       let lossSum = f64[r]! + f64[r + 1]!, correct = f64[r + 2]!;
-      if (parallel) {
-        this.awaitWorker();
+      if (halves) {
         lossSum += f64[r + 4]! + f64[r + 5]!;
         correct += f64[r + 6]!;
         this.k.update(this.grad, this.grad1, this.P, 1, -1); // lane 0 += lane 1; lane 1 := 0
@@ -374,6 +407,19 @@ export class FastEngine {
     f64.fill(0, r, r + 4);
     processTiles(this.k, this.mem, this.i32, f64, this.lay, 0, 0, this.tiles.length, false);
     return { cost: (f64[r]! + f64[r + 1]!) / this.m, correct: f64[r + 2]!, positive: f64[r + 3]! };
+  }
+
+  /** Lane 1 of the current batch on this thread (made once: an epoch allocates nothing). */
+  private readonly runLane1Here = (): void => processTiles(this.k, this.mem, this.i32, this.f64, this.lay, 1, this.batch.first, this.batch.split, true);
+
+  private finishLane1(): void {
+    try {
+      this.lane1!.finish(this.runLane1Here);
+    } catch (e) {
+      this.broken = true;
+      this.dispose();
+      throw e;
+    }
   }
 
   /** ‖dW^[l]‖_F with dW = Σ·(1/batch size), as frobeniusNorm computes it, before the update clears the sums. */
@@ -409,7 +455,29 @@ export function keptEngine(role: string, params: Parameters, X: Matrix, Y: Matri
     return old;
   }
   old?.dispose();
+  kept.delete(role);
   const engine = new FastEngine(params, X, Y, options);
   kept.set(role, engine);
   return engine;
+}
+
+/** Which engine trained with a role's data: the fast one with its kernels and threads, or the readable steps. */
+export interface EngineReport {
+  engine: 'fast' | 'readable';
+  /** The fast engine's kernels; null for the readable steps (plain TypeScript). */
+  kernels: KernelKind | null;
+  /** Whether the kernels' multiply-adds are fused (one rounding). */
+  fused: boolean;
+  threads: number;
+}
+
+/**
+ * What ran the last train() call with this role (as the command line's `train --json` reports
+ * it): the kept fast engine, or the readable steps where there is none (no epoch run, or data too
+ * large for the fast engine).
+ */
+export function engineReport(role = 'train'): EngineReport {
+  const engine = kept.get(role);
+  if (engine === undefined) return { engine: 'readable', kernels: null, fused: false, threads: 1 };
+  return { engine: 'fast', kernels: engine.kernels, fused: engine.kernels === 'relaxed-simd' && runtimeKernels().fused, threads: engine.threads };
 }
