@@ -98,6 +98,6 @@ export type Quantity = { key: string; layer: number; T: boolean; tex: string };
 
 /** The matrix operands of a product at the top of a side (numbers and 1/m left out): `dZ^{[2]}`, `A^{[1]T}`. */
 export function matrixOperands(n: Node): Node[] {
-  if (n.k !== 'mul' || !n.ops.every((o) => o === 'dot')) return [n];
+  if (n.k !== 'mul' || !n.ops.every((o) => o === 'dot' || o === 'juxt')) return [n];
   return n.factors.filter((f) => f.k !== 'num' && f.k !== 'div' && !(f.k === 'sym' && f.name === 'm'));
 }

@@ -4,7 +4,7 @@
  * depends on the world: the scalar world of the document's own definitions (scalarScope.ts) or the
  * backprop map on a random network (mapScope.ts); both implement Scope.
  */
-import { children, type Node, NotUnderstood, type Span, type SymbolNode } from './ast';
+import { children, type MulOp, type Node, NotUnderstood, type Span, type SymbolNode } from './ast';
 import * as V from './values';
 import { ShapeError, type Value } from './values';
 
@@ -119,12 +119,39 @@ function callValue(node: Extract<Node, { k: 'call' }>, scope: Scope): Value {
   }
 }
 
-function product(op: 'dot' | 'elem' | 'times' | 'circ', at: Span, a: { s: Span }, b: { s: Span }, x: Value, y: Value, scope: Scope): Value {
+function product(op: MulOp, at: Span, a: { s: Span }, b: { s: Span }, x: Value, y: Value, scope: Scope): Value {
   if (op === 'elem') return binary('elem', at, a, b, x, y, V.times);
+  if (op === 'juxt') return juxtapose(at, a, b, x, y, scope);
   if (V.isScalar(x) || V.isScalar(y)) return V.times(x, y);
   if (op === 'times' || op === 'circ') throw new NotUnderstood('unsupported', `${op === 'times' ? '×' : '∘'} between two arrays`, at);
   if (scope.elementwise) throw new NotUnderstood('jacobian', 'a derivative through a matrix product', at);
   return binary('dot', at, a, b, x, y, V.dot);
+}
+
+/**
+ * A product by juxtaposition — `W^{[1]} X`, `\frac{1}{m} dZ^{[1]} X^T`, `A^{[2]}(1 - A^{[2]})`,
+ * `a(1-a)` — read as the notes read it, or not read (never a false alarm):
+ * - the matrix product where it fits: the notes write `z = Wa + b`, and between matrices nothing or
+ *   `\cdot` is their matrix product;
+ * - element by element where only that fits, both operands of one shape: the notes derive
+ *   `\frac{da}{dz} = a(1-a)` for numbers and write it `A * (1-A)` for the matrices, so
+ *   `A^{[2]}(1 - A^{[2]})` is that scalar formula written for the matrices; a matrix product of two
+ *   (1 × m) does not exist and cannot be what is meant;
+ * - operands of different shapes that only broadcast (`dZ^{[2]} A^{[1]}`: (1 × m) and (n_h × m)) are
+ *   not read: a transpose may be missing as well as a `*`, and the notes broadcast only in a sum
+ *   (`+ b^{[1]}`), never in a product;
+ * - neither fitting is a shape error, as with `\cdot`.
+ * `\cdot` itself stays the matrix product: the notes write elementwise products with `*`.
+ */
+export function juxtapose(at: Span, a: { s: Span }, b: { s: Span }, x: Value, y: Value, scope: Scope): Value {
+  if (V.isScalar(x) || V.isScalar(y)) return V.times(x, y);
+  if (V.dotFits(x.shape, y.shape)) {
+    if (scope.elementwise) throw new NotUnderstood('jacobian', 'a derivative through a matrix product', at);
+    return V.dot(x, y);
+  }
+  if (V.sameShape(x.shape, y.shape)) return V.times(x, y);
+  if (V.broadcastShape(x.shape, y.shape)) throw new NotUnderstood('ambiguous-product', `(${x.shape.join(' × ')}) and (${y.shape.join(' × ')})`, { start: a.s.start, end: b.s.end });
+  throw new OperandShapeError('dot', at, { s: a.s, shape: x.shape }, { s: b.s, shape: y.shape });
 }
 
 /**

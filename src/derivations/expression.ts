@@ -17,6 +17,37 @@ export type Marker =
 
 export type Factor = Node | Marker;
 
+const spanOf = (f: Node[]): Span => ({ start: f[0]!.s.start, end: f[f.length - 1]!.s.end });
+
+/**
+ * A product's factors joined. Matrix products (written together or with `\cdot`) bind tighter than
+ * element-by-element ones (`*`, `\odot`): `g'(Z^{[1]}) * W^{[2]T} dZ^{[2]}` is g′ times the product
+ * W^{[2]T} dZ^{[2]}, as it is meant, not (g′ * W^{[2]T}) dZ^{[2]}; otherwise left to right.
+ */
+function joined(factors: Node[], ops: MulOp[]): Node {
+  if (factors.length === 1) return factors[0]!;
+  const matrix = (op: MulOp): boolean => op === 'dot' || op === 'juxt';
+  if (!ops.includes('elem') || !ops.some(matrix)) return { k: 'mul', factors, ops, s: spanOf(factors) };
+  const groups: Node[] = [];
+  const between: MulOp[] = [];
+  let run: Node[] = [factors[0]!];
+  let runOps: MulOp[] = [];
+  const close = (): void => void groups.push(run.length === 1 ? run[0]! : { k: 'mul', factors: run, ops: runOps, s: spanOf(run) });
+  ops.forEach((op, i) => {
+    if (matrix(op)) {
+      run.push(factors[i + 1]!);
+      runOps.push(op);
+      return;
+    }
+    close();
+    between.push(op);
+    run = [factors[i + 1]!];
+    runOps = [];
+  });
+  close();
+  return { k: 'mul', factors: groups, ops: between, s: spanOf(factors) };
+}
+
 export abstract class ExpressionReader extends TokenCursor {
   /** One factor: a number, a name, a call, brackets, a fraction, a matrix, or an operator. */
   protected abstract primary(): Factor;
@@ -128,7 +159,7 @@ export abstract class ExpressionReader extends TokenCursor {
         this.i++;
         const b = this.factor();
         if (b.k === 'derivOp' || b.k === 'sumOp' || b.k === 'axisSumOp') throw new NotUnderstood('unsupported', 'an operator after /', b.s);
-        const a = factors.length === 1 ? factors[0]! : { k: 'mul' as const, factors: [...factors], ops: [...ops], s: { start: factors[0]!.s.start, end: factors[factors.length - 1]!.s.end } };
+        const a = joined([...factors], [...ops]);
         factors.length = 0;
         ops.length = 0;
         factors.push({ k: 'div', a, b, s: { start: a.s.start, end: b.s.end } });
@@ -140,13 +171,12 @@ export abstract class ExpressionReader extends TokenCursor {
         continue;
       }
       if (this.startsFactor()) {
-        take(this.factor(), 'dot');
+        take(this.factor(), 'juxt');
         continue;
       }
       break;
     }
-    if (factors.length === 1) return factors[0]!;
-    return { k: 'mul', factors, ops, s: { start: factors[0]!.s.start, end: factors[factors.length - 1]!.s.end } };
+    return joined(factors, ops);
   }
 
   protected factor(): Factor {
