@@ -122,7 +122,8 @@ export type SkipKind =
   | 'shape-unknown'
   | 'condition'
   | 'budget'
-  | 'ambiguous-product';
+  | 'ambiguous-product'
+  | 'other-loss';
 
 /**
  * Thrown where notation is not read. Not an Error: it is thrown often, for every picture and

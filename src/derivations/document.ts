@@ -22,6 +22,11 @@ export class DocumentState {
   readonly sizes: DocSizes;
   /** Hidden activations the document gives (by layer, or 'l' for all): ReLU unless it says otherwise. */
   readonly hidden = new Map<number | 'l', Activation>();
+  /**
+   * The document's own loss where it is not the notes' cross-entropy (its definition's TeX), else
+   * null: the map's gradients are the cross-entropy's.
+   */
+  otherLoss: string | null = null;
   /** The statement just before: a shape claim right after it on the same line speaks of it (a quantity, or an equation's sides). */
   prev: { line: string; quantity: Quantity | null; operands: { node: Node; tex: string }[] | null } | null = null;
 

@@ -58,7 +58,8 @@ const DERIVATIVES: Record<string, (x: number) => number> = {
   log: (x) => 1 / x,
 };
 
-function binary(op: string, at: Span, a: { s: Span }, b: { s: Span }, x: Value, y: Value, f: (x: Value, y: Value) => Value): Value {
+/** An operation of two values; operands that do not fit throw OperandShapeError with their places. */
+export function binary(op: string, at: Span, a: { s: Span }, b: { s: Span }, x: Value, y: Value, f: (x: Value, y: Value) => Value): Value {
   try {
     return f(x, y);
   } catch (e) {

@@ -5,7 +5,7 @@
  * evidence, why. A hidden activation the document gives (`A^{[1]} = \tanh(Z^{[1]})`) defines the
  * network for what follows.
  */
-import { NotUnderstood } from './ast';
+import { type Node, NotUnderstood } from './ast';
 import { bareLayers, isBatch, layerKey, walk, type Walked } from './about';
 import type { DocumentState } from './document';
 import { evaluate, OperandShapeError } from './evaluate';
@@ -131,6 +131,12 @@ export function mapChain(doc: DocumentState, report: EquationReport, sides: Pars
       r.skipped = { kind: 'condition', detail: tex(sides[j]!) };
       continue;
     }
+    // The document's own loss (𝓛 = ½(a − y)²): the network's gradients are the cross-entropy's, so only
+    // steps between gradients on both sides (the chain rule, the same for every loss) are asked.
+    if (doc.otherLoss !== null && involvesLoss(sides[i]!.node!) !== involvesLoss(sides[j]!.node!)) {
+      r.skipped = { kind: 'other-loss', detail: doc.otherLoss };
+      continue;
+    }
     // Per l: does it hold on every network? A layer the network does not have is not asked.
     const byL = new Map<number | null, 'ok' | 'shape' | 'wrong' | 'range'>();
     let firstBad: { k: number; verdict: 'shape' | 'wrong' } | null = null;
@@ -215,6 +221,11 @@ function activations(doc: DocumentState, report: EquationReport, sides: ParsedSi
       r.skipped = undefined;
     }
   });
+}
+
+/** Whether a side speaks of the loss: a gradient (dA, dZ, dW, db, ∂L/∂…, ∂J/∂…), 𝓛 or J. */
+function involvesLoss(n: Node): boolean {
+  return walk([n]).syms.some((s) => s.d || s.name === '𝓛' || s.name === 'L' || s.name === 'J');
 }
 
 function worstEntry(a: Value, b: Value): { at: [number, number] | null; left: number; right: number } {

@@ -3,7 +3,7 @@
  * Z^[l], A^[l], and dA, dZ per example of L, dW, db of J), read as the notes mean them.
  */
 import { type Layer, type Node, NotUnderstood, type SymbolNode } from './ast';
-import { evaluate, juxtapose, type Scope } from './evaluate';
+import { binary, evaluate, juxtapose, type Scope } from './evaluate';
 import { activation, type Net } from './network';
 import * as V from './values';
 import type { Value } from './values';
@@ -131,8 +131,7 @@ export class MapScope implements Scope {
       inner.lossArgs = true;
       const a = evaluate(node.args[0]!, inner);
       const y = evaluate(node.args[1]!, inner);
-      const loss = V.zip('elem', a, y, (p, t) => -t * Math.log(p) - (1 - t) * Math.log(1 - p));
-      return loss;
+      return binary('elem', node.s, node.args[0]!, node.args[1]!, a, y, (p, t) => V.zip('elem', p, t, (x, u) => -u * Math.log(x) - (1 - u) * Math.log(1 - x)));
     }
     if (f.name === 'J' && !f.d) return V.scalar(this.net.J);
     if (f.name === 'g' && !f.d) {

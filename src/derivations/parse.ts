@@ -76,9 +76,12 @@ class Parser extends CallReader {
         if (t.text === 'd' && this.startsName(1)) {
           this.i++;
           const inner = this.bareSymbol()!;
-          return { ...inner, name: `d${inner.name}`, base: inner.name, d: true, s: { start: t.start, end: inner.s.end } };
+          const d: SymbolNode = { ...inner, name: `d${inner.name}`, base: inner.name, d: true, s: { start: t.start, end: inner.s.end } };
+          this.notNumbered(d);
+          return d;
         }
         const sym = this.bareSymbol()!;
+        this.notNumbered(sym);
         return this.maybeApply(sym);
       }
       case 'text':
@@ -96,6 +99,15 @@ class Parser extends CallReader {
       case 'cmd':
         return this.cmdPrimary(t);
     }
+  }
+
+  /**
+   * `A1`, `dW2`, `Z1` — a name with a number written right after it, as code names its variables —
+   * is not A times 1: it is A^[1], or an entry a_1, and which is not said, so it is not read.
+   */
+  private notNumbered(sym: SymbolNode): void {
+    const n = this.peek();
+    if (n?.kind === 'num' && n.start === sym.s.end && /^\d+$/.test(n.text)) throw new NotUnderstood('index', `${sym.name}${n.text}`, { start: sym.s.start, end: n.end });
   }
 
   /** Whether a name starts at offset o: a letter, a Greek letter, a decoration. */

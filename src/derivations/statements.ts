@@ -53,17 +53,27 @@ function isSeparator(t: Token): boolean {
 const isRelationToken = (t: Token | undefined): boolean => t !== undefined && ((t.kind === 'op' && (t.text === '=' || t.text === ':')) || (t.kind === 'cmd' && EQUAL_COMMANDS.has(t.text)));
 
 /**
+ * `0,5` without spaces: a decimal comma (German text writes σ(0) = 0,5) or a list — not a place where
+ * one statement ends and the next begins; the side it is in is not read, as it is ambiguous (TeX's
+ * unambiguous `0{,}5` is a number: see the lexer).
+ */
+function isDecimalComma(tokens: Token[], i: number): boolean {
+  const [a, t, b] = [tokens[i - 1], tokens[i]!, tokens[i + 1]];
+  return t.kind === 'op' && t.text === ',' && a?.kind === 'num' && b?.kind === 'num' && a.end === t.start && b.start === t.end;
+}
+
+/**
  * The tokens split at the top level's separators into pieces (a piece may be empty). Words
  * separate (`\frac{∂z}{∂a} \text{ für } z = Wa + b`) unless they are a side themselves
- * (`\text{LOSS} = …`).
+ * (`\text{LOSS} = …`); a decimal comma does not separate.
  */
 function pieces(tokens: Token[]): { tokens: Token[]; note: boolean }[] {
   const d = depths(tokens);
   const out: { tokens: Token[]; note: boolean }[] = [{ tokens: [], note: false }];
   tokens.forEach((t, i) => {
-    const side = t.kind === 'text' && (isRelationToken(tokens[i - 1]) || isRelationToken(tokens[i + 1]));
+    const joins = (t.kind === 'text' && (isRelationToken(tokens[i - 1]) || isRelationToken(tokens[i + 1]))) || isDecimalComma(tokens, i);
     // After `\quad`, a label or words comes a remark: `= a(1 − a) \quad A * (1 − A)`.
-    if (d[i] === 0 && isSeparator(t) && !side) out.push({ tokens: [], note: t.kind === 'label' || t.kind === 'text' || (out[out.length - 1]!.note && t.kind !== 'op') });
+    if (d[i] === 0 && isSeparator(t) && !joins) out.push({ tokens: [], note: t.kind === 'label' || t.kind === 'text' || (out[out.length - 1]!.note && t.kind !== 'op') });
     else out[out.length - 1]!.tokens.push(t);
   });
   return out.filter((p) => p.tokens.length > 0);
