@@ -12,10 +12,12 @@ import { evaluate, OperandShapeError } from './evaluate';
 import { close, mapHint } from './explain';
 import { capital, locate, locOf, type ParsedSide, show, skipOf, tex } from './located';
 import { type LayerContext, letterKey, MapScope } from './mapScope';
+import { isCrossEntropy, isCrossEntropySlip, lossParams, namesLoss } from './loss';
 import { formatNumber } from './messages';
 import { type Activation, MAX_LAYERS, type Net, oneExample, randomNet, symbolicShape } from './network';
+import { symbolsOf } from './scalarScope';
 import { bindClaim } from './shapeClaims';
-import type { EquationReport, MathLocation } from './types';
+import type { EquationReport, MathLocation, RelationReport } from './types';
 import * as V from './values';
 import type { Value } from './values';
 
@@ -37,6 +39,8 @@ const ACTIVATIONS: Record<string, Activation> = { relu: 'relu', tanh: 'tanh', si
 
 export function mapChain(doc: DocumentState, report: EquationReport, sides: ParsedSide[], w: Walked, loc: MathLocation): void {
   doc.blanks(report, sides);
+  // As parsed, before a side that is not evaluated is set aside: a loss of the document's own may be read without the network.
+  const parsed = sides.map((s) => s.node);
   const hasVar = w.layers.some((l) => 'v' in l && l.v === 'l');
   const hasBigL = w.layers.some((l) => 'v' in l && l.v === 'L');
   const explicit = Math.max(0, ...w.layers.map((l) => ('n' in l ? l.n : 0)));
@@ -124,6 +128,10 @@ export function mapChain(doc: DocumentState, report: EquationReport, sides: Pars
     let i = k;
     while (i >= 0 && !sides[i]!.node) i--;
     const j = k + 1;
+    if (!sides[j]!.node && isOwnLoss(doc, parsed[k] ?? null, parsed[j] ?? null)) {
+      ownLoss(doc, r, sides, k, j);
+      continue;
+    }
     if (i < 0 || !sides[j]!.node || shapeSides.has(i) || shapeSides.has(j)) continue;
     r.left = i;
     // `J = 0.693`, `m = 7`: a number of one run or one example, not an identity of the map.
@@ -161,6 +169,19 @@ export function mapChain(doc: DocumentState, report: EquationReport, sides: Pars
     if (holds.length === asked.length) {
       r.verdict = 'ok';
       continue;
+    }
+    // A cost or loss of the document's own (J = 1/(2m) Σ (a − y)²) is its definition; a slip of the
+    // cross-entropy (a sign, the 1/m) is a finding.
+    if (namesLoss(sides[i]!.node!) && !involvesLoss(sides[j]!.node!)) {
+      const pairs = instances.flatMap((_, idx): [Value, Value][] => {
+        const a = results[i]![idx];
+        const b = results[j]![idx];
+        return a && b && 'v' in a && 'v' in b && V.sameShape(a.v.shape, b.v.shape) ? [[a.v, b.v]] : [];
+      });
+      if (!isCrossEntropySlip(pairs, first.m)) {
+        ownLoss(doc, r, sides, i, j);
+        continue;
+      }
     }
     const hiddenAsked = asked.filter(([l]) => l !== null && l < L);
     if (hasVar && hiddenAsked.length > 0 && hiddenAsked.every(([, v]) => v === 'ok')) {
@@ -221,6 +242,24 @@ function activations(doc: DocumentState, report: EquationReport, sides: ParsedSi
       r.skipped = undefined;
     }
   });
+}
+
+/** `\mathcal{L}(A, Y) = \frac{1}{2}(A - Y)^2`, read as a formula of numbers: a loss that is not the cross-entropy. */
+function isOwnLoss(doc: DocumentState, left: Node | null, right: Node | null): boolean {
+  if (!left || !right || !namesLoss(left) || involvesLoss(right)) return false;
+  const args = left.k === 'apply' ? left.args.map((a) => (a.k === 'sym' && a.layer === undefined && a.example === undefined ? a.name : null)) : null;
+  if (args?.includes(null)) return false;
+  const params = lossParams(args ? (args as string[]) : symbolsOf(right));
+  return params !== null && !isCrossEntropy(doc.defs, right, params);
+}
+
+/** The step defines the document's own loss: said so, and from here on its gradients against formulas are not asked. */
+function ownLoss(doc: DocumentState, r: RelationReport, sides: ParsedSide[], i: number, j: number): void {
+  r.verdict = 'definition';
+  r.skipped = undefined;
+  r.left = i;
+  r.note = doc.say('definition', { name: tex(sides[i]!) });
+  doc.otherLoss = `${tex(sides[i]!)} = ${tex(sides[j]!)}`;
 }
 
 /** Whether a side speaks of the loss: a gradient (dA, dZ, dW, db, ∂L/∂…, ∂J/∂…), 𝓛 or J. */

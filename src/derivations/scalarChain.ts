@@ -10,7 +10,8 @@ import { evaluate, OperandShapeError } from './evaluate';
 import { close, type Hint, scalarHint } from './explain';
 import { capital, locOf, type ParsedSide, show, skipOf, tex } from './located';
 import { formatNumber } from './messages';
-import { type Definitions, NARROW, Point, POINTS, ScalarScope, symbolsOf } from './scalarScope';
+import { isCrossEntropy, lossParams } from './loss';
+import { NARROW, Point, POINTS, ScalarScope, symbolsOf } from './scalarScope';
 import type { EquationReport, MathFinding, RelationVerdict, SkipReason } from './types';
 import * as V from './values';
 import type { Value } from './values';
@@ -69,7 +70,10 @@ export function scalarChain(doc: DocumentState, report: EquationReport, sides: P
     r.verdict = 'definition';
     r.note = doc.say('definition', { name: tex(sides[k]!) });
     defined.add(k);
-    if (name === '𝓛' || name === 'L') doc.otherLoss = isCrossEntropy(doc.defs, name) ? null : `${tex(sides[k]!)} = ${tex(sides[k + 1]!)}`;
+    if (name === '𝓛' || name === 'L') {
+      const params = lossParams(def.params ?? symbolsOf(right!));
+      doc.otherLoss = params && isCrossEntropy(doc.defs, right!, params) ? null : `${tex(sides[k]!)} = ${tex(sides[k + 1]!)}`;
+    }
   }
   const points = Array.from({ length: POINTS }, (_, k) => new Point(k));
   /** The free symbols each side depends on (those it drew at the first point). */
@@ -181,31 +185,6 @@ export function scalarChain(doc: DocumentState, report: EquationReport, sides: P
     r.message = message;
     const code = hints.find((x) => x.code === 'sign-flipped' || x.code === 'constant-factor' || x.code === 'reciprocal')?.code ?? 'math-wrong';
     doc.finding({ ...locOf(r), severity: 'error', code, message, related });
-  }
-}
-
-/** (prediction, label) pairs at which a document's loss is compared with the notes' cross-entropy. */
-const LOSS_SAMPLES: [number, number][] = [[0.3, 0], [0.3, 1], [0.8, 0.25], [0.55, 0.9], [0.15, 0.6]];
-
-/**
- * Whether the document's definition of the loss (𝓛 or L) is the notes' cross-entropy
- * −y log a − (1 − y) log(1 − a): as 𝓛(a, y) or as a value in y and one other symbol (the
- * prediction). Another loss, or one not read, is not.
- */
-function isCrossEntropy(defs: Definitions, name: string): boolean {
-  const def = defs.defs.get(name)!;
-  const free = def.kind === 'fn' ? def.params : [...new Set(symbolsOf(def.node))];
-  const prediction = free.filter((p) => p !== 'y');
-  if (free.length !== 2 || prediction.length !== 1) return false;
-  try {
-    return LOSS_SAMPLES.every(([a, y]) => {
-      const at = new Map([[prediction[0]!, V.scalar(a)], ['y', V.scalar(y)]]);
-      const v = evaluate(def.kind === 'fn' ? def.body : def.node, new ScalarScope(defs, new Point(0), new Map(), at));
-      return close(v, V.scalar(-y * Math.log(a) - (1 - y) * Math.log(1 - a)));
-    });
-  } catch (e) {
-    if (e instanceof NotUnderstood || e instanceof OperandShapeError) return false;
-    throw e;
   }
 }
 
