@@ -5,7 +5,8 @@
  * symbols held as they depend.
  */
 import { children, type Node, NotUnderstood, type SymbolNode } from './ast';
-import { type DiffScope, dependsOn, differentiate, evaluate, juxtapose, NoRule, type Scope } from './evaluate';
+import { type DiffScope, dependsOn, differentiate, NoRule } from './differentiate';
+import { evaluate, juxtapose, type Scope } from './evaluate';
 import { createRng } from '../core/rng';
 import * as V from './values';
 import type { Value } from './values';
