@@ -198,7 +198,9 @@ class Parser extends CallReader {
       if ((DECORATIONS[name] || TRANSPARENT.has(name)) && !this.decoratesLetter()) {
         // \underline{z}^{[1]} is z; \underline{\text{…}} or \mathbf{W x} is a group.
         this.i++;
-        return this.sub(this.group()).parseSide();
+        const inner = this.group();
+        if (inner.length === 1 && inner[0]!.kind === 'num' && inner[0]!.text === '1') return this.ones(t);
+        return this.sub(inner).parseSide();
       }
       const sym = this.bareSymbol()!;
       return this.maybeApply(sym);
@@ -235,6 +237,18 @@ class Parser extends CallReader {
     if (name === 'infty') throw new NotUnderstood('unsupported', '∞', at);
     if (name === 'lvert' || name === 'vert' || name === 'lVert') throw new NotUnderstood('unsupported', 'a norm or an absolute value', at);
     throw new NotUnderstood('unsupported', `\\${name}`, at);
+  }
+
+  /**
+   * `\mathbb{1}(Z > 0)`, `\mathbf{1}[Z > 0]`: the indicator, [Z > 0]. Else `\mathbf{1}` is a vector of
+   * ones (`\frac{1}{m} dZ \mathbf{1}` is db) whose length is not said: not read, never the number 1.
+   */
+  private ones(t: Token): Factor {
+    if (this.is('op', '(') || this.is('op', '[')) {
+      const p = this.primary();
+      if (p.k === 'iverson') return p;
+    }
+    throw new NotUnderstood('unsupported', 'a vector of ones', { start: t.start, end: this.t[this.i - 1]!.end });
   }
 
   /** `\hat{y}` and the like decorate one letter (then they name a symbol). */
