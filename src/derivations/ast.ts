@@ -10,8 +10,11 @@ export interface Span {
 /** A layer index: `[2]`, or `[l − 1]`, `[L]` relative to the layer variable / the last layer. */
 export type Layer = { n: number } | { v: 'l' | 'L'; off: number };
 
-/** How two factors are joined: `\cdot` and juxtaposition (the matrix product), `*` / `\odot`, `\times`, `\circ`. */
-export type MulOp = 'dot' | 'elem' | 'times' | 'circ';
+/**
+ * How two factors are joined: `\cdot` (the matrix product), juxtaposition (the matrix product, or
+ * element by element where only that fits: see evaluate.ts's juxtapose), `*` / `\odot`, `\times`, `\circ`.
+ */
+export type MulOp = 'dot' | 'juxt' | 'elem' | 'times' | 'circ';
 
 /** A size in a shape claim: a number, or a symbol such as `m`, `n_x`, `n_h`. */
 export type Dim = number | string;
@@ -118,7 +121,9 @@ export type SkipKind =
   | 'layer-range'
   | 'shape-unknown'
   | 'condition'
-  | 'budget';
+  | 'budget'
+  | 'ambiguous-product'
+  | 'other-loss';
 
 /**
  * Thrown where notation is not read. Not an Error: it is thrown often, for every picture and

@@ -66,6 +66,8 @@ const UNICODE_OPS: Record<string, string> = { '−': '-', '–': '-', '∗': '*'
 const LABEL = /[\u2460-\u2473\u24ea\u2776-\u277f•↑↓→←↗↘⟶]/u;
 
 const NUMBER = /[0-9]*(?:\.[0-9]+)?/y;
+/** `0{,}5`: TeX's decimal comma, as German text writes 0.5. */
+const DECIMAL_COMMA = /\{,\}([0-9]+)/y;
 
 function isLetter(c: string): boolean {
   return /^[A-Za-z]$/.test(c);
@@ -173,9 +175,16 @@ export function tokenize(src: string): Token[] {
     }
     if (/[0-9]/.test(c) || (c === '.' && /[0-9]/.test(src[i + 1] ?? ''))) {
       NUMBER.lastIndex = i;
-      const m = NUMBER.exec(src)!;
-      push('num', m[0], i, i + m[0].length);
-      i += m[0].length;
+      let text = NUMBER.exec(src)![0];
+      let end = i + text.length;
+      DECIMAL_COMMA.lastIndex = end;
+      const decimals = text.includes('.') ? null : DECIMAL_COMMA.exec(src);
+      if (decimals) {
+        text = `${text}.${decimals[1]!}`;
+        end = DECIMAL_COMMA.lastIndex;
+      }
+      push('num', text, i, end);
+      i = end;
       continue;
     }
     if (isLetter(c)) {

@@ -3,7 +3,7 @@
  * Z^[l], A^[l], and dA, dZ per example of L, dW, db of J), read as the notes mean them.
  */
 import { type Layer, type Node, NotUnderstood, type SymbolNode } from './ast';
-import { evaluate, type Scope } from './evaluate';
+import { binary, evaluate, juxtapose, type Scope } from './evaluate';
 import { activation, type Net } from './network';
 import * as V from './values';
 import type { Value } from './values';
@@ -131,8 +131,7 @@ export class MapScope implements Scope {
       inner.lossArgs = true;
       const a = evaluate(node.args[0]!, inner);
       const y = evaluate(node.args[1]!, inner);
-      const loss = V.zip('elem', a, y, (p, t) => -t * Math.log(p) - (1 - t) * Math.log(1 - p));
-      return loss;
+      return binary('elem', node.s, node.args[0]!, node.args[1]!, a, y, (p, t) => V.zip('elem', p, t, (x, u) => -u * Math.log(x) - (1 - u) * Math.log(1 - x)));
     }
     if (f.name === 'J' && !f.d) return V.scalar(this.net.J);
     if (f.name === 'g' && !f.d) {
@@ -148,12 +147,8 @@ export class MapScope implements Scope {
       return V.map(z, f.prime === 1 ? act.dg : act.g);
     }
     if (node.args.length !== 1) throw new NotUnderstood('undefined', `${f.name} is not a function of the map`, node.s);
-    // W^{[2]}(…): a product, as juxtaposition is.
-    const left = this.symbol(f);
-    const right = evaluate(node.args[0]!, this);
-    if (V.isScalar(left) || V.isScalar(right)) return V.times(left, right);
-    if (this.elementwise) throw new NotUnderstood('jacobian', 'a derivative through a matrix product', node.s);
-    return V.dot(left, right);
+    // W^{[2]}(…), A^{[2]}(1 - A^{[2]}): a product by juxtaposition.
+    return juxtapose(node.s, f, node.args[0]!, this.symbol(f), evaluate(node.args[0]!, this), this);
   }
 
   /** What the map says a derivative is: dA, dZ per example of L; dW, db of J; g′ for ∂A/∂Z. */

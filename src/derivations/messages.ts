@@ -74,6 +74,8 @@ const en = {
   'skip_shape-unknown': 'a shape mixed with values',
   skip_condition: 'a condition on a value (one side depends on a free symbol, the other does not), not an identity',
   skip_budget: 'more to evaluate than one check does (the text before it is checked)',
+  'skip_other-loss': "the document's own loss, not the notes' cross-entropy: the network's gradients are the cross-entropy's, so only steps between gradients are checked",
+  'skip_ambiguous-product': 'a product without a sign of two shapes that fit neither as a matrix product nor element by element with one shape (a missing transpose, or a missing *?)',
 };
 
 export type MessageKey = keyof typeof en;
@@ -141,6 +143,8 @@ const de: Record<MessageKey, string> = {
   'skip_shape-unknown': 'eine Form zwischen Werten',
   skip_condition: 'eine Bedingung an einen Wert (eine Seite hängt von einem freien Symbol ab, die andere nicht), keine Identität',
   skip_budget: 'mehr auszuwerten, als eine Prüfung tut (der Text davor ist geprüft)',
+  'skip_other-loss': 'der eigene Verlust des Dokuments, nicht die Kreuzentropie des Skripts: die Gradienten des Netzes sind die der Kreuzentropie, geprüft werden nur Schritte zwischen Gradienten',
+  'skip_ambiguous-product': 'ein Produkt ohne Zeichen zweier Formen, die weder als Matrixprodukt noch elementweise bei gleicher Form passen (fehlt ein Transponieren oder ein *?)',
 };
 
 export type Say = (key: MessageKey, vars?: Record<string, string | number>) => string;

@@ -4,9 +4,12 @@
  * true ones — the forward run and the map's backward run of the core (tested against numerical
  * gradients) — so an equation's left side, dW^[2] say, is ∂J/∂W^[2] itself.
  *
- * The sizes are those of the code checker's runs (n_x = 4, n_h = 3, n_y = 1, m = 7; L-layer
- * [4, 5, 3, 1]; deeper networks 5, 3, 6, 8, … ): pairwise different, so that every shape names its
- * symbols, and a transposed or broadcast operand shows.
+ * The sizes are those of the code checker's runs, so that a shape reads the same in the code's and
+ * in the math's findings: n_x = 4, n_h = 3, n_y = 1, m = 7; L-layer [4, 5, 3, 1]; deeper networks
+ * 5, 3, 6, 8, 9, … — pairwise different (and not m), so that every shape names its symbols, and a
+ * transposed or broadcast operand shows. Their home is the Python harness (bpm_numerical.py: M,
+ * TWO_LAYER_DIMS, L_LAYER_DIMS, DEEPER_HIDDEN, as choose_layer_dims uses them); the copy here is held
+ * to it by test/rules/the_math_checkers_network_has_the_sizes_of_the_code_checkers_runs.test.ts.
  */
 import { fromRows, type Matrix, zeros } from '../core/matrix';
 import {
@@ -28,16 +31,19 @@ import { createRng } from '../core/rng';
 import { dimSymbol } from '../shared/tex';
 import type { Value } from './values';
 
+/** m, as the code checker's M. */
 export const EXAMPLES = 7;
-const INPUTS = 4;
-const HIDDEN = [5, 3, 6, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20];
-/** The deepest network an equation is evaluated on. */
+/** The two-layer network's sizes, as the code checker's TWO_LAYER_DIMS. */
+const TWO_LAYER = [4, 3, 1];
+/** The hidden sizes of an L-layer network, layer 1 first, as the code checker's DEEPER_HIDDEN (whose first two are L_LAYER_DIMS's). */
+const HIDDEN = [5, 3, 6, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35];
+/** The deepest network an equation is evaluated on: as deep as the code checker's. */
 export const MAX_LAYERS = HIDDEN.length + 1;
 
 /** [n_x, …hidden, 1] for a network of L layers: the notes' two-layer one is [4, 3, 1]. */
 export function layerDims(L: number): number[] {
-  if (L === 2) return [INPUTS, 3, 1];
-  return [INPUTS, ...HIDDEN.slice(0, L - 1), 1];
+  if (L === 2) return [...TWO_LAYER];
+  return [TWO_LAYER[0]!, ...HIDDEN.slice(0, L - 1), 1];
 }
 
 /** A hidden layer's activation: the notes' ReLU, or what the document says (tanh in the planar course). */

@@ -5,7 +5,8 @@
  * symbols held as they depend.
  */
 import { children, type Node, NotUnderstood, type SymbolNode } from './ast';
-import { type DiffScope, dependsOn, differentiate, evaluate, NoRule, type Scope } from './evaluate';
+import { type DiffScope, dependsOn, differentiate, NoRule } from './differentiate';
+import { evaluate, juxtapose, type Scope } from './evaluate';
 import { createRng } from '../core/rng';
 import * as V from './values';
 import type { Value } from './values';
@@ -229,10 +230,8 @@ export class ScalarScope implements Scope, DiffScope {
     if (named) return evaluate(named, this);
     if (def === undefined && FUNCTION_NAMES.has(name)) throw new NotUnderstood('undefined', `${node.f.name} is not defined`, node.s);
     if (node.args.length !== 1) throw new NotUnderstood('undefined', `${node.f.name} is not a function`, node.s);
-    // a(1 − a): a product.
-    const left = this.symbol(node.f);
-    const right = evaluate(node.args[0]!, this);
-    return V.isScalar(left) || V.isScalar(right) ? V.times(left, right) : V.dot(left, right);
+    // a(1 − a): a product by juxtaposition.
+    return juxtapose(node.s, node.f, node.args[0]!, this.symbol(node.f), evaluate(node.args[0]!, this), this);
   }
 
   /** `𝓛(a, y)` of a 𝓛 defined without arguments, in a and y: its value itself. */
@@ -267,7 +266,7 @@ export class ScalarScope implements Scope, DiffScope {
       if (def?.kind === 'fn' && def.params.length === node.args.length) return substitute(def.body, new Map(def.params.map((p, i) => [p, node.args[i]!])));
       const named = def?.kind === 'value' ? this.valueApplication(node) : null;
       if (named) return named;
-      if (def === undefined && !FUNCTION_NAMES.has(this.name(node.f)) && node.args.length === 1) return { k: 'mul', factors: [node.f, node.args[0]!], ops: ['dot'], s: node.s };
+      if (def === undefined && !FUNCTION_NAMES.has(this.name(node.f)) && node.args.length === 1) return { k: 'mul', factors: [node.f, node.args[0]!], ops: ['juxt'], s: node.s };
       return null;
     } finally {
       this.depth--;

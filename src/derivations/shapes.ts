@@ -1,8 +1,9 @@
 /**
  * Shape claims: `(1 \times 3) = (1 \times 7) \circ (7 \times 3)` checked by the rules of matrix
  * products (here `\circ` and `\cdot` are the matrix product, `*` is element by element with
- * broadcasting), and `A^{[1]}\;(3 \times 7)` checked against the sizes the document's other claims
- * give the same symbols.
+ * broadcasting, and juxtaposition is read as between values: the matrix product, or element by
+ * element where only that fits — see evaluate.ts's juxtapose), and `A^{[1]}\;(3 \times 7)` checked
+ * against the sizes the document's other claims give the same symbols.
  */
 import { children, type Dim, type Node, NotUnderstood, type Span } from './ast';
 import { dimSymbol } from '../shared/tex';
@@ -35,14 +36,20 @@ export function sameShape(a: Shape, b: Shape): boolean {
   return sameDim(x.r, y.r) && sameDim(x.c, y.c);
 }
 
-function broadcast(a: Shape, b: Shape, at: Span): Shape {
+/** numpy's broadcast of two shapes, or null. */
+function broadcastOf(a: Shape, b: Shape): Shape | null {
   if (a === 'scalar') return b;
   if (b === 'scalar') return a;
   const one = (x: Dim, y: Dim): Dim | null => (sameDim(x, y) ? x : x === 1 ? y : y === 1 ? x : null);
   const r = one(a.r, b.r);
   const c = one(a.c, b.c);
-  if (r === null || c === null) throw new ClaimError('broadcast', a, b, at);
-  return { r, c };
+  return r === null || c === null ? null : { r, c };
+}
+
+function broadcast(a: Shape, b: Shape, at: Span): Shape {
+  const s = broadcastOf(a, b);
+  if (!s) throw new ClaimError('broadcast', a, b, at);
+  return s;
 }
 
 /** Whether a side is written in shapes: it holds a `(r \times c)` (a shape under a quantity is a claim about it, not this). */
@@ -86,7 +93,11 @@ export function shapeOf(node: Node): Shape {
         if (acc === 'scalar' || s === 'scalar') acc = acc === 'scalar' ? s : acc;
         else if (op === 'elem') acc = broadcast(acc, s, at);
         else if (op === 'times') throw new NotUnderstood('unsupported', '× between shapes', at);
-        else {
+        else if (op === 'juxt' && !sameDim(acc.c, s.r) && sameShape(acc, s)) {
+          // (1 × m)(1 × m): element by element, as a product by juxtaposition of one shape is read (evaluate.ts's juxtapose).
+        } else if (op === 'juxt' && !sameDim(acc.c, s.r) && broadcastOf(acc, s)) {
+          throw new NotUnderstood('ambiguous-product', `${shapeText(acc)} ${shapeText(s)}`, { start: node.factors[i]!.s.start, end: f.s.end });
+        } else {
           if (!sameDim(acc.c, s.r)) throw new ClaimError('product', acc, s, at);
           acc = { r: acc.r, c: s.c };
         }
@@ -106,7 +117,7 @@ export function shapeOf(node: Node): Shape {
 
 /** The operands of a product of shapes at the top of a side, in order: `(1 × 7) ∘ (7 × 3)` → two. */
 export function productOperands(node: Node): Node[] {
-  if (node.k === 'mul' && node.ops.every((o) => o === 'dot' || o === 'circ')) return node.factors.filter((f) => f.k !== 'num' && f.k !== 'div');
+  if (node.k === 'mul' && node.ops.every((o) => o === 'dot' || o === 'juxt' || o === 'circ')) return node.factors.filter((f) => f.k !== 'num' && f.k !== 'div');
   return [node];
 }
 

@@ -101,12 +101,17 @@ export const sub = (a: Value, b: Value): Value => zip('add', a, b, (x, y) => x -
 export const times = (a: Value, b: Value): Value => zip('elem', a, b, (x, y) => x * y);
 export const divide = (a: Value, b: Value): Value => zip('div', a, b, (x, y) => x / y);
 
+/** Whether np.dot multiplies a and b: a scalar scales, else a's columns (a vector's length) are b's rows. */
+export function dotFits(a: number[], b: number[]): boolean {
+  return a.length === 0 || b.length === 0 || a[a.length - 1] === b[0];
+}
+
 /** np.dot: a scalar scales; vectors and matrices multiply as matrices. */
 export function dot(a: Value, b: Value): Value {
   if (isScalar(a) || isScalar(b)) return times(a, b);
+  if (!dotFits(a.shape, b.shape)) throw new ShapeError('dot', a.shape, b.shape);
   const [ar, ac] = a.shape.length === 1 ? [1, a.shape[0]!] : [a.shape[0]!, a.shape[1]!];
-  const [br, bc] = b.shape.length === 1 ? [b.shape[0]!, 1] : [b.shape[0]!, b.shape[1]!];
-  if (ac !== br) throw new ShapeError('dot', a.shape, b.shape);
+  const bc = b.shape.length === 1 ? 1 : b.shape[1]!;
   const data = new Float64Array(ar * bc);
   for (let i = 0; i < ar; i++) {
     for (let k = 0; k < ac; k++) {

@@ -153,3 +153,14 @@ test("the tanh network's gradients are ∂J/∂W and ∂J/∂b themselves: centr
   }
   assert.ok(Math.abs(J(net.W, net.b) - net.J) < 1e-12);
 });
+
+test("a loss or cost of the document's own, in the map's notation, is its definition; a slip of the cross-entropy is a finding", () => {
+  const own = check(['$$J = \\frac{1}{2m}\\sum_{i=1}^m (a^{[2](i)} - y^{(i)})^2$$', '$$dA^{[2]} = \\frac{1}{m}(A^{[2]} - Y)$$', '$\\mathcal{L}(A, Y) = \\frac{1}{2}(A - Y)^2$'].join('\n\n'));
+  assert.deepEqual(placed(own.findings), []);
+  assert.deepEqual(own.equations.map((e) => e.verdict), ['definition', 'skipped', 'definition']);
+  assert.equal(own.equations[1]!.relations[0]!.skipped?.kind, 'other-loss');
+  const ce = '\\left(y^{(i)}\\log a^{[2](i)} + (1-y^{(i)})\\log(1-a^{[2](i)})\\right)';
+  const slips = check([`$$J = \\frac{1}{m}\\sum_{i=1}^m ${ce}$$`, `$$J = -\\sum_{i=1}^m ${ce}$$`, `$$J = -\\frac{1}{m}\\sum_{i=1}^m ${ce}$$`, '$$dZ^{[2]} = 2(A^{[2]} - Y)$$'].join('\n\n'));
+  assert.deepEqual(slips.findings.map((f) => [f.line, f.code]), [[1, 'sign-flipped'], [3, 'missing-1-over-m'], [7, 'constant-factor']]);
+  assert.equal(slips.equations[2]!.verdict, 'ok');
+});

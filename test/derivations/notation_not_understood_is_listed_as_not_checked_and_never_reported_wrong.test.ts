@@ -30,6 +30,21 @@ test('each kind of notation not read is skipped with its reason', () => {
   assert.deepEqual(kindOf('$$\\frac{\\partial \\mathcal{L}}{\\partial a} = -\\frac{y}{a}$$'), ['not-a-function-of']);
 });
 
+test("the names of code (A1, dW2) and a bare decimal comma (0,5) are not read; TeX's 0{,}5 is 0.5", () => {
+  assert.deepEqual(kindOf('$A1 = \\sigma(Z1)$'), ['index']);
+  assert.deepEqual(kindOf('$$dW2 = \\frac{1}{m} dZ2 A1^T$$'), ['index']);
+  assert.deepEqual(kindOf('$\\sigma(0) = 0,5$'), ['unsupported']);
+  assert.deepEqual(kindOf('$\\sigma(0) = 0{,}5$'), ['ok']);
+  assert.deepEqual(check('$\\sigma(0) = 0{,}7$').findings.map((f) => f.code), ['constant-factor']);
+});
+
+test('a vector of ones (db = 1/m dZ 1) is not read as the number 1; 1(Z > 0) is the indicator [Z > 0]', () => {
+  assert.deepEqual(kindOf('$$db^{[2]} = \\frac{1}{m} dZ^{[2]} \\mathbf{1}$$'), ['unsupported']);
+  assert.deepEqual(kindOf('$$db^{[2]} = \\frac{1}{m} \\mathbf{1}^T dZ^{[2]T}$$'), ['unsupported']);
+  assert.deepEqual(kindOf('$$dZ^{[1]} = W^{[2]T} dZ^{[2]} * \\mathbb{1}(Z^{[1]} > 0)$$'), ['ok']);
+  assert.deepEqual(check('$$dZ^{[1]} = W^{[2]T} dZ^{[2]} * \\mathbb{1}(Z^{[1]} < 0)$$').findings.map((f) => f.code), ['map-wrong']);
+});
+
 test('a word between formulas separates statements, a remark after \\quad is not a side, code is not math', () => {
   const r = check('$\\frac{\\partial z}{\\partial a} \\text{ für } q = 2 \\quad \\text{IST}$ and `$x = 2x$` and\n\n```\n$$y = 3y$$\n```\n');
   assert.deepEqual(placed(r.findings), []);

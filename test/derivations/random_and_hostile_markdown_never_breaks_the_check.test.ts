@@ -50,6 +50,13 @@ test('brackets a thousand deep, a thousand chained definitions, one circle: not 
   assert.ok(circle.findings.every((f) => f.severity !== 'error'));
 });
 
+test('arguments of the loss that do not fit one another: a shape error at them, never an exception', () => {
+  const text = '$$J = \\mathcal{L}(W^{[1]}, Y)$$';
+  const r = checkMarkdown(text);
+  assert.deepEqual(r.findings.map((f) => [f.code, f.column]), [['map-shape', text.indexOf('W^{[1]}') + 1]]);
+  assert.match(r.findings[0]!.message, /W\^\{\[1\]\}, Y: \(n_h × n_x\) \* \(1 × m\)/);
+});
+
 test('a text over the limit is not checked, and says so in one information note', () => {
   const r = checkMarkdown(`$$a = 2a$$ ${'x'.repeat(MAX_MATH_CHARS)}`);
   assert.deepEqual(r.findings.map((f) => [f.severity, f.code]), [['info', 'too-large']]);

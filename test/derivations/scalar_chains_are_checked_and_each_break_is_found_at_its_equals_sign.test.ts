@@ -134,3 +134,10 @@ test('German: the same findings in the notes\' words, numbers with a decimal com
   const [f] = check(text, 'de').findings;
   assert.match(f!.message, /^Hier bricht die Kette: 0,\d+ ≠ 0,\d+ bei a = 0,\d+, z = 0,\d+\. Die Seite danach ist das 2-fache der Seite davor\.$/);
 });
+
+test('names in a row before a formula are each defined by it: ŷ = a = σ(z) is no claim that a is σ(z)', () => {
+  const r = check('$\\hat{y} = a = \\sigma(z)$\n\n$$\\frac{da}{dz} = \\hat{y}(1 - \\hat{y})$$\n');
+  assert.deepEqual(placed(r.findings), []);
+  assert.deepEqual(r.equations[0]!.relations.map((x) => x.verdict), ['definition', 'definition']);
+  assert.equal(r.equations[1]!.verdict, 'ok');
+});
