@@ -255,19 +255,20 @@ export function mapToCells(result: CheckResult, program: NotebookProgram): Check
       return `cell ${p.cell}, line ${p.line}`;
     });
   const gradient = (g: GradientResult): GradientResult => ({ ...g, ...(g.line !== null ? place(g.line) : {}), hint: g.hint === null ? null : relabel(g.hint) });
+  // A helper module's reports and units keep their lines: they are the module's, not the program's.
   return {
     ...result,
-    reports: result.reports.map((r) => ({
+    reports: result.reports.map((r) => r.file !== undefined ? r : ({
       ...r,
       ...place(r.line),
       message: relabel(r.message),
-      related: r.related.map((x) => ({ ...x, ...place(x.line), message: relabel(x.message) })),
+      related: r.related.map((x) => x.file !== undefined ? x : ({ ...x, ...place(x.line), message: relabel(x.message) })),
       ...(r.fix
         ? { fix: { ...r.fix, edits: r.fix.edits.map((e) => ({ ...e, ...place(e.line), endLine: place(e.endLine).line })) } }
         : {}),
     })),
     gradients: result.gradients.map(gradient),
-    units: result.units.map((u) => ({ ...u, ...place(u.line), endLine: place(u.endLine).line, reason: u.reason === null ? null : relabel(u.reason), gradients: u.gradients.map(gradient) })),
+    units: result.units.map((u) => u.file !== undefined ? u : ({ ...u, ...place(u.line), endLine: place(u.endLine).line, reason: u.reason === null ? null : relabel(u.reason), gradients: u.gradients.map(gradient) })),
     functions: result.functions.map((f) => ({ ...f, ...place(f.line), endLine: place(f.endLine).line })),
     traces: result.traces.map((t) => ({ ...t, ...place(t.line) })),
   };

@@ -33,7 +33,8 @@ export interface CheckReport {
   severity: 'error' | 'warning' | 'info';
   code: CheckCode;
   message: string;
-  related: { line: number; message: string; cell?: number }[];
+  /** `file`: a location in a helper module (see CheckReport.file). */
+  related: { line: number; message: string; cell?: number; file?: string }[];
   /** Only where the fix is certain. */
   fix?: CheckFix;
   /** For `not-written`: the term an exercise leaves as `...` (`dZ2`). */
@@ -42,6 +43,11 @@ export interface CheckReport {
   cell?: number;
   /** The function name of the unit whose check made the report (see CheckUnit.function). */
   unit?: string;
+  /**
+   * A report at a line of a helper module that the checked file uses (`dnn_utils.py`, `../layers.py`):
+   * its path from the checked file's folder, with `/` between folders. Absent for the checked file's own lines.
+   */
+  file?: string;
 }
 
 export interface GradientResult {
@@ -105,6 +111,11 @@ export interface CheckUnit {
   endLine: number;
   cell?: number;
   status: 'ok' | 'wrong' | 'not-written' | 'not-checked' | 'error';
+  /**
+   * A unit of a helper module that the checked file uses (`relu_backward` of `dnn_utils.py`): the module's
+   * path from the checked file's folder; its lines and its gradients' lines are the module's.
+   */
+  file?: string;
   /** Why it is not checked, not written, in error, or wrong through another unit it calls. */
   reason: string | null;
   /** Columns layers: which scaling of dW and db matched, '1/m' (the course's: gradients of the mean cost) or 'sum'. */

@@ -30,7 +30,7 @@ function cut(text: string): string {
 /** The lens of a unit other than the whole network whose gradients the file's result carries. */
 export function unitLens(u: CheckUnit, reports: CheckReport[]): UnitLens {
   const names = [...new Set(u.gradients.map((g) => g.name))];
-  const own = reports.find((r) => r.unit === u.function && r.severity === 'error');
+  const own = reports.find((r) => r.unit === u.function && r.file === u.file && r.severity === 'error');
   const target = own ? { line: own.line, ...(own.cell !== undefined ? { cell: own.cell } : {}) } : undefined;
   switch (u.status) {
     case 'ok': {

@@ -1,4 +1,4 @@
-import { dirname, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { findPython, PythonSetupError } from '../checker/python';
 import { checkNotebook } from '../checker/notebook';
 import { CheckerRunner } from '../checker/runner';
@@ -69,17 +69,19 @@ function tuple(shape: number[]): string {
   return shape.length === 1 ? `(${shape[0]},)` : `(${shape.join(', ')})`;
 }
 
-/** `line 12`, or in a notebook `cell 7, line 12`. */
-function where(x: { line: number; cell?: number }): string {
+/** `line 12`, in a notebook `cell 7, line 12`, in a helper module `dnn_utils.py:76`. */
+function where(x: { line: number; cell?: number; file?: string }): string {
+  if (x.file !== undefined) return `${x.file}:${x.line}`;
   return x.cell === undefined ? `line ${x.line}` : `cell ${x.cell}, line ${x.line}`;
 }
 
-function summary(g: GradientResult): string {
+/** `file`: the helper module whose unit computed it. */
+function summary(g: GradientResult, file?: string): string {
   if (g.status === 'ok') return `${g.name} ok (rel. difference ${g.relDifference === null ? '–' : fmtRel(g.relDifference)})`;
   const parts: string[] = [];
   if (g.status === 'value' && g.relDifference !== null) parts.push(`rel. difference ${fmtRel(g.relDifference)}`);
   if (g.status === 'shape' && g.shape) parts.push(`shape ${tuple(g.shape)}, expected ${g.symbolicShape} = ${tuple(g.expectedShape)}`);
-  if (g.line !== null) parts.push(where({ line: g.line, cell: g.cell }));
+  if (g.line !== null) parts.push(where({ line: g.line, ...(g.cell !== undefined ? { cell: g.cell } : {}), ...(file !== undefined ? { file } : {}) }));
   if (g.hint) parts.push(g.hint);
   const label = { value: 'WRONG', shape: 'WRONG SHAPE', missing: 'MISSING', error: 'NOT CHECKED', ok: 'ok' }[g.status];
   return `${g.name} ${label}${parts.length ? ` (${parts.join('; ')})` : ''}`;
@@ -106,14 +108,14 @@ const UNIT_KIND: Record<CheckUnit['kind'], string> = {
 /** One line per unit that is not the whole network (whose gradients have their own lines). */
 export function unitSummary(u: CheckUnit): string {
   const what = [UNIT_KIND[u.kind], u.convention, u.scaling === null ? null : `scaling ${u.scaling}`].filter((x) => x !== null).join(', ');
-  const at = where({ line: u.line, ...(u.cell !== undefined ? { cell: u.cell } : {}) });
+  const at = where({ line: u.line, ...(u.cell !== undefined ? { cell: u.cell } : {}), ...(u.file !== undefined ? { file: u.file } : {}) });
   const names = [...new Set(u.gradients.map((g) => g.name))].join(', ');
   if (u.status === 'ok') {
     const worst = Math.max(0, ...u.gradients.map((g) => g.relDifference ?? 0));
     return `✓ ${u.function}: ${names} right (${what}; max rel. difference ${fmtRel(worst)})`;
   }
   if (u.status === 'wrong') {
-    const bad = u.gradients.filter((g) => g.status !== 'ok').map((g) => summary(g) + (g.case ? ` [${g.case}]` : ''));
+    const bad = u.gradients.filter((g) => g.status !== 'ok').map((g) => summary(g, u.file) + (g.case ? ` [${g.case}]` : ''));
     return `✗ ${u.function} (${what}, ${at}): ${[...new Set(bad)].join('; ')}${u.reason ? ` — ${u.reason}` : ''}`;
   }
   const label = { 'not-written': 'not written yet', 'not-checked': 'not checked', error: 'ERROR' }[u.status];
@@ -152,7 +154,8 @@ async function execute(args: Parsed, stdout: NodeJS.WritableStream, stderr: Node
       for (const r of result.reports) {
         if (math && math.summary.checked > 0 && r.code === 'nothing-to-check') continue;
         const related = r.related.map((x) => ` (${where(x)}: ${x.message})`).join('');
-        const at = r.cell === undefined ? `${args.file}:${r.line}:${r.column}` : `${args.file}, ${where(r)}`;
+        const at = r.file !== undefined ? `${join(dirname(args.file), r.file)}:${r.line}:${r.column}`
+          : r.cell === undefined ? `${args.file}:${r.line}:${r.column}` : `${args.file}, ${where(r)}`;
         stdout.write(`${at}: ${r.severity}: ${r.message}${related} [${r.code}]\n`);
       }
       for (const g of result.gradients) stdout.write(summary(g) + '\n');

@@ -8,10 +8,11 @@ import { checkNotebook, type NotebookCell } from '../checker/notebook';
 import { findPython, PythonSetupError } from '../checker/python';
 import { CheckerRunner } from '../checker/runner';
 import type { CheckFunctions, CheckReport, CheckResult } from '../checker/types';
+import { reportRange, severity, SOURCE } from './diagnosticRange';
+import { HelperDiagnostics } from './helperDiagnostics';
 import { onInterpreterChange, selectedInterpreter } from './interpreter';
 import { affectsChecker, checkerSettings } from './settings';
 
-export const SOURCE = 'Backprop Map';
 export const DEBOUNCE_MS = 500;
 
 /**
@@ -71,6 +72,8 @@ interface FileState {
 
 export class CheckerService implements vscode.Disposable {
   readonly diagnostics = vscode.languages.createDiagnosticCollection('backpropMap');
+  /** A helper module's faults found through a checked file that uses it, shown in the module. */
+  private readonly helpers = new HelperDiagnostics((uri) => this.files.get(uri.toString())?.result !== undefined);
   private readonly files = new Map<string, FileState>();
   /** A notebook cell's part of its notebook's result, by the cell document's URI. */
   private readonly cellResults = new Map<string, CheckResult>();
@@ -78,7 +81,7 @@ export class CheckerService implements vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<vscode.Uri>();
   /** Fires after a result changed: a file's, a notebook cell's part, and a notebook's whole (providers refresh their lenses and hints). */
   readonly onDidChangeResult = this.changed.event;
-  private readonly disposables: vscode.Disposable[] = [this.diagnostics, this.changed];
+  private readonly disposables: vscode.Disposable[] = [this.diagnostics, this.helpers, this.changed];
   private runner: Promise<CheckerRunner> | undefined;
   /** The setup problem already shown (no Python, no numpy): checks wait until something changes. */
   private setupProblem: string | undefined;
@@ -138,7 +141,7 @@ export class CheckerService implements vscode.Disposable {
   }
 
   report(d: vscode.Diagnostic): CheckReport | undefined {
-    return this.reports.get(d);
+    return this.reports.get(d) ?? this.helpers.report(d);
   }
 
   /**
@@ -285,9 +288,13 @@ export class CheckerService implements vscode.Disposable {
     if (this.files.get(target.uri.toString()) !== st) return; // closed while it was checked
     st.version = version;
     st.result = result;
+    // A report with a `file` is at a line of a helper module: it goes there, not to this file's lines.
+    const reports = result?.reports.filter((r) => r.file === undefined) ?? [];
+    this.helpers.set(target.uri, target.uri.scheme === 'file' ? path.dirname(target.uri.fsPath) : undefined, result?.reports ?? []);
+    this.helpers.refreshFor(target.uri);
     const { notebook: nb, document: doc } = target;
     if (!nb) {
-      this.diagnostics.set(target.uri, result && doc ? result.reports.map((r) => this.toDiagnostic(doc, r, () => doc)) : []);
+      this.diagnostics.set(target.uri, result && doc ? reports.map((r) => this.toDiagnostic(doc, r, () => doc)) : []);
       this.changed.fire(target.uri);
       return;
     }
@@ -299,8 +306,8 @@ export class CheckerService implements vscode.Disposable {
       const own = <T extends { cell?: number }>(xs: T[]) => xs.filter((x) => x.cell === n);
       if (result && isPythonCell(cell)) {
         // The cell's reports, functions, traces and units; the gradients are the whole notebook's.
-        this.cellResults.set(cell.document.uri.toString(), { ...result, reports: own(result.reports), functions: own(result.functions), traces: own(result.traces), units: own(result.units) });
-        this.diagnostics.set(cell.document.uri, own(result.reports).map((r) => this.toDiagnostic(cell.document, r, cellDoc)));
+        this.cellResults.set(cell.document.uri.toString(), { ...result, reports: own(reports), functions: own(result.functions), traces: own(result.traces), units: own(result.units) });
+        this.diagnostics.set(cell.document.uri, own(reports).map((r) => this.toDiagnostic(cell.document, r, cellDoc)));
         st.cells.push(cell.document.uri);
       }
       this.changed.fire(cell.document.uri);
@@ -384,6 +391,7 @@ export class CheckerService implements vscode.Disposable {
 
   private clearAll(): void {
     this.diagnostics.clear();
+    this.helpers.clear();
     this.cellResults.clear();
     for (const [key, st] of this.files) {
       st.result = undefined;
@@ -402,6 +410,7 @@ export class CheckerService implements vscode.Disposable {
       this.clearCells(st);
     }
     this.diagnostics.delete(uri);
+    this.helpers.forget(uri);
     this.changed.fire(uri);
   }
 
@@ -429,17 +438,4 @@ function definedIn(text: string, named: CheckFunctions): CheckFunctions {
 
 function tabUri(tab: vscode.Tab): vscode.Uri | undefined {
   return tab.input instanceof vscode.TabInputText || tab.input instanceof vscode.TabInputNotebook ? tab.input.uri : undefined;
-}
-
-function severity(s: string): vscode.DiagnosticSeverity {
-  return s === 'error' ? vscode.DiagnosticSeverity.Error : s === 'warning' ? vscode.DiagnosticSeverity.Warning : vscode.DiagnosticSeverity.Information;
-}
-
-/** The checker's 1-based line and columns as a range inside the document (a whole line's text when no columns). */
-export function reportRange(doc: vscode.TextDocument, line: number, column: number | undefined, endColumn: number | undefined): vscode.Range {
-  const l = Math.min(Math.max(line - 1, 0), doc.lineCount - 1);
-  const text = doc.lineAt(l);
-  const start = column && column > 1 ? Math.min(column - 1, text.text.length) : text.firstNonWhitespaceCharacterIndex;
-  const end = endColumn && endColumn - 1 > start ? Math.min(endColumn - 1, text.text.length) : text.text.length;
-  return new vscode.Range(l, start, l, Math.max(start, end));
 }

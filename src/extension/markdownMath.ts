@@ -8,7 +8,8 @@ import { checkMath, type MathSource } from '../derivations/check';
 import { equationAt, hoverLines } from '../derivations/hover';
 import type { Lang } from '../derivations/messages';
 import type { EquationReport, MathFinding } from '../derivations/types';
-import { DEBOUNCE_MS, notebookOf, reportRange, SOURCE } from './checkerService';
+import { DEBOUNCE_MS, notebookOf } from './checkerService';
+import { reportRange, SOURCE } from './diagnosticRange';
 import { checkerSettings, mathEnabled } from './settings';
 
 const MARKDOWN: vscode.DocumentSelector = [

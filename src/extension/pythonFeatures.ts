@@ -4,7 +4,8 @@
 import * as vscode from 'vscode';
 import type { CheckedFunction, CheckResult, GradientResult, TracedVariable } from '../checker/types';
 import { fileNetwork, unitLens } from '../checker/unitLens';
-import { reportRange, SOURCE, type CheckerService } from './checkerService';
+import type { CheckerService } from './checkerService';
+import { reportRange, SOURCE } from './diagnosticRange';
 import { COMMANDS } from './ids';
 import { checkerSettings } from './settings';
 
@@ -80,7 +81,8 @@ export function registerPythonFeatures(checker: CheckerService): vscode.Disposab
       for (const fn of result.functions.filter((f) => isBackward(f) && (network ? f.name === network.function : result.units.length === 0))) {
         lenses.push(...networkLenses(doc, result, fn));
       }
-      for (const u of result.units) {
+      // A helper module's units have their lenses in the module, where they are checked on their own.
+      for (const u of result.units.filter((x) => x.file === undefined)) {
         if (u === network || (network && u.function === network.function && u.line === network.line)) continue;
         const range = reportRange(doc, u.line, 1, undefined);
         const lens = unitLens(u, result.reports);
@@ -140,7 +142,7 @@ export function registerPythonFeatures(checker: CheckerService): vscode.Disposab
       const before = traces.filter((t) => t.line <= position.line + 1);
       const trace = before.length > 0 ? before.reduce((a, b) => (b.line > a.line ? b : a)) : traces[0]!;
       const shape = shapeText(trace);
-      const unit = result.units.find((u) => u.kind !== 'network' && u.line <= position.line + 1 && position.line + 1 <= u.endLine);
+      const unit = result.units.find((u) => u.kind !== 'network' && u.file === undefined && u.line <= position.line + 1 && position.line + 1 <= u.endLine);
       const g = (unit ? unit.gradients : result.gradients).find((x) => x.name === word);
       if (!shape && !g) return undefined;
       const md = new vscode.MarkdownString();

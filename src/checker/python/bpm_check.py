@@ -14,7 +14,7 @@ import bpm_numerical
 from bpm_numerical import EPS
 from bpm_report import Abort, Reports
 import bpm_schema
-from bpm_source import Source
+from bpm_source import Source, log_epsilon
 from bpm_state import FileCheck, NetworkCheck
 
 
@@ -68,6 +68,7 @@ def _run(fc, result):
         networks, scalars, found = bpm_find.network_pairs(fc)
     except Abort:
         return
+    fc.log_eps = log_epsilon([tree] + [t for _, t in bpm_load.helper_sources.values()])
     units = bpm_units.find_units(fc, networks, scalars)
     if not units:
         fc.reports.add(1, 'info', 'nothing-to-check', bpm_find.NOTHING_TO_CHECK + (f'; found only `{found}`' if found else '')
@@ -79,7 +80,8 @@ def _run(fc, result):
         for key in ('convention', 'dims', 'gradients', 'functions', 'traces'):
             result[key] = net.result[key]
     _add_unit_functions(fc, result, units)
-    result['units'] = [u.as_json() for u in sorted(units, key=lambda u: u.line)]
+    # The file's own units in its order, then those of each helper module it uses, in the module's.
+    result['units'] = [u.as_json() for u in sorted(units, key=lambda u: (u.file is not None, u.file or '', u.line))]
 
 
 def _add_unit_functions(fc, result, units):
@@ -88,7 +90,7 @@ def _add_unit_functions(fc, result, units):
     listed = {f['name'] for f in result['functions']}
     traced = {t['function'] for t in result['traces']}
     for u in units:
-        if u.kind == 'network':
+        if u.kind == 'network' or u.file is not None:
             continue
         for role, fn in (('backward', u.backward), ('forward', u.forward)):
             if fn is None or fn.__code__.co_filename != fc.mark or fn.__name__ in listed:

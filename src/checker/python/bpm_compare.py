@@ -115,6 +115,11 @@ def check_cost(st, run1):
             # the gradients: a note, not an error.
             severity = 'info' if isinstance(out.exc, AssertionError) else 'error'
             st.reports.add(info['line'], severity, info['code'], info['message'], info['related'], node=info['node'])
+        elif out.kind == 'unwritten':
+            term = bpm_trace.template_placeholder(st, out.exc)
+            st.reports.add(bpm_find.func_line(fn), 'info', 'not-written',
+                           f'`{fn.__name__}` is not written yet (`{term}` is the template\'s placeholder): it is '
+                           f'checked once it is written')
         elif out.kind == 'unbound':
             st.reports.add(bpm_find.func_line(fn), 'info', 'not-checked',
                            f'`{fn.__name__}` is not checked: its arguments have names the checker does not give '

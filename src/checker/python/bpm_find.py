@@ -5,6 +5,7 @@ import ast
 import inspect
 import os
 import re
+import types
 
 import bpm_load
 from bpm_load import CheckTimeout
@@ -16,8 +17,10 @@ NAMES = {
                  'propagate_forward', 'feed_forward', 'feedforward', 'forward'],
     'backward2': ['backward_propagation', 'back_propagation', 'backpropagation', 'backward_prop', 'back_prop',
                   'backprop', 'backward_pass', 'backward_propagate', 'propagate_backward', 'backward'],
-    'forwardL': ['l_model_forward', 'model_forward', 'deep_forward', 'forward_propagation_deep'],
-    'backwardL': ['l_model_backward', 'model_backward', 'deep_backward', 'backward_propagation_deep'],
+    'forwardL': ['l_model_forward', 'model_forward', 'deep_forward', 'forward_propagation_deep',
+                 'full_forward_propagation'],
+    'backwardL': ['l_model_backward', 'model_backward', 'deep_backward', 'backward_propagation_deep',
+                  'full_backward_propagation'],
     'init2': ['initialize_parameters', 'initialise_parameters', 'init_parameters', 'initialize_params', 'init_params'],
     'initL': ['initialize_parameters_deep', 'initialise_parameters_deep', 'init_parameters_deep', 'initialize_deep'],
     'cost': ['compute_cost', 'cost', 'compute_loss', 'cost_function', 'binary_cross_entropy', 'cross_entropy'],
@@ -34,6 +37,8 @@ ALIASES = {
            'probs', 'a'],
     'm': ['m', 'n_samples', 'num_examples', 'batch_size'],
     'layer_dims': ['layer_dims', 'layers_dims', 'layer_sizes', 'dims', 'layers', 'sizes'],
+    # The plain tutorials' list of layers: [{"input_dim": 4, "output_dim": 5, "activation": "relu"}, …].
+    'nn_architecture': ['nn_architecture', 'architecture', 'nn_arch', 'arch'],
     'n_x': ['n_x', 'nx', 'input_size', 'n_in', 'n_input'],
     'n_h': ['n_h', 'nh', 'hidden_size', 'n_hidden'],
     'n_y': ['n_y', 'ny', 'output_size', 'n_out', 'n_output'],
@@ -211,6 +216,32 @@ def load_file(st, tree, runs):
                            f'beside the notebook only; the functions it defines are missing from the check')
 
 
+def unasserted(fc, fn):
+    """The file's function `fn` loaded again with its file's `assert` statements left out (and every
+    function it calls by name with it), for a run that the learner's own assert would stop before the
+    gradients are known; `fn` itself where it is not the file's own."""
+    code = getattr(fn, '__code__', None)
+    if code is None or code.co_filename != fc.mark or fc.src is None:
+        return fn
+    if fc.ns_unasserted is None:
+        fc.ns_unasserted = bpm_load.load(fc.src.tree, fc.mark, bpm_load.checked_package(), asserts=False)[0]
+    twin = fc.ns_unasserted.get(code.co_name)
+    same = getattr(twin, '__code__', None)
+    return twin if same is not None and same.co_firstlineno == code.co_firstlineno else fn
+
+
+def failed_assert(st, e):
+    """Whether e is the failure of an `assert` statement of the file's own code."""
+    if not isinstance(e, AssertionError):
+        return False
+    line, tb = None, e.__traceback__
+    while tb is not None:
+        if tb.tb_frame.f_code.co_filename == st.mark:
+            line = tb.tb_lineno
+        tb = tb.tb_next
+    return line is not None and isinstance(st.src.stmt_at(line), ast.Assert)
+
+
 NOTHING_TO_CHECK = ('nothing to check: looked for a forward function (forward_propagation, L_model_forward, forward, '
                     '…) and a backward function (backward_propagation, back_propagation, backward, backprop, '
                     'L_model_backward, …), for pairs of layer functions (affine_forward / affine_backward, '
@@ -225,15 +256,24 @@ KEEP_PROB = 0.8   # the probability of keeping a unit, for a dropout forward wit
 
 
 def visible_functions(fc):
-    """name -> function for the file's own functions and those of the modules loaded from beside it."""
+    """name -> function for the file's own functions and those of the modules loaded from beside it,
+    imported by name or used as the module's attribute (`import reg_utils`, then
+    `reg_utils.forward_propagation(X, parameters)`)."""
     folders = [f + os.sep for f in bpm_load.module_folders()]
+    beside = lambda code: any(os.path.abspath(code.co_filename).startswith(f) for f in folders)  # noqa: E731
     out = {}
     for name, v in fc.ns.items():
         code = getattr(v, '__code__', None)
         if code is None or not inspect.isfunction(v):
             continue
-        if code.co_filename == fc.mark or any(os.path.abspath(code.co_filename).startswith(f) for f in folders):
+        if code.co_filename == fc.mark or beside(code):
             out[name] = v
+    for node in ast.walk(fc.src.tree) if fc.src is not None else ():
+        if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and \
+                isinstance(fc.ns.get(node.value.id), types.ModuleType):
+            v = getattr(fc.ns[node.value.id], node.attr, None)
+            if inspect.isfunction(v) and beside(v.__code__):
+                out.setdefault(node.attr, v)
     return out
 
 

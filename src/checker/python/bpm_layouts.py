@@ -18,6 +18,7 @@ CONV = {'N': 2, 'C': 3, 'H': 5, 'W': 5, 'F': 4, 'HH': 3, 'WW': 3}
 CONV_PARAM = {'stride': 2, 'pad': 1}
 POOL = {'N': 2, 'C': 3, 'H': 4, 'W': 4}
 POOL_PARAM = {'pool_height': 2, 'pool_width': 2, 'stride': 2}
+GROUPS = {'N': 2, 'C': 6, 'H': 4, 'W': 4, 'G': 2}   # group normalisation: C channels in G groups of 3
 CONV_POOL = {'N': 2, 'C': 3, 'H': 4, 'W': 4, 'F': 5, 'HH': 3, 'WW': 3}   # conv keeping H × W, then a 2 × 2 pool
 CONV_POOL_PARAM = {'stride': 1, 'pad': 1}
 LOSS = {'N': 4, 'C': 3, 'D': 5}             # scores (N, C), labels (N,), weights (D, C), data (N, D)
@@ -37,11 +38,12 @@ class Layout:
     """One way to call a function: its arguments by name, the names of their sizes, and what the
     numerical reference differentiates (the float arrays among them)."""
 
-    def __init__(self, name, args, sizes, convention):
+    def __init__(self, name, args, sizes, convention, keeps=None):
         self.name = name              # 'rows (x of shape (N, d1, d2))'
         self.args = args              # parameter name -> value (arrays, dicts, strings, numbers)
         self.sizes = sizes            # size name -> value, for messages
         self.convention = convention  # 'columns' | 'rows' | 'images'
+        self.keeps = keeps            # the argument whose shape the output keeps (a normalisation's x), if told
 
     def fresh(self):
         """A copy of every argument, for one call: learners change arrays and dicts in place."""
@@ -112,7 +114,7 @@ def forward_layouts(fn, rng):
     bias = [n for n in names if roles[n] == 'bias']
     out = []
 
-    def finish(args, sizes, convention, label):
+    def finish(args, sizes, convention, label, keeps=None):
         for n in names:
             if n in args:
                 continue
@@ -125,7 +127,7 @@ def forward_layouts(fn, rng):
                 continue
             else:
                 return  # a parameter this layout cannot give
-        out.append(Layout(label, args, sizes, convention))
+        out.append(Layout(label, args, sizes, convention, keeps))
 
     if not data:
         return out
@@ -173,6 +175,16 @@ def forward_layouts(fn, rng):
     if 'spatial' in fname:
         s = POOL
         args = {x: rng.randn(s['N'], s['C'], s['H'], s['W'])}
+        if 'g' in low:
+            # Group normalisation: G groups of the channels, gamma and beta of shape (1, C, 1, 1) as the
+            # course's, or (C,) as some learners' take them; a forward whose output is not x's shape did
+            # not take that one.
+            s = GROUPS
+            for width, label in (((1, s['C'], 1, 1), 'gamma (1, C, 1, 1)'), (s['C'], 'gamma (C,)')):
+                args = {x: rng.randn(s['N'], s['C'], s['H'], s['W']), names[low.index('g')]: s['G']}
+                _norm_args(args, names, roles, width, rng, spatial=True)
+                finish(args, s, 'images', f'images N × C × H × W, {label}', keeps=x)
+            return out
         _norm_args(args, names, roles, s['C'], rng, spatial=True)
         finish(args, s, 'images', 'images N × C × H × W')
         return out
@@ -187,9 +199,9 @@ def _norm_args(args, names, roles, width, rng, spatial=False):
     for n in names:
         low = n.lower()
         if roles[n] == 'gamma':
-            args[n] = 1 + rng.randn(width) / 4
+            args[n] = 1 + rng.randn(*np.atleast_1d(width)) / 4
         elif roles[n] == 'beta':
-            args[n] = rng.randn(width) / 4
+            args[n] = rng.randn(*np.atleast_1d(width)) / 4
         elif low in ('bn_param', 'ln_param', 'gn_param'):
             args[n] = {'mode': 'train', 'eps': 1e-5}
         elif low == 'dropout_param':
@@ -227,18 +239,45 @@ def loss_layouts(fn, rng):
     return [Layout('rows', args, sizes, 'rows')]
 
 
-# The course's own forwards, for a backward whose forward the file does not have (or names otherwise):
-# the cache each returns is the one its backward takes.
+# The course's own forwards, for a backward whose forward the file does not have (or names otherwise, or
+# has one that fails on arrays): the cache each returns is the one its backward takes, Z as the course's,
+# or for an activation the output A, the other convention learners use.
+def _reference(cache):
+    def mark(fn):
+        fn.cache = cache
+        return fn
+    return mark
+
+
+@_reference('(A_prev, W, b)')
 def linear_forward(A, W, b):
     return W @ A + b, (A, W, b)
 
 
+@_reference('Z')
 def relu(Z):
     return np.maximum(0, Z), Z
 
 
+@_reference('A')
+def relu_a(Z):
+    A = np.maximum(0, Z)
+    return A, A
+
+
+@_reference('Z')
 def sigmoid(Z):
     return 1 / (1 + np.exp(-Z)), Z
 
 
-REFERENCE_FORWARDS = {'linear_backward': linear_forward, 'relu_backward': relu, 'sigmoid_backward': sigmoid}
+@_reference('A')
+def sigmoid_a(Z):
+    A = 1 / (1 + np.exp(-Z))
+    return A, A
+
+
+relu_a.__name__ = relu.__name__
+sigmoid_a.__name__ = sigmoid.__name__
+# backward -> the forwards to try, the course's first.
+REFERENCE_FORWARDS = {'linear_backward': (linear_forward,), 'relu_backward': (relu, relu_a),
+                      'sigmoid_backward': (sigmoid, sigmoid_a)}

@@ -355,6 +355,8 @@ class _FolderFinder:
         with open(origin, 'rb') as f:
             source = f.read()
         tree = ast.parse(source, filename=origin)
+        import importlib.util
+        helper_sources[origin] = (importlib.util.decode_source(source), tree)
         package = module.__name__ if module.__spec__.submodule_search_locations is not None \
             else module.__name__.rpartition('.')[0]
         ns, _, problems = load(tree, origin, package or None)
@@ -365,6 +367,9 @@ class _FolderFinder:
 
 
 _folder = None
+# The text and tree of each helper module loaded from beside the checked file, by its path: the units
+# of a helper that the file uses are checked and reported at its lines.
+helper_sources = {}
 # Problems of the helper modules loaded by the statement that load() runs: (message, …).
 _helper_problems = []
 _bases = []
@@ -418,6 +423,11 @@ def _add_base(folder):
         _bases.append(folder)
 
 
+def checked_folder():
+    """The checked file's folder (None for an unsaved file)."""
+    return _folder
+
+
 def module_folders():
     """The folders that the checked file's imports are served from (none for an unsaved file)."""
     return list(_bases)
@@ -428,9 +438,9 @@ def checked_package():
     return _package
 
 
-def load(tree, mark, package=None):
+def load(tree, mark, package=None, asserts=True):
     """Executes the kept statements of the module `tree` in a fresh namespace (of `package`, for its
-    relative imports).
+    relative imports); with asserts=False its `assert` statements are left out, as `python -O` does.
     Returns (namespace, skipped, problems): skipped maps a name set only by script code to its line;
     problems lists (line, message) for kept statements that failed."""
     ns = {'__name__': '__backprop_map_check__', '__file__': mark, '__builtins__': builtins}
@@ -440,7 +450,7 @@ def load(tree, mark, package=None):
     problems = []
 
     def run(stmt):
-        code = compile(ast.Module(body=[stmt], type_ignores=[]), mark, 'exec')
+        code = compile(ast.Module(body=[stmt], type_ignores=[]), mark, 'exec', optimize=0 if asserts else 1)
         helpers = len(_helper_problems)
         try:
             exec(code, ns)

@@ -84,7 +84,10 @@ def make_inputs(st, layer_dims, user_params, attempt):
 
 
 def values_of(st, params, X, Y, layer_dims):
-    v = {'X': X, 'Y': Y, 'parameters': dict(params), 'm': M, 'layer_dims': list(layer_dims)}
+    L = len(layer_dims) - 1
+    v = {'X': X, 'Y': Y, 'parameters': dict(params), 'm': M, 'layer_dims': list(layer_dims),
+         'nn_architecture': [{'input_dim': layer_dims[l - 1], 'output_dim': layer_dims[l],
+                              'activation': 'relu' if l < L else 'sigmoid'} for l in range(1, L + 1)]}
     if st.convention == 'two-layer':
         v.update({'n_x': layer_dims[0], 'n_h': layer_dims[1], 'n_y': layer_dims[2]})
     else:

@@ -18,8 +18,17 @@ class NotChecked(Exception):
         self.reason, self.line, self.related = reason, line, list(related)
 
 
+class ForwardFailed(NotChecked):
+    """A unit's forward raised on every layout the checker tried."""
+
+
 class NotWritten(Exception):
-    """The unit (or the forward it needs) is not written yet."""
+    """The unit (or the forward it needs) is not written yet; `function` is the code object of the function
+    that is not (its own note goes there, when it is another than the unit's)."""
+
+    def __init__(self, reason, function=None):
+        super().__init__(reason)
+        self.function = function
 
 
 class Failed(Exception):
@@ -27,15 +36,24 @@ class Failed(Exception):
 
 
 class Reports:
-    def __init__(self, src):
+    """The reports of a check at the lines of one file: the checked file's, or (`file`, its path from the
+    checked file's folder) a helper module's whose units the checked file uses; all go to one list."""
+
+    def __init__(self, src, items=None, file=None):
         self.src = src
-        self.items = []
+        self.items = [] if items is None else items
+        self.file = file
         self.unit = None  # the function name of the unit being checked: each report names it
 
     def add(self, line, severity, code, message, related=(), fix=None, node=None):
         line = max(1, int(line or 1))
         col, end = self.src.node_span(node) if node is not None else self.src.span(line)
+        # A location of the same file is (line, message); one of the helper module the report is in,
+        # from the checked file, says which: (line, message, file).
+        related = [(*x[:2], self.file) if self.file and len(x) == 2 else x for x in related]
         r = bpm_schema.report(line, col, end, severity, code, message, related, fix)
+        if self.file:
+            r['file'] = self.file
         if self.unit is not None:
             r['unit'] = self.unit
         self.items.append(r)

@@ -27,14 +27,19 @@ SEVERITIES = ('error', 'warning', 'info')
 
 
 def report(line, column, end_column, severity, code, message, related=(), fix=None):
-    """One report at a 1-based line, columns [column, end_column); `related` is (line, message) pairs."""
+    """One report at a 1-based line, columns [column, end_column); `related` is (line, message) pairs, or
+    (line, message, file) for a location in a helper module (its path from the checked file's folder)."""
     if code not in _CODES or severity not in SEVERITIES:
         raise ValueError(f'report code {code!r} / severity {severity!r} is not in the schema')
     r = {'line': int(line), 'column': int(column), 'endColumn': int(end_column), 'severity': severity, 'code': code,
-         'message': message, 'related': [{'line': int(l), 'message': m} for l, m in related]}
+         'message': message, 'related': [_location(*x) for x in related]}
     if fix:
         r['fix'] = fix
     return r
+
+
+def _location(line, message, file=None):
+    return {'line': int(line), 'message': message, **({'file': file} if file else {})}
 
 
 def empty_result(file_name):

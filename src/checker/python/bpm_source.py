@@ -273,6 +273,7 @@ class Tracer:
         self.keep = []        # the recorded objects stay alive so their ids stay unique
         self.bindings = []    # (name, line, function, shape)
         self.called = {}      # (function name, first line) -> calls
+        self.outside = set()  # (file, function name, first line) of functions of other files the file's code calls
         self.returns = {}     # id(returned object) -> (line, function)
         # Every change of a local array, in the order it happened, with a copy of its value then:
         # (line, function, name, array, copy, snapshot of the locals)
@@ -289,9 +290,16 @@ class Tracer:
         return False
 
     def _global(self, frame, event, arg):
-        if event != 'call' or frame.f_code.co_filename != self.mark or self.events > self.MAX_EVENTS:
+        if event != 'call' or self.events > self.MAX_EVENTS:
             return None
         code = frame.f_code
+        if code.co_filename != self.mark:
+            # A function of a helper module the file's code calls (`relu_backward` from dnn_utils.py): a
+            # unit of its own there may be what spoils this one.
+            caller = frame.f_back
+            if caller is not None and caller.f_code.co_filename == self.mark:
+                self.outside.add((code.co_filename, code.co_name, code.co_firstlineno))
+            return None
         key = (code.co_name, code.co_firstlineno)
         self.called[key] = self.called.get(key, 0) + 1
         return _FrameTrace(self, frame).trace
@@ -397,3 +405,20 @@ class _FrameTrace:
                         self._write(item, line, f'{name}[{k!r}]', frame, snap)
                         if len(t.bindings) < 5000:
                             t.bindings.append((f'{name}[{k!r}]', line, self.func, shape_of(item)))
+
+
+def log_epsilon(trees):
+    """The largest small constant (≤ 1e-3) added inside a logarithm in the trees: `np.log(y + 1e-7)`."""
+    eps = 0.0
+    for tree in trees:
+        for node in ast.walk(tree):
+            if not (isinstance(node, ast.Call) and node.args and isinstance(node.args[0], ast.BinOp) and
+                    isinstance(node.args[0].op, ast.Add)):
+                continue
+            name = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, 'id', '')
+            if name not in ('log', 'log2', 'log10'):
+                continue
+            for side in (node.args[0].left, node.args[0].right):
+                if isinstance(side, ast.Constant) and isinstance(side.value, float) and 0 < side.value <= 1e-3:
+                    eps = max(eps, side.value)
+    return eps

@@ -35,7 +35,7 @@ def raise_if_template(st, e):
     if term is not None:
         frame, line = _user_frame(st, e)
         raise NotWritten(f'`{frame.f_code.co_name}` is not written yet (`{term}` at line {line} is the template\'s '
-                         f'placeholder)')
+                         f'placeholder)', frame.f_code)
 
 
 def _user_frame(st, e):
@@ -53,7 +53,7 @@ def template_placeholder(st, e):
     failing line uses `None` written out (`dW3 = … + None`) or a local still holding the `None` its
     function assigns literally (`W1 = None`), or a name the function never assigns but names in a
     comment (`# A2 = ...`, the template's hint)."""
-    if not isinstance(e, (TypeError, AttributeError, NameError, ValueError)):
+    if not isinstance(e, (TypeError, AttributeError, NameError, ValueError, AssertionError)):
         return None
     frame, line = _user_frame(st, e)
     stmt = st.src.stmt_at(line) if frame is not None else None
@@ -67,19 +67,28 @@ def template_placeholder(st, e):
         if isinstance(n, ast.BinOp) and any(isinstance(x, ast.Constant) and x.value is None for x in (n.left, n.right)):
             return st.src.segment(n)
         if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load):
-            if n.id in none_assigned and frame.f_locals.get(n.id, 0) is None:
+            value = frame.f_locals.get(n.id, 0)
+            if n.id in none_assigned and (value is None or (isinstance(value, np.ndarray) and value.dtype == object
+                                                            and value.size == 1 and value.item() is None)):
+                # Still the template's None, or np.squeeze of it (`cost = np.squeeze(cost)` before an assert).
                 return n.id
-            if isinstance(e, NameError) and getattr(e, 'name', None) == n.id and n.id not in stored:
+            # A name read before the function binds it (`cost = float(np.squeeze(cost))` with the lines that
+            # should compute it left empty) is as unwritten as one it never binds.
+            unbound = isinstance(e, UnboundLocalError) and re.search(r"'(\w+)'", str(e)) is not None and \
+                re.search(r"'(\w+)'", str(e)).group(1) == n.id
+            if isinstance(e, NameError) and (unbound or getattr(e, 'name', None) == n.id and n.id not in stored):
                 comments = '\n'.join(st.src.line_text(l) for l in range(func.lineno, (func.end_lineno or func.lineno) + 1))
                 if re.search(r'#.*\b' + re.escape(n.id) + r'\b', comments):
                     return n.id
     return None
 
 
-def traced(st, fn, values, role, dims, primary, note=None):
+def traced(st, fn, values, role, dims, primary, note=None, go_on=False):
     """Runs fn under the tracer. Returns (value, tracer); a failure is reported and raises Abort,
     unless not primary, where it returns (exception info, tracer) for the caller to judge.
-    `note` ((message, related line)) is added to an exception's report: what may have caused it."""
+    `note` ((message, related line)) is added to an exception's report: what may have caused it.
+    `go_on`: the failure of one of the file's own `assert` statements is reported and returned as a
+    _Failed of kind 'assert' (the caller runs on without the asserts)."""
     args, kwargs, missing = bind(fn, values)
     if missing:
         if not primary:
@@ -106,12 +115,33 @@ def traced(st, fn, values, role, dims, primary, note=None):
             info['related'].append((note[1], f'`{st.fn["forward"].__name__}` returns here'))
         if primary:
             record_trace(st, tracer)
-            st.reports.add(info['line'], 'error', info['code'], info['message'], info['related'], node=info['node'])
+            report = st.reports.add(info['line'], 'error', info['code'], info['message'], info['related'],
+                                    node=info['node'])
+            if go_on and bpm_find.failed_assert(st, e):
+                st.stopped = report
+                return _Failed(e, info, 'assert'), tracer
             raise Abort()
         return _Failed(e, info, 'raised'), tracer
     if primary:
         record_trace(st, tracer)
     return value, tracer
+
+
+def fold_assert(st, gradients):
+    """The report of the file's own assert that stopped a run (st.stopped), once the gradients of the run
+    without the asserts are known: where a gradient's error stands at its line, that one says it all (the
+    assert related); where every gradient is right, the assert is a warning (it fails on right values)."""
+    report = st.stopped
+    if report is None or report not in st.reports.items:
+        return
+    same = [r for r in st.reports.items if r is not report and r['line'] == report['line'] and
+            r.get('file') == report.get('file') and r['severity'] == 'error' and r.get('unit') == report.get('unit')]
+    if same:
+        st.reports.items.remove(report)
+        same[0]['related'].extend(x for x in report['related'] if x['message'] == 'the assert that fails')
+    elif gradients and all(g['status'] == 'ok' for g in gradients):
+        report['severity'] = 'warning'
+        report['message'] += ' — the gradients are right (checked on a run without the asserts)'
 
 
 def run_traced(st, fn, args, kwargs, what):
@@ -149,6 +179,7 @@ def record_trace(st, tracer):
     st.trace_bindings.extend(tracer.bindings)
     for k, n in tracer.called.items():
         st.called[k] = st.called.get(k, 0) + n
+    st.reached.update(tracer.outside)
 
 
 # -- exceptions
@@ -231,11 +262,34 @@ def explain_exception(st, e, fn, role, dims, tracer=None):
         if len(text) > MAX_MESSAGE:
             text = text[:MAX_MESSAGE] + f'… ({len(text)} characters)'
         msg = f'{name} in `{func}`' + (f': {text}' if text else '')
+        outer = _unverified_caller(st, e, frames)
+        if outer is not None:
+            # The failing function runs right on consistent inputs (its own unit ran it so): the fault is
+            # in what the first caller not so checked gives it.
+            k, (frame, at) = outer
+            related = [(line, f'it fails here, in `{func}`')] + _call_chain(frames[k + 1:-1]) + _call_chain(frames[:k])
+            msg = (f'{name} in `{func}`: this call gives it arguments that do not fit (`{func}` itself runs right '
+                   f'on inputs of consistent shapes: its unit checks it)' + (f': {text}' if text else ''))
+            line, func, node = at, frame.f_code.co_name, None
     info = {'line': line, 'code': code, 'message': msg, 'related': related, 'node': node, 'func': func,
             'shapes': shapes if node is not None else None}
     if tracer is not None:
         made_by(st, e, tracer, info)
     return info
+
+
+def _unverified_caller(st, e, frames):
+    """For a shape error (ValueError) inside functions that their units ran without fault on inputs of
+    consistent shapes (st.verified): (index, (frame, line)) of the innermost caller that is not one of
+    them; None where the failing function is not such a one, or every caller is."""
+    verified = getattr(st, 'verified', None)
+    if not verified or not isinstance(e, ValueError) or len(frames) < 2:
+        return None
+    key = lambda f: (f.f_code.co_filename, f.f_code.co_name, f.f_code.co_firstlineno)  # noqa: E731
+    k = len(frames) - 1
+    while k >= 0 and key(frames[k][0]) in verified:
+        k -= 1
+    return (k, frames[k]) if 0 <= k < len(frames) - 1 else None
 
 
 def made_by(st, e, tracer, info):

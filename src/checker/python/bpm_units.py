@@ -5,6 +5,7 @@ functions (a forward may come from a helper module beside it), each confirmed by
 import ast
 from contextlib import contextmanager
 import inspect
+import os
 import re
 import signal
 import time
@@ -15,8 +16,10 @@ import bpm_find
 import bpm_layouts
 import bpm_load
 import bpm_network
-from bpm_report import Abort, Failed, NotChecked, NotWritten
-from bpm_state import NetworkCheck, UnitCheck
+from bpm_report import Abort, Failed, NotChecked, NotWritten, Reports
+from bpm_source import Source
+from bpm_state import FileCheck, NetworkCheck, UnitCheck
+import bpm_trace
 import bpm_unitcheck
 
 
@@ -40,12 +43,26 @@ class Unit:
     traces: list = field(default_factory=list)   # (name, line, function, shape) of its traced assignments
     weight: int = 1               # its share of the time limit, against the others'
     reference: bool = False       # its forward is the course's own, the file having none
+    home: Any = None              # the FileCheck of the file it is in: the checked file's, or a helper module's
+    reached: set = field(default_factory=set)    # (file, function name, first line) of every function it calls
+
+    @property
+    def file(self):
+        """The helper module it is in, as a path from the checked file's folder; None in the checked file."""
+        return self.home.reports.file if self.home is not None else None
 
     def as_json(self):
         forward = f"the course's {_name(self.forward)}" if self.reference else _name(self.forward)
-        return {'function': self.function, 'forward': forward, 'kind': self.kind,
-                'convention': self.convention, 'line': self.line, 'endLine': self.end_line, 'status': self.status,
-                'reason': self.reason, 'scaling': self.scaling, 'gradients': self.gradients}
+        out = {'function': self.function, 'forward': forward, 'kind': self.kind,
+               'convention': self.convention, 'line': self.line, 'endLine': self.end_line, 'status': self.status,
+               'reason': self.reason, 'scaling': self.scaling, 'gradients': self.gradients}
+        if self.file:
+            out['file'] = self.file
+        return out
+
+    def place(self, line):
+        """A line of its file as a message names it: `line 76`, or in a helper module `dnn_utils.py:76`."""
+        return f'{self.file}:{line}' if self.file else f'line {line}'
 
 
 def _name(fn):
@@ -60,20 +77,48 @@ _BACKWARD = re.compile(r'^(?P<base>\w+?)_backward(?P<suffix>_naive|_alt|_fast|_v
 _LOSS = re.compile(r'^(?:\w+_)?loss(?:_naive|_vectorized|_loop|_vec)?$|^\w+_loss_\w+$', re.I)
 
 
-def own_functions(fc):
-    return {n: f for n, f in bpm_find.visible_functions(fc).items() if f.__code__.co_filename == fc.mark}
+def own_functions(fc, ns=None):
+    """name -> function for the functions defined in the file of `fc` that `ns` (the file's namespace)
+    holds."""
+    return {n: f for n, f in (fc.ns if ns is None else ns).items()
+            if inspect.isfunction(f) and f.__code__.co_filename == fc.mark}
 
 
-def own_classes(fc):
+def own_classes(fc, ns=None):
     """name -> class for classes defined in the file (one of their methods is the file's code)."""
     out = {}
-    for name, v in fc.ns.items():
+    for name, v in (fc.ns if ns is None else ns).items():
         if not inspect.isclass(v):
             continue
         methods = [m for m in vars(v).values() if inspect.isfunction(m)]
         if methods and all(m.__code__.co_filename == fc.mark for m in methods):
             out[name] = v
     return out
+
+
+def _helper_homes(fc):
+    """The helper modules beside the file whose functions or classes the file's own code names (`from
+    dnn_utils import relu_backward`, then `relu_backward(dA, cache)`): (its FileCheck, whose namespace is
+    the module's, and the names the file uses of it) for each. Their units are checked and reported at
+    their own lines."""
+    used = {n.id for n in ast.walk(fc.src.tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
+    folder = bpm_load.checked_folder()
+    homes = {}
+    for name, v in fc.ns.items():
+        fn = v if inspect.isfunction(v) else \
+            next((m for m in vars(v).values() if inspect.isfunction(m)), None) if inspect.isclass(v) else None
+        origin = fn.__code__.co_filename if fn is not None else None
+        if name not in used or origin not in bpm_load.helper_sources or origin == fc.mark or folder is None:
+            continue
+        if origin not in homes:
+            text, tree = bpm_load.helper_sources[origin]
+            src = Source(text, tree)
+            rel = os.path.relpath(origin, folder).replace(os.sep, '/')
+            homes[origin] = (FileCheck(text=text, file=rel, mark=origin, settings={}, timeout_s=fc.timeout_s,
+                                       progress=fc.progress, src=src, reports=Reports(src, fc.reports.items, rel),
+                                       ns=fn.__globals__, skipped={}, verified=fc.verified, log_eps=fc.log_eps), {})
+        homes[origin][1][name] = v
+    return list(homes.values())
 
 
 def _span(fc, fn):
@@ -114,32 +159,44 @@ def _pair_forward(name, visible):
 
 def discover(fc, networks):
     """The component units of the file, in file order, beside the whole-network units `networks`
-    (whose backward functions are theirs)."""
+    (whose backward functions are theirs); then those of the helper modules the file uses, each in its
+    module's order."""
     visible = bpm_find.visible_functions(fc)
-    taken = {id(n['backward']) for n in networks}
+    units = _components(fc, fc.ns, visible, {id(n['backward']) for n in networks})
+    for home, used in _helper_homes(fc):
+        # Its forward may be in the module (`relu` beside `relu_backward`) though the file imports only the backward.
+        units += _components(home, used, dict(visible, **own_functions(home)), set())
+    return units
+
+
+def _components(home, ns, visible, taken):
+    """The component units among the functions and classes `ns` holds of the file of `home`."""
     units = []
-    for name, fn in own_functions(fc).items():
+    for name, fn in own_functions(home, ns).items():
         if id(fn) in taken or name.lower() in _NETWORK_BACKWARD or name.startswith('_'):
             continue
-        line, end = _span(fc, fn)
+        line, end = _span(home, fn)
         fwd = _pair_forward(name, visible)
         reference = fwd is None and name in bpm_layouts.REFERENCE_FORWARDS and _params(fn)[1:2] == ['cache']
         if reference:
-            fwd = bpm_layouts.REFERENCE_FORWARDS[name]
+            fwd = bpm_layouts.REFERENCE_FORWARDS[name][0]
         if fwd is not None:
             kind = 'activation' if fwd.__name__.lower() == name.lower().replace('_backward', '') or \
                 re.match(r'(relu|sigmoid|tanh|leaky_relu|softmax)(_forward)?$', fwd.__name__.lower()) else 'layer'
-            units.append(Unit(name, kind, line, end, backward=fn, forward=fwd, reference=reference))
+            units.append(Unit(name, kind, line, end, backward=fn, forward=fwd, reference=reference, home=home))
         elif _LOSS.match(name) and 'y' in [p.lower() for p in _params(fn)]:
-            units.append(Unit(name, 'loss', line, end, backward=fn))
-    for cname, cls in own_classes(fc).items():
+            units.append(Unit(name, 'loss', line, end, backward=fn, home=home))
+    for cname, cls in own_classes(home, ns).items():
         if inspect.isfunction(vars(cls).get('loss')):
-            line, end = _class_span(fc, cls, 'loss')
-            units.append(Unit(f'{cname}.loss', 'model', line, end, backward=vars(cls)['loss'], cls=cls, weight=2))
+            # The book's models compute their gradients in `gradient(x, t)`, their `loss` returns the loss only.
+            method = 'gradient' if inspect.isfunction(vars(cls).get('gradient')) else 'loss'
+            line, end = _class_span(home, cls, method)
+            units.append(Unit(f'{cname}.{method}', 'model', line, end, backward=vars(cls)[method], cls=cls, weight=2,
+                              home=home))
         elif inspect.isfunction(vars(cls).get('forward')) and inspect.isfunction(vars(cls).get('backward')):
-            line, end = _class_span(fc, cls, 'backward')
+            line, end = _class_span(home, cls, 'backward')
             units.append(Unit(f'{cname}.backward', 'method', line, end, backward=vars(cls)['backward'],
-                              forward=vars(cls)['forward'], cls=cls))
+                              forward=vars(cls)['forward'], cls=cls, home=home))
     units.sort(key=lambda u: u.line)
     return units
 
@@ -156,10 +213,10 @@ def _networks(fc, networks, scalars):
     for n in networks:
         line, end = _span(fc, n['backward'])
         out.append(Unit(n['backward'].__name__, 'network', line, end, backward=n['backward'], forward=n['forward'],
-                        network=n, convention=n['convention'], weight=4))
+                        network=n, convention=n['convention'], weight=4, home=fc))
     for fwd, bwd in scalars:
         line, end = _span(fc, bwd)
-        out.append(Unit(bwd.__name__, 'layer', line, end, backward=bwd, forward=fwd, convention='scalar'))
+        out.append(Unit(bwd.__name__, 'layer', line, end, backward=bwd, forward=fwd, convention='scalar', home=fc))
     return out
 
 
@@ -187,18 +244,27 @@ def _time_limit(seconds):
 
 
 def check_all(fc, tree, units, started):
-    """Checks each unit on its own: one's verdict, exception or time-out never stops another's."""
+    """Checks each unit on its own: one's verdict, exception or time-out never stops another's. The
+    components go first: a whole network's shape error inside a function they ran right is put at the
+    call that feeds it (st.verified). The reports stay in the units' order."""
     checks = {'layer': bpm_unitcheck.check_layer, 'activation': bpm_unitcheck.check_layer,
               'loss': bpm_unitcheck.check_loss, 'model': bpm_unitcheck.check_model,
               'method': bpm_unitcheck.check_method}
     deadline = started + fc.timeout_s - RESERVE_S
     nets = []
-    for i, unit in enumerate(units):
+    before = len(fc.reports.items)
+    notes = []  # (the not-checked note of a unit, the (file, line)s of its cause)
+    of_unit = {}  # id(report) -> the index of the unit that made it, in `units`
+    order = sorted(range(len(units)), key=lambda i: units[i].kind == 'network')
+    for n, i in enumerate(order):
+        unit = units[i]
         left = deadline - time.monotonic()
-        share = left * unit.weight / sum(u.weight for u in units[i:])
-        fc.reports.unit = unit.function
+        share = left * unit.weight / sum(units[j].weight for j in order[n:])
+        home = unit.home or fc
+        reports = home.reports
+        reports.unit = unit.function
         first = len(fc.reports.items)
-        us = NetworkCheck(fc) if unit.kind == 'network' else UnitCheck(fc)
+        us = NetworkCheck(fc) if unit.kind == 'network' else UnitCheck(home)
         us.budget_s = share if len(units) > 1 else None
         try:
             if left <= 0.05:
@@ -212,6 +278,7 @@ def check_all(fc, tree, units, started):
                 else:
                     checks[unit.kind](us, unit)
             if unit.kind != 'network':
+                bpm_trace.fold_assert(us, unit.gradients)
                 unit.status = 'ok' if all(g['status'] == 'ok' for g in unit.gradients) else 'wrong'
                 if unit.status == 'wrong' and all(g['status'] in ('ok', 'missing') for g in unit.gradients) and \
                         not any(r['severity'] == 'error' for r in fc.reports.items[first:]):
@@ -220,21 +287,21 @@ def check_all(fc, tree, units, started):
             unit.status, unit.reason = 'not-written', str(e)
             then = 'it is checked once it is written' if str(e).startswith(f'`{unit.function}`') else \
                 f'`{unit.function}` is checked once that is written'
-            fc.reports.add(unit.line, 'info', 'not-written', f'{e}: {then}')
+            reports.add(unit.line, 'info', 'not-written', f'{e}: {then}')
+            _note_unwritten(home, e.function, unit, f'{e}: {then}')
         except NotChecked as e:
             unit.status, unit.reason = 'not-checked', e.reason
-            said = {r['line'] for r in fc.reports.items if r['severity'] != 'info'}
-            if not any(line in said for line, _ in e.related):  # its cause (a missing module) is reported already
-                fc.reports.add(e.line or unit.line, 'info', 'not-checked',
-                               f'`{unit.function}` is not checked, because {e.reason}', e.related)
+            notes.append((reports.add(e.line or unit.line, 'info', 'not-checked',
+                                      f'`{unit.function}` is not checked, because {e.reason}', e.related),
+                          {(unit.file, x[0]) for x in e.related}))
         except Failed:
             unit.status, unit.reason = 'error', 'it raised an exception'
         except bpm_load.CheckTimeout:
             unit.status, unit.reason = 'error', 'it did not finish within its share of the time limit'
             if not any(r['severity'] == 'error' for r in fc.reports.items[first:]):
-                fc.reports.add(unit.line, 'error', 'timeout',
-                               f'checking `{unit.function}` did not finish within its share ({share:.1f} s) of the time '
-                               f'limit of {fc.timeout_s:g} s')
+                reports.add(unit.line, 'error', 'timeout',
+                            f'checking `{unit.function}` did not finish within its share ({share:.1f} s) of the time '
+                            f'limit of {fc.timeout_s:g} s')
         except BaseException as e:  # noqa: BLE001 — one unit's fault stops that unit only
             if bpm_unitcheck._in_user_code(us, e):  # the user's code, called outside a traced call
                 unit.status, unit.reason = 'error', 'it raised an exception'
@@ -244,14 +311,34 @@ def check_all(fc, tree, units, started):
                     pass
             else:
                 unit.status, unit.reason = 'not-checked', f'the checker failed on it ({type(e).__name__}: {e})'
-                fc.reports.add(unit.line, 'info', 'not-checked', f'`{unit.function}` is not checked: {unit.reason}')
+                reports.add(unit.line, 'info', 'not-checked', f'`{unit.function}` is not checked: {unit.reason}')
         finally:
-            fc.reports.unit = None
+            reports.unit = None
         if unit.kind != 'network':
             unit.called.update(us.called)
             unit.traces = us.trace_bindings
+            if unit.status == 'ok':
+                fc.verified.add(_key(unit.backward))
+        unit.reached = us.reached | {(home.mark, *key) for key in unit.called}
+        of_unit.update((id(r), i) for r in fc.reports.items[first:])
+    fc.reports.items[before:] = sorted(fc.reports.items[before:], key=lambda r: of_unit.get(id(r), -1))
+    # A note whose cause (a missing module) another unit reports already goes.
+    said = {(r.get('file'), r['line']) for r in fc.reports.items if r['severity'] != 'info'}
+    needless = {id(note) for note, lines in notes if lines & said}
+    fc.reports.items[:] = [r for r in fc.reports.items if id(r) not in needless]
     _attribute(fc, units)
     return nets
+
+
+def _note_unwritten(home, code, unit, message):
+    """The note of a function not written yet that a unit needs (its forward), at that function too."""
+    if code is None or code.co_filename != home.mark or unit.backward is None or code is unit.backward.__code__:
+        return
+    node = home.src.function_node(code.co_name, code.co_firstlineno)
+    line = node.lineno if node is not None else code.co_firstlineno
+    if not any(r['code'] == 'not-written' and r['line'] == line and r.get('file') == home.reports.file
+               for r in home.reports.items):
+        home.reports.add(line, 'info', 'not-written', message)
 
 
 def _check_network(net, unit, tree):
@@ -270,7 +357,8 @@ def _check_network(net, unit, tree):
         unit.status = 'error'
         unit.reason = next((r['message'] for r in own if r['severity'] == 'error'), None)
     elif net.waits_for_unwritten or (grads and all(g['status'] in ('ok', 'missing') for g in grads) and
-                                     any(r['code'] == 'not-written' for r in own)):
+                                     any(r['code'] == 'not-written' and (r.get('term') or unit.line <= r['line'] <=
+                                                                         unit.end_line) for r in own)):
         unit.status = 'not-written'
     elif any(g['status'] != 'ok' for g in grads) or any(r['severity'] == 'error' for r in own):
         unit.status = 'wrong'
@@ -278,32 +366,59 @@ def _check_network(net, unit, tree):
         unit.status = 'ok'
 
 
+def _key(fn):
+    return (fn.__code__.co_filename, fn.__code__.co_name, fn.__code__.co_firstlineno)
+
+
 def _attribute(fc, units):
     """A unit wrong only because it calls another unit that is wrong on its own (linear_activation_backward
-    calling a wrong relu_backward) points there, and its own reports go; a component's report at a line
+    calling a wrong relu_backward, in the file or in a helper module) points there, and its own reports
+    go; a whole network's reports say which such unit they depend on; a component's report at a line
     where a whole network already reports is that one report."""
-    wrong = {(u.backward.__code__.co_name, u.backward.__code__.co_firstlineno): u for u in units
+    wrong = {_key(u.backward): u for u in units
              if u.kind != 'network' and u.status in ('wrong', 'error') and u.backward is not None}
+    callees = {id(u): [v for key, v in wrong.items() if v is not u and key in u.reached] for u in units}
+    spoiled = {id(u) for u in units if callees[id(u)]}
     drop = set()
     for u in units:
-        if u.kind == 'network' or u.status not in ('wrong', 'error'):
+        if u.status not in ('wrong', 'error') or not callees[id(u)]:
             continue
-        callees = [v for key, v in wrong.items() if v is not u and key in u.called]
-        if not callees:
+        # The one wrong on its own, past those wrong only through another.
+        v = next((v for v in callees[id(u)] if id(v) not in spoiled), callees[id(u)][0])
+        at = next((r['line'] for r in fc.reports.items if r.get('unit') == v.function and r.get('file') == v.file
+                   and r['severity'] == 'error'), v.line)
+        where = v.place(at)
+        if u.kind == 'network':
+            _point_network(fc, u, v, at, where)
             continue
-        v = callees[0]
-        at = next((r['line'] for r in fc.reports.items if r.get('unit') == v.function and r['severity'] == 'error'), v.line)
-        u.reason = f'it calls `{v.function}`, which is wrong on its own (line {at})'
+        u.reason = f'it calls `{v.function}`, which is wrong on its own ({where})'
         for g in u.gradients:
             if g['status'] != 'ok':
-                g['hint'] = f'spoiled by `{v.function}`, which it calls and which is wrong (line {at})'
+                g['hint'] = f'spoiled by `{v.function}`, which it calls and which is wrong ({where})'
         drop.update(id(r) for r in fc.reports.items if r.get('unit') == u.function and r['severity'] == 'error')
     network_lines = {r['line'] for r in fc.reports.items
                      if r['severity'] in ('error', 'warning') and any(r.get('unit') == u.function for u in units
                                                                     if u.kind == 'network')}
     for r in fc.reports.items:
-        unit = next((u for u in units if u.function == r.get('unit')), None)
-        if unit is not None and unit.kind != 'network' and r['severity'] in ('error', 'warning') and \
-                r['line'] in network_lines:
+        unit = next((u for u in units if u.function == r.get('unit') and u.file == r.get('file')), None)
+        if unit is not None and unit.kind != 'network' and unit.file is None and \
+                r['severity'] in ('error', 'warning') and r['line'] in network_lines:
             drop.add(id(r))
     fc.reports.items[:] = [r for r in fc.reports.items if id(r) not in drop]
+
+
+def _point_network(fc, net, v, at, where):
+    """A whole network that calls a unit wrong on its own: its reason says so, and each of its errors at a
+    line that calls that unit names it there (the error may come from it, or be the network's own)."""
+    net.reason = f'it calls `{v.function}`, which is wrong on its own ({where})'
+    name = v.backward.__name__
+    for r in fc.reports.items:
+        if r.get('unit') != net.function or r['severity'] != 'error' or 'file' in r or \
+                (v.file is None and r['line'] == at):
+            continue
+        stmt = fc.src.stmt_at(r['line'])
+        if stmt is not None and any(isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id == name
+                                    for n in ast.walk(stmt)):
+            r['message'] += f' — `{v.function}`, which this line calls, is wrong on its own ({where})'
+            r['related'].append({'line': at, 'message': f'`{v.function}` is wrong here',
+                                 **({'file': v.file} if v.file else {})})

@@ -103,6 +103,25 @@ suite('gradient checker in the editor', () => {
     assert.ok(at(23).includes('Re-check'));
   });
 
+  test('a helper module\'s wrong function: its diagnostic in the module, none in the file that imports it', async () => {
+    // python/step_layers.py is right and imports relu_backward from python/activations.py, which masks by dA at line 12.
+    const helper = py('activations');
+    const doc = await open('step_layers');
+    const [d] = await diagnosticsWhen(helper, () => errorsAt(helper, 12).length > 0, 'the error at activations.py:12', 60_000);
+    assert.equal(d!.code, 'mask-from-dout');
+    assert.deepEqual(ours(doc.uri).filter((x) => x.severity === vscode.DiagnosticSeverity.Error).map((x) => x.message), [], 'no error in the right file');
+    const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', doc.uri, 10);
+    const titles = lenses.map((l) => `${l.range.start.line + 1}: ${l.command?.title ?? ''}`);
+    assert.ok(titles.some((t) => t.startsWith('26: ✗') && t.includes('relu_backward')), titles.join(' | '));
+    assert.ok(lenses.every((l) => l.range.start.line !== 8), 'the module\'s unit has no lens in the importing file');
+    // Opened itself, the module is checked on its own: the fault is shown once.
+    await open('activations');
+    await vscode.commands.executeCommand('backpropMap.checkCurrentFile', helper);
+    assert.equal(errorsAt(helper, 12).length, 1, describeDiagnostics(helper));
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    await diagnosticsWhen(helper, (ds) => ds.length === 0, 'the module\'s diagnostics to go with both files closed', 60_000);
+  });
+
   test('functions with other names are checked once the setting names them', async () => {
     const config = vscode.workspace.getConfiguration('backpropMap');
     const doc = await open('custom_names');
