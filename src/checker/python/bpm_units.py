@@ -21,6 +21,8 @@ from bpm_source import Source
 from bpm_state import FileCheck, NetworkCheck, UnitCheck
 import bpm_trace
 import bpm_unitcheck
+import bpm_unitkinds
+import bpm_usercall
 
 
 @dataclass
@@ -248,8 +250,8 @@ def check_all(fc, tree, units, started):
     components go first: a whole network's shape error inside a function they ran right is put at the
     call that feeds it (st.verified). The reports stay in the units' order."""
     checks = {'layer': bpm_unitcheck.check_layer, 'activation': bpm_unitcheck.check_layer,
-              'loss': bpm_unitcheck.check_loss, 'model': bpm_unitcheck.check_model,
-              'method': bpm_unitcheck.check_method}
+              'loss': bpm_unitkinds.check_loss, 'model': bpm_unitkinds.check_model,
+              'method': bpm_unitkinds.check_method}
     deadline = started + fc.timeout_s - RESERVE_S
     nets = []
     before = len(fc.reports.items)
@@ -274,7 +276,7 @@ def check_all(fc, tree, units, started):
                     nets.append((unit, us))
                     _check_network(us, unit, tree)
                 elif unit.convention == 'scalar':
-                    bpm_unitcheck.check_scalar(us, unit)
+                    bpm_unitkinds.check_scalar(us, unit)
                 else:
                     checks[unit.kind](us, unit)
             if unit.kind != 'network':
@@ -303,10 +305,10 @@ def check_all(fc, tree, units, started):
                             f'checking `{unit.function}` did not finish within its share ({share:.1f} s) of the time '
                             f'limit of {fc.timeout_s:g} s')
         except BaseException as e:  # noqa: BLE001 — one unit's fault stops that unit only
-            if bpm_unitcheck._in_user_code(us, e):  # the user's code, called outside a traced call
+            if bpm_usercall.in_user_code(us, e):  # the user's code, called outside a traced call
                 unit.status, unit.reason = 'error', 'it raised an exception'
                 try:
-                    bpm_unitcheck.user_error(us, e, unit.forward or unit.backward, 'forward', us.dims)
+                    bpm_usercall.user_error(us, e, unit.forward or unit.backward, 'forward', us.dims)
                 except (Failed, bpm_load.CheckTimeout):
                     pass
             else:
