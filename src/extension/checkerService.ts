@@ -2,6 +2,8 @@
 // per file: on open, on save and (debounced) while typing; never two checks of one file at once; a
 // result for text that has changed since is dropped. Publishes diagnostics and tells the providers
 // to refresh. A notebook is checked as a whole; each cell gets its own part of the result.
+// Over 400 lines: one owner of each file's check state (scheduling, running, publishing), so that
+// whether a result is stale is decided in one place.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { checkNotebook, type NotebookCell } from '../checker/notebook';
@@ -9,6 +11,7 @@ import { findPython, PythonSetupError } from '../checker/python';
 import { CheckerRunner } from '../checker/runner';
 import type { CheckFunctions, CheckReport, CheckResult } from '../checker/types';
 import { reportRange, severity, SOURCE } from './diagnosticRange';
+import { followTextDocuments, type Why } from './documentEvents';
 import { HelperDiagnostics } from './helperDiagnostics';
 import { onInterpreterChange, selectedInterpreter } from './interpreter';
 import { affectsChecker, checkerSettings } from './settings';
@@ -89,12 +92,7 @@ export class CheckerService implements vscode.Disposable {
 
   constructor(private readonly log: vscode.LogOutputChannel) {
     const d = this.disposables;
-    d.push(vscode.workspace.onDidOpenTextDocument((doc) => this.request(doc, 'open')));
-    d.push(vscode.workspace.onDidSaveTextDocument((doc) => this.request(doc, 'save')));
-    d.push(vscode.workspace.onDidChangeTextDocument((e) => {
-      if (e.contentChanges.length > 0) this.request(e.document, 'type');
-    }));
-    d.push(vscode.workspace.onDidCloseTextDocument((doc) => doc.uri.scheme !== 'vscode-notebook-cell' && this.forget(doc.uri)));
+    d.push(...followTextDocuments((doc, why) => this.request(doc, why), (uri) => this.forget(uri)));
     d.push(vscode.workspace.onDidOpenNotebookDocument((nb) => this.requestNotebook(nb, 'open')));
     d.push(vscode.workspace.onDidSaveNotebookDocument((nb) => this.requestNotebook(nb, 'save')));
     // Cells added, removed or moved (their text changes arrive as text document changes).
@@ -160,7 +158,7 @@ export class CheckerService implements vscode.Disposable {
     return st.version === target.stamp() ? st.result : undefined;
   }
 
-  private request(doc: vscode.TextDocument, why: 'open' | 'save' | 'type'): void {
+  private request(doc: vscode.TextDocument, why: Why): void {
     if (doc.languageId !== 'python') return;
     if (doc.uri.scheme === 'vscode-notebook-cell') {
       const nb = notebookOf(doc.uri);
@@ -172,11 +170,11 @@ export class CheckerService implements vscode.Disposable {
     this.schedule(fileTarget(doc), why);
   }
 
-  private requestNotebook(nb: vscode.NotebookDocument, why: 'open' | 'save' | 'type'): void {
+  private requestNotebook(nb: vscode.NotebookDocument, why: Why): void {
     if (nb.getCells().some(isPythonCell)) this.schedule(notebookTarget(nb), why);
   }
 
-  private schedule(target: Target, why: 'open' | 'save' | 'type'): void {
+  private schedule(target: Target, why: Why): void {
     const settings = checkerSettings(target.uri);
     if (!settings.enabled || (why === 'type' && settings.run === 'onSave')) return;
     if (!this.mayRun(false)) return;

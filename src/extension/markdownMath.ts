@@ -10,6 +10,7 @@ import type { Lang } from '../derivations/messages';
 import type { EquationReport, MathFinding } from '../derivations/types';
 import { DEBOUNCE_MS, notebookOf } from './checkerService';
 import { reportRange, SOURCE } from './diagnosticRange';
+import { followTextDocuments, type Why } from './documentEvents';
 import { checkerSettings, mathEnabled } from './settings';
 
 const MARKDOWN: vscode.DocumentSelector = [
@@ -37,12 +38,7 @@ export class MarkdownMath implements vscode.Disposable {
     private readonly log: vscode.LogOutputChannel,
   ) {
     const d = this.disposables;
-    d.push(vscode.workspace.onDidOpenTextDocument((doc) => this.request(doc, 'open')));
-    d.push(vscode.workspace.onDidSaveTextDocument((doc) => this.request(doc, 'save')));
-    d.push(vscode.workspace.onDidChangeTextDocument((e) => {
-      if (e.contentChanges.length > 0) this.request(e.document, 'type');
-    }));
-    d.push(vscode.workspace.onDidCloseTextDocument((doc) => doc.uri.scheme !== 'vscode-notebook-cell' && this.forget(doc.uri)));
+    d.push(...followTextDocuments((doc, why) => this.request(doc, why), (uri) => this.forget(uri)));
     d.push(vscode.workspace.onDidOpenNotebookDocument((nb) => this.schedule(nb.uri, 'open', () => this.checkNotebook(nb))));
     d.push(vscode.workspace.onDidChangeNotebookDocument((e) => {
       if (e.contentChanges.length > 0) this.schedule(e.notebook.uri, 'type', () => this.checkNotebook(e.notebook));
@@ -60,7 +56,7 @@ export class MarkdownMath implements vscode.Disposable {
     for (const nb of vscode.workspace.notebookDocuments) this.schedule(nb.uri, 'open', () => this.checkNotebook(nb));
   }
 
-  private request(doc: vscode.TextDocument, why: 'open' | 'save' | 'type'): void {
+  private request(doc: vscode.TextDocument, why: Why): void {
     if (doc.languageId !== 'markdown') return;
     if (doc.uri.scheme === 'vscode-notebook-cell') {
       const nb = notebookOf(doc.uri);
@@ -72,7 +68,7 @@ export class MarkdownMath implements vscode.Disposable {
     this.schedule(doc.uri, why, () => this.checkFile(doc));
   }
 
-  private schedule(uri: vscode.Uri, why: 'open' | 'save' | 'type', run: () => void): void {
+  private schedule(uri: vscode.Uri, why: Why, run: () => void): void {
     const key = uri.toString();
     clearTimeout(this.timers.get(key));
     if (why === 'type' && checkerSettings(uri).run === 'onSave') return;
