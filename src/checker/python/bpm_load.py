@@ -1,5 +1,7 @@
 """Loads a user's file without running its script code: imports, functions, classes and constant
-assignments only. Students often train for minutes at module level; none of that runs here."""
+assignments only. Students often train for minutes at module level; none of that runs here. Over 400 lines
+because it is the one policy of what of the user's code runs when a file loads (helper modules,
+packages, a notebook's %run): kept whole, it can be read and audited in one place."""
 import ast
 import builtins
 import os

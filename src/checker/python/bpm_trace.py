@@ -1,6 +1,7 @@
 """Step 2 of a check, running the user's code under the line tracer: a call with its arguments bound
 by name, and an exception explained at the user's line (the failing product and its operands'
-shapes, a recursion, the time limit, a blocked call, a cache the forward did not return)."""
+shapes, a recursion, the time limit, a blocked call, a cache the forward did not return). Over 400 lines:
+the explanations need the tracer's record of the failing line, so they live beside the tracing."""
 import ast
 import re
 from collections import Counter

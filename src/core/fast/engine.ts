@@ -21,6 +21,9 @@
  * and two lanes add their halves at the end: both agree with it to 1e-12 (relative, per parameter,
  * after 100 epochs). The numbers never depend on the number of threads or their timing: one
  * thread runs both lanes in turn and gives the same bits as two. test/perf pins all of it down.
+ *
+ * Over 400 lines: the tile loop and the plan of the shared memory it indexes are one layout; kept in
+ * one file, every offset is defined beside its use.
  */
 import { availableParallelism } from 'node:os';
 import type { Matrix } from '../matrix';

@@ -12,6 +12,7 @@
 ;; Layout: every matrix is row-major. A tile holds T examples in columns, T a multiple of 8, so each
 ;; of its rows is rowB = T·{E} bytes, a whole number of 32-byte steps (two vectors) in either type.
 ;; Pointers are byte offsets into the imported memory.
+;; Over 400 lines: a WebAssembly module is one text; split, it would need a linking step of its own.
 (module
   (import "env" "memory" (memory 1 65536 shared))
 
