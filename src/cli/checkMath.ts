@@ -30,6 +30,7 @@ export function mathLines(result: MathResult, file: string, lang: Lang): string[
     .map(([k, n]) => `${n} × ${say(skipKey(k as never))}`)
     .join('; ');
   out.push(say('summary', { equations: s.equations, checked: s.checked, wrong: s.wrong, definitions: s.definitions, skipped: s.skipped, kinds: kinds ? say('notCheckedKinds', { list: kinds }) : '' }));
+  if (s.examples === 'rows') out.push(say('readInRows'));
   return out;
 }
 

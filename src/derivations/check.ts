@@ -159,7 +159,7 @@ class Checker extends DocumentState {
       else if (e.verdict === 'definition') definitions++;
       else if (e.verdict === 'skipped') skipped++;
     }
-    return { equations: this.equations.length, checked, wrong, definitions, skipped, relations, skippedKinds };
+    return { equations: this.equations.length, checked, wrong, definitions, skipped, relations, skippedKinds, ...(this.rows ? { examples: 'rows' as const } : {}) };
   }
 }
 
@@ -178,14 +178,25 @@ export const MAX_MATH_WORK = 300_000;
 /** Checks the math of Markdown sources in order (a notebook's Markdown cells, or one file). */
 export function checkMath(sources: MathSource[], options: MathOptions = {}): MathResult {
   const t0 = Date.now();
-  work.left = MAX_MATH_WORK;
   const lang = options.lang ?? 'en';
-  const checker = new Checker(depthOf(sources.map((s) => s.text)), lang);
+  const read = (rows: boolean): Checker => {
+    work.left = MAX_MATH_WORK;
+    const checker = new Checker(depthOf(sources.map((s) => s.text)), lang, rows);
+    for (const s of sources) checker.run({ lines: new LineIndex(s.text), ...(s.cell !== undefined ? { cell: s.cell } : {}) }, s.text);
+    return checker;
+  };
+  let checker: Checker;
   const size = sources.reduce((n, s) => n + s.text.length, 0);
   if (size > MAX_MATH_CHARS) {
+    checker = new Checker(2, lang);
     const at = { line: 1, column: 1, endLine: 1, endColumn: 1, ...(sources[0]?.cell !== undefined ? { cell: sources[0].cell } : {}) };
     checker.findings.push({ ...at, severity: 'info', code: 'too-large', message: messages(lang)('tooLarge', { chars: (size / 1e6).toFixed(1), max: MAX_MATH_CHARS / 1e6 }), related: [] });
-  } else for (const s of sources) checker.run({ lines: new LineIndex(s.text), ...(s.cell !== undefined ? { cell: s.cell } : {}) }, s.text);
+  } else {
+    // In the notes' convention (examples in columns), unless the document's forward run is written
+    // with examples in rows (CS231n's Z = X W + b): then it is read so, not found wrong.
+    checker = read(false);
+    if (checker.forwardFitsOnly.rows > checker.forwardFitsOnly.columns) checker = read(true);
+  }
   return {
     file: options.file ?? '',
     equations: checker.equations,

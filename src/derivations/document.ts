@@ -30,9 +30,18 @@ export class DocumentState {
   /** The statement just before: a shape claim right after it on the same line speaks of it (a quantity, or an equation's sides). */
   prev: { line: string; quantity: Quantity | null; operands: { node: Node; tex: string }[] | null } | null = null;
 
+  /**
+   * The forward run's equations (`Z^{[1]} = …`) with a shape error in one convention and none in the
+   * other, by the one they fit: they say how the document writes (check.ts). A backward equation
+   * does not: the notes' `X^T dZ^{[1]}` fits only in rows, and is a shape error of the map.
+   */
+  readonly forwardFitsOnly = { columns: 0, rows: 0 };
+
   constructor(
     readonly L: number,
     lang: Lang,
+    /** Examples in rows (X is m × n_x, Z = X W + b): every quantity of the map transposed. */
+    readonly rows = false,
   ) {
     this.lang = lang;
     this.say = messages(lang);

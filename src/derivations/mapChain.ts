@@ -14,7 +14,7 @@ import { capital, locate, locOf, type ParsedSide, show, skipOf, tex } from './lo
 import { type LayerContext, letterKey, MapScope } from './mapScope';
 import { isCrossEntropy, isCrossEntropySlip, lossParams, namesLoss } from './loss';
 import { formatNumber } from './messages';
-import { type Activation, MAX_LAYERS, type Net, oneExample, randomNet, symbolicShape } from './network';
+import { type Activation, inRows, MAX_LAYERS, type Net, oneExample, randomNet, symbolicShape } from './network';
 import { symbolsOf } from './scalarScope';
 import { bindClaim } from './shapeClaims';
 import type { EquationReport, MathLocation, RelationReport } from './types';
@@ -24,15 +24,38 @@ import type { Value } from './values';
 const SEEDS = [1, 2];
 
 const nets = new Map<string, Net>();
-function net(L: number, seed: number, perExample: boolean, hidden: Activation[]): Net {
-  const key = `${L}:${seed}:${perExample}:${hidden.join(',')}`;
+function net(L: number, seed: number, perExample: boolean, hidden: Activation[], rows: boolean): Net {
+  const key = `${L}:${seed}:${perExample}:${hidden.join(',')}:${rows}`;
   let n = nets.get(key);
   if (!n) {
     n = randomNet(L, seed, hidden);
     if (perExample) n = oneExample(n);
+    if (rows) n = inRows(n);
     nets.set(key, n);
   }
   return n;
+}
+
+/** A step of the forward run (`Z^{[1]} = …`, `A^{[l]} = …`): it shows in which convention the document writes. */
+function isForward(n: Node | null): boolean {
+  const x = n?.k === 'claimed' ? n.a : n;
+  return x?.k === 'sym' && !x.d && x.layer !== undefined && (letterKey(x.name) === 'Z' || letterKey(x.name) === 'A');
+}
+
+/** Whether the sides evaluate without a shape error on these networks (notation not read does not count). */
+function fits(sides: ParsedSide[], instances: { l: number | null; net: Net }[], w: Walked): boolean {
+  for (const s of sides) {
+    if (!s.node) continue;
+    for (const inst of instances) {
+      try {
+        evaluate(s.node, new MapScope(inst.net, { l: inst.l, bare: bareLayers(w, inst.l, inst.net.L) }));
+      } catch (e) {
+        if (e instanceof OperandShapeError) return false;
+        if (!(e instanceof NotUnderstood)) throw e;
+      }
+    }
+  }
+  return true;
 }
 
 const ACTIVATIONS: Record<string, Activation> = { relu: 'relu', tanh: 'tanh', sigma: 'sigma' };
@@ -53,7 +76,7 @@ export function mapChain(doc: DocumentState, report: EquationReport, sides: Pars
   type Result = { v: Value } | { range: true } | { shape: OperandShapeError } | null;
   activations(doc, report, sides, L);
   const hidden = Array.from({ length: L - 1 }, (_, i) => doc.hidden.get(i + 1) ?? doc.hidden.get('l') ?? 'relu');
-  const instances = ls.flatMap((l) => SEEDS.map((seed) => ({ l, net: net(L, seed, perExample, hidden) })));
+  const instances = ls.flatMap((l) => SEEDS.map((seed) => ({ l, net: net(L, seed, perExample, hidden, doc.rows) })));
   const results: Result[][] = sides.map((s, i) => {
     if (!s.node) return [];
     const out: Result[] = [];
@@ -85,13 +108,18 @@ export function mapChain(doc: DocumentState, report: EquationReport, sides: Pars
     }
     return out;
   });
+  if (layered && isForward(parsed[0] ?? null)) {
+    const here = !results.some((r) => r.some((x) => x !== null && 'shape' in x));
+    const there = fits(sides, ls.flatMap((l) => SEEDS.map((seed) => ({ l, net: net(L, seed, perExample, hidden, !doc.rows) }))), w);
+    if (here !== there) doc.forwardFitsOnly[here === doc.rows ? 'rows' : 'columns']++;
+  }
   const first = instances[0]!.net;
   const hiddenText = first.dims
     .slice(1, -1)
     .map((n, i) => `${symbolicShape(first, [n]).replace(/^\(|,\)$/g, '')} = ${n}${first.hidden[i] !== 'relu' ? ` (${first.hidden[i] === 'sigma' ? 'σ' : first.hidden[i]})` : ''}, `)
     .join('');
   const netText = (n: Net, l: number | null): string => `${doc.say('network', { nx: n.dims[0]!, hidden: hiddenText, m: n.m })}${l !== null ? `; l = ${l}` : ''}`;
-  report.testPoint = `${netText(first, null)}${hasVar ? `; l = 1 … ${L}` : ''}`;
+  report.testPoint = `${netText(first, null)}${hasVar ? `; l = 1 … ${L}` : ''}${doc.rows ? `; ${doc.say('inRows')}` : ''}`;
   sides.forEach((s, i) => {
     const firstValue = results[i]?.find((x): x is { v: Value } => x !== null && 'v' in x);
     if (s.node && firstValue) {

@@ -53,6 +53,7 @@ export class MapScope implements Scope {
 
   private column(v: Value, node: SymbolNode): Value {
     if (node.example === undefined) return v;
+    if (this.net.rows) throw new NotUnderstood('index', `an example index (${node.example}) with examples in rows`, node.s);
     const j = /^\d+$/.test(node.example) ? Number(node.example) - 1 : this.index.get(node.example);
     if (j === undefined) throw new NotUnderstood('index', `the example index (${node.example}) outside a sum`, node.s);
     if (j < 0 || j >= this.net.m) throw new NotUnderstood('layer-range', `example ${j + 1} of ${this.net.m}`, node.s);

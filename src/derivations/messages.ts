@@ -42,6 +42,8 @@ const en = {
   // Words for the reports
   atPoint: '{values}',
   network: 'n_x = {nx}, {hidden}m = {m}',
+  inRows: 'examples in rows (X is m × n_x)',
+  readInRows: 'Read with examples in rows (X is m × n_x): the forward run is written so (Z = X W + b).',
   notCheckedBecause: 'not checked: {why}',
   definition: 'definition of {name}',
   holdsOnly: 'holds only for l = {ls}',
@@ -112,6 +114,8 @@ const de: Record<MessageKey, string> = {
   forLayer: ' (l = {l})',
   atPoint: '{values}',
   network: 'n_x = {nx}, {hidden}m = {m}',
+  inRows: 'Beispiele in Zeilen (X ist m × n_x)',
+  readInRows: 'Mit Beispielen in Zeilen gelesen (X ist m × n_x): der Vorwärtslauf ist so geschrieben (Z = X W + b).',
   notCheckedBecause: 'nicht geprüft: {why}',
   definition: 'Definition von {name}',
   holdsOnly: 'gilt nur für l = {ls}',

@@ -29,6 +29,7 @@ import {
 } from '../core/network';
 import { createRng } from '../core/rng';
 import { dimSymbol } from '../shared/tex';
+import * as V from './values';
 import type { Value } from './values';
 
 /** m, as the code checker's M. */
@@ -62,6 +63,11 @@ export function activation(net: Net, l: number): { g: (z: number) => number; dg:
 
 export interface Net {
   L: number;
+  /**
+   * Examples in rows (X is m × n_x, W^[l] is n_(l−1) × n_l, Z = X W + b), as CS231n writes them: the
+   * same network with every matrix transposed.
+   */
+  rows: boolean;
   /** The hidden layers' activations, layer 1 first. */
   hidden: Activation[];
   dims: number[];
@@ -158,6 +164,7 @@ function build(dims: number[], params: Parameters, X: Matrix, Y: Matrix, hidden:
     db: grads.db.map(val),
     losses: { shape: [1, Y.cols], data: losses },
     J: computeCost(AL, Y),
+    rows: false,
   };
 }
 
@@ -182,6 +189,26 @@ export function oneExample(net: Net): Net {
   const col = (v: Value): Matrix => fromRows(Array.from({ length: v.shape[0]! }, (_, i) => [v.data[i * v.shape[1]!]!]));
   const matrixOf = (v: Value): Matrix => ({ rows: v.shape[0]!, cols: v.shape[1]!, data: v.data });
   return build(net.dims, { W: net.W.map(matrixOf), b: net.b.map(matrixOf) }, col(net.X), col(net.Y), net.hidden);
+}
+
+/** The same network with examples in rows: every matrix transposed (Z^T = X^T W^T + b^T). */
+export function inRows(net: Net): Net {
+  const t = (vs: Value[]) => vs.map(V.transpose);
+  return {
+    ...net,
+    rows: true,
+    X: V.transpose(net.X),
+    Y: V.transpose(net.Y),
+    W: t(net.W),
+    b: t(net.b),
+    Z: t(net.Z),
+    A: t(net.A),
+    dA: t(net.dA),
+    dZ: t(net.dZ),
+    dW: t(net.dW),
+    db: t(net.db),
+    losses: V.transpose(net.losses),
+  };
 }
 
 /** The notes' symbol of a size of this network: n_x, n_h or n_{h1} …, 1, m. */

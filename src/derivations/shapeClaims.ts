@@ -78,7 +78,8 @@ function bindToLine(doc: DocumentState, first: ParsedSide, last: ParsedSide | nu
     const sizes = quantitySizes(q.key, q.layer);
     if (!sizes) return;
     spoke = true;
-    const ordered: [Size, Size] = q.T ? [sizes[1], sizes[0]] : sizes;
+    // With examples in rows every quantity is the notes' one transposed.
+    const ordered: [Size, Size] = q.T !== doc.rows ? [sizes[1], sizes[0]] : sizes;
     const where = locate(side.source, side.span, shape.s);
     for (const c of doc.sizes.bind(ordered, shape, where)) {
       const message = doc.say('claimSize', { quantity: q.tex, symbolic: doc.sizes.symbolic(ordered), claimed: `${shape.r} × ${shape.c}`, name: c.name, value: c.value, before: c.before.value, line: c.before.line });
@@ -108,8 +109,10 @@ export function bindClaim(doc: DocumentState, c: Extract<Node, { k: 'claimed' }>
   if (!sizes) return;
   const side = sides.find((s) => s.node && s.s.start <= c.s.start && c.s.end <= s.s.end) ?? sides[0]!;
   const where = locate(side.source, side.span, c.claim);
-  for (const k of doc.sizes.bind(q.T ? [sizes[1], sizes[0]] : sizes, { r: c.r, c: c.c }, { line: where.line, ...(loc.cell !== undefined ? { cell: loc.cell } : {}) })) {
-    const message = doc.say('claimSize', { quantity: tex(side, c.a.s), symbolic: doc.sizes.symbolic(sizes), claimed: `${c.r} × ${c.c}`, name: k.name, value: k.value, before: k.before.value, line: k.before.line });
+  // With examples in rows every quantity is the notes' one transposed.
+  const ordered: [Size, Size] = q.T !== doc.rows ? [sizes[1], sizes[0]] : sizes;
+  for (const k of doc.sizes.bind(ordered, { r: c.r, c: c.c }, { line: where.line, ...(loc.cell !== undefined ? { cell: loc.cell } : {}) })) {
+    const message = doc.say('claimSize', { quantity: tex(side, c.a.s), symbolic: doc.sizes.symbolic(ordered), claimed: `${c.r} × ${c.c}`, name: k.name, value: k.value, before: k.before.value, line: k.before.line });
     doc.finding({ ...where, severity: 'error', code: 'claim-size', message, related: [] });
   }
 }

@@ -83,6 +83,8 @@ export interface MathSummary {
   relations: Record<RelationVerdict, number>;
   /** Why steps were not checked, by kind. */
   skippedKinds: Partial<Record<SkipKind, number>>;
+  /** Present when the document was read with examples in rows (its map equations fit only so). */
+  examples?: 'rows';
 }
 
 export interface MathResult {
