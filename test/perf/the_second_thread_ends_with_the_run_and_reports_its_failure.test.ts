@@ -93,6 +93,8 @@ test('a failure in the worker thread is thrown where the main thread waits, with
   i32.set([1, 4, 1, far, far, far, far, far, 0, 0, far, tiles, results], lay);
   i32.set([far, 0, 8, 8, 0], tiles); // x, labels, count, T, no Xᵀ
   const lane = new SecondLane(kernelModule('float64', 'simd'), memory, 'float64', lay, control);
+  // Nothing is offered before the worker says it is ready (the sixth control word).
+  while (Atomics.load(i32, control + 5) !== 1) await new Promise((r) => setTimeout(r, 5));
   lane.offer(0, 1);
   // Until the worker has taken the command (claim, the fourth control word, becomes 1); else this
   // thread would take it back and run it itself.
@@ -102,3 +104,27 @@ test('a failure in the worker thread is thrown where the main thread waits, with
   assert.throws(() => lane.finish(here), /second thread failed/, 'and it stays failed');
   lane.dispose();
 });
+
+/** A module that imports a shared memory of at least 2 pages (a memory of 1 page cannot be given to it). */
+const TOO_BIG = new Uint8Array([
+  0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, // magic, version
+  0x02, 0x10, 0x01, // the import section: 16 bytes, one import
+  0x03, 0x65, 0x6e, 0x76, 0x06, 0x6d, 0x65, 0x6d, 0x6f, 0x72, 0x79, // "env" "memory"
+  0x02, 0x03, 0x02, 0x02, // a memory, shared, 2 to 2 pages
+]);
+
+test('a worker that fails while starting: no batch is offered to it, and its failure is thrown at the next offer', async () => {
+  // Memory of one page for a module that needs more: its instantiation fails in the worker, which
+  // never says it is ready.
+  const memory = new WebAssembly.Memory({ initial: 1, maximum: 1, shared: true });
+  const i32 = new Int32Array(memory.buffer);
+  const control = 200;
+  const lane = new SecondLane(new WebAssembly.Module(TOO_BIG), memory, 'float64', 0, control);
+  while (Atomics.load(i32, control + 4) !== -1) await new Promise((r) => setTimeout(r, 5));
+  assert.equal(Atomics.load(i32, control + 5), 0, 'never ready');
+  assert.throws(() => lane.offer(0, 1), /^Error: the fast engine's second thread failed: /);
+  assert.equal(lane.stats.offered, 0);
+  assert.throws(() => lane.finish(() => assert.fail('not run after the failure')), /second thread failed/, 'and it stays failed');
+  lane.dispose();
+});
+

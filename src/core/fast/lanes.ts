@@ -117,8 +117,14 @@ const UNRESPONSIVE_MS = 120_000;
  * and the next window tries again.
  */
 const WINDOW = 16;
-/** The first offers are not judged: the worker starts and its code warms up meanwhile. */
+/**
+ * The first offers after the worker is ready are not judged, nor those of its first WARMUP_MS: its
+ * code warms up meanwhile (V8 optimises the worker's loop only after it has run for a while; before,
+ * it loses to the main thread on small batches, and judged, those losses would pause offers for a
+ * second of training).
+ */
 const WARMUP = 64;
+const WARMUP_MS = 250;
 const PAUSE_MS = 50;
 const PAUSE_MAX_MS = 1600;
 
@@ -128,12 +134,12 @@ export interface LaneStats {
   offered: number;
   /** …and run by it. */
   byWorker: number;
-  /** Batches run on one thread while offers paused. */
+  /** Batches run on one thread while offers paused, or while the worker was still starting. */
   paused: number;
 }
 
 /** Control words, 32-bit integers in the shared memory from index `control` on. */
-export const CONTROL_WORDS = 5;
+export const CONTROL_WORDS = 6;
 
 /**
  * Lane 1 offered to a worker thread that shares the engine's WebAssembly memory. The main thread
@@ -149,13 +155,17 @@ export const CONTROL_WORDS = 5;
  * Control words at `control`: gen, the counter of commands; first and end, the command's tile
  * range (first = −1: stop); claim, the last command taken, by the worker or by the main thread
  * (exactly one of them moves it from gen − 1 to gen); done, the last command the worker finished
- * (−1: it failed; its message comes over a MessagePort).
+ * (−1: it failed; its message comes over a MessagePort); ready, 1 once the worker can take commands.
+ * Until then nothing is offered: a worker still starting (tens to hundreds of milliseconds) is not a
+ * busy second core, and offers lost to it would pause offers for a second or more of training.
  */
 export class SecondLane {
   private readonly worker: Worker;
   private readonly port: MessagePort;
   private readonly i32: Int32Array;
-  private readonly c: { gen: number; first: number; end: number; claim: number; done: number };
+  private readonly c: { gen: number; first: number; end: number; claim: number; done: number; ready: number };
+  private ready = false;
+  private readyAt = 0;
   private generation = 0;
   private failed: Error | null = null;
   /** Whether the current batch was offered, when, and the judging of the current window. */
@@ -173,7 +183,7 @@ export class SecondLane {
    */
   constructor(module: WebAssembly.Module, memory: WebAssembly.Memory, dtype: string, lay: number, control: number, private readonly always = false) {
     this.i32 = new Int32Array(memory.buffer);
-    this.c = { gen: control, first: control + 1, end: control + 2, claim: control + 3, done: control + 4 };
+    this.c = { gen: control, first: control + 1, end: control + 2, claim: control + 3, done: control + 4, ready: control + 5 };
     this.i32.fill(0, control, control + CONTROL_WORDS);
     const { port1, port2 } = new MessageChannel();
     this.port = port1;
@@ -185,8 +195,15 @@ export class SecondLane {
 
   /** Offers the tiles first … end−1 (lane 1) to the worker, unless offers pause. */
   offer(first: number, end: number): void {
+    if (this.failed) throw this.failed;
     const now = performance.now();
-    this.offered = this.always || now >= this.pausedUntil;
+    if (!this.ready) {
+      if (Atomics.load(this.i32, this.c.ready) === 1) {
+        this.ready = true;
+        this.readyAt = now;
+      } else if (Atomics.load(this.i32, this.c.done) === -1) this.fail(); // it failed while starting
+    }
+    this.offered = this.always || (this.ready && now >= this.pausedUntil);
     if (!this.offered) return;
     this.offeredAt = now;
     this.stats.offered++;
@@ -217,7 +234,7 @@ export class SecondLane {
   }
 
   private judge(lost: boolean, now: number): void {
-    if (this.stats.offered <= WARMUP) return;
+    if (this.stats.offered <= WARMUP || now - this.readyAt < WARMUP_MS) return;
     this.windowOffers++;
     if (lost) this.windowLosses++;
     if (this.windowOffers < WINDOW) return;
@@ -239,11 +256,7 @@ export class SecondLane {
     while (done !== this.generation && done !== -1 && performance.now() < spinUntil) done = Atomics.load(i32, c.done);
     const started = performance.now();
     while (done !== this.generation) {
-      if (done === -1) {
-        const reply = receiveMessageOnPort(this.port)?.message as { message?: string } | undefined;
-        this.failed = new Error(`the fast engine's second thread failed: ${reply?.message ?? 'no message'}`);
-        throw this.failed;
-      }
+      if (done === -1) this.fail();
       // A worker that died without a word must not hang training forever.
       if (Atomics.wait(i32, c.done, done, 1000) === 'timed-out' && performance.now() - started > UNRESPONSIVE_MS) {
         this.failed = new Error('the fast engine\'s second thread stopped answering');
@@ -251,6 +264,13 @@ export class SecondLane {
       }
       done = Atomics.load(i32, c.done);
     }
+  }
+
+  /** The worker failed (done = −1): its message, thrown here and on every later call. */
+  private fail(): never {
+    const reply = receiveMessageOnPort(this.port)?.message as { message?: string } | undefined;
+    this.failed = new Error(`the fast engine's second thread failed: ${reply?.message ?? 'no message'}`);
+    throw this.failed;
   }
 
   /** Ends the worker thread. */
@@ -285,6 +305,7 @@ try {
   const mem = dtype === 'float64' ? new Float64Array(memory.buffer) : new Float32Array(memory.buffer);
   const f64 = new Float64Array(memory.buffer);
   let seen = 0;
+  Atomics.store(i32, c.ready, 1);
   for (;;) {
     const spinUntil = performance.now() + spinMs;
     while (Atomics.load(i32, c.gen) === seen && performance.now() < spinUntil);
