@@ -65,13 +65,14 @@ def epoch(W, b, X, Y, lr):
     return float(cost)
 
 
-def median_epoch_seconds(W, b, X, Y, lr, seconds, min_samples):
+def median_epoch_seconds(W, b, X, Y, lr, seconds, min_samples, warm_up_seconds):
     """Median over samples of the mean time of k epochs, k chosen so that a sample takes ≥ 2 ms."""
-    # Warm-up first, then k from a warm epoch: the first epochs pay for starting OpenBLAS's threads
-    # and would make k too small (single-epoch samples, dominated by timer and wake-up costs).
+    # Warm-up first (at least 3 epochs and warm_up_seconds, bench/lib/timing.ts's), then k from a warm
+    # epoch: the first epochs pay for starting OpenBLAS's threads and would make k too small
+    # (single-epoch samples, dominated by timer and wake-up costs).
     start = time.perf_counter()
     warm = 0
-    while warm < 3 or (time.perf_counter() - start < 0.2 and warm < 200):
+    while warm < 3 or time.perf_counter() - start < warm_up_seconds:
         epoch(W, b, X, Y, lr)
         warm += 1
     t = time.perf_counter()
@@ -123,7 +124,7 @@ def main():
         for threads in thread_counts:
             if blas:
                 blas[2](threads)
-            seconds, samples, k = median_epoch_seconds(W, b, Xd, Yd, lr, header["seconds"], header["minSamples"])
+            seconds, samples, k = median_epoch_seconds(W, b, Xd, Yd, lr, header["seconds"], header["minSamples"], header["warmUpSeconds"])
             out[name]["byThreads"][str(threads)] = seconds * 1e3
             if "msPerEpoch" not in out[name] or seconds * 1e3 < out[name]["msPerEpoch"]:
                 out[name].update({"msPerEpoch": seconds * 1e3, "samples": samples, "epochsPerSample": k, "threads": threads})

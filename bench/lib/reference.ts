@@ -3,6 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { WARM_UP_SECONDS } from './timing';
 import type { Workload } from './workloads';
 
 export interface NumpyRun {
@@ -41,7 +42,8 @@ export function runNumpy(w: Workload, o: { learningRate: number; checkEpochs: nu
   const dir = mkdtempSync(join(tmpdir(), 'backprop-map-bench-'));
   try {
     const file = join(dir, `${w.id}.bin`);
-    const header = JSON.stringify({ dims: w.dims, m: w.X.cols, ...o }) + '\n';
+    // The warm-up is timing.ts's: both sides are measured the same way.
+    const header = JSON.stringify({ dims: w.dims, m: w.X.cols, ...o, warmUpSeconds: WARM_UP_SECONDS }) + '\n';
     const parts: Float64Array[] = [w.X.data, w.Y.data];
     w.params.W.forEach((W, l) => parts.push(W.data, w.params.b[l]!.data));
     const body = new Float64Array(parts.reduce((s, p) => s + p.length, 0));
