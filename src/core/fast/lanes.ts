@@ -164,8 +164,8 @@ export class SecondLane {
   private readonly port: MessagePort;
   private readonly i32: Int32Array;
   private readonly c: { gen: number; first: number; end: number; claim: number; done: number; ready: number };
-  private ready = false;
-  private readyAt = 0;
+  /** When the worker was first seen ready; null until then. */
+  private readyAt: number | null = null;
   private generation = 0;
   private failed: Error | null = null;
   /** Whether the current batch was offered, when, and the judging of the current window. */
@@ -197,13 +197,11 @@ export class SecondLane {
   offer(first: number, end: number): void {
     if (this.failed) throw this.failed;
     const now = performance.now();
-    if (!this.ready) {
-      if (Atomics.load(this.i32, this.c.ready) === 1) {
-        this.ready = true;
-        this.readyAt = now;
-      } else if (Atomics.load(this.i32, this.c.done) === -1) this.fail(); // it failed while starting
+    if (this.readyAt === null) {
+      if (Atomics.load(this.i32, this.c.ready) === 1) this.readyAt = now;
+      else if (Atomics.load(this.i32, this.c.done) === -1) this.fail(); // it failed while starting
     }
-    this.offered = this.always || (this.ready && now >= this.pausedUntil);
+    this.offered = this.always || (this.readyAt !== null && now >= this.pausedUntil);
     if (!this.offered) return;
     this.offeredAt = now;
     this.stats.offered++;
@@ -234,7 +232,7 @@ export class SecondLane {
   }
 
   private judge(lost: boolean, now: number): void {
-    if (this.stats.offered <= WARMUP || now - this.readyAt < WARMUP_MS) return;
+    if (this.stats.offered <= WARMUP || this.readyAt === null || now - this.readyAt < WARMUP_MS) return;
     this.windowOffers++;
     if (lost) this.windowLosses++;
     if (this.windowOffers < WINDOW) return;
