@@ -80,8 +80,11 @@ class Checker extends DocumentState {
       this.prev = { line: this.lineKey(loc), quantity: q ? { ...q, tex: tex(side) } : null, operands: null };
       return;
     }
-    const sides: ParsedSide[] = st.sides.map((s, i) => (i === 0 && st.continues && this.last ? this.last : this.parse(src, span, s)));
-    if (st.continues && !this.last) sides[0] = { ...sides[0]!, skip: { kind: 'incomplete', detail: '=' } };
+    // A display that starts with `=` goes on from the chain before; inline, `$= …$` follows words or
+    // code outside the math (`dAL` $= \frac{∂L}{∂A^{[L]}}$): its left side is not written there.
+    const goesOn = st.continues && span.display && this.last !== null;
+    const sides: ParsedSide[] = st.sides.map((s, i) => (i === 0 && goesOn ? this.last! : this.parse(src, span, s)));
+    if (st.continues && !goesOn) sides[0] = { ...sides[0]!, skip: { kind: 'incomplete', detail: '=' } };
     const rels = st.rels.map((r) => ({ op: r.op, loc: locate(src, span, r) }));
     if (!st.note) this.last = sides[sides.length - 1]!;
     const report: EquationReport = {

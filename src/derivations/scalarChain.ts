@@ -54,26 +54,32 @@ export function scalarChain(doc: DocumentState, report: EquationReport, sides: P
   const defined = new Set<number>();
   // A chain that starts with a symbol, or f(x, y) with bare arguments, defines it: notes restate and
   // reuse letters (a = σ(z) here, a = relu(z) in the next section), so a definition is never a claim.
-  // So does each name right after it: `\hat{y} = a = \sigma(z)` names σ(z) twice.
+  // So does each name right after it: `\hat{y} = a = \sigma(z)` names σ(z) twice. The symbol a
+  // chain starts with is defined by its first side that is read: in `A = RELU(Z) = max(0, Z)`,
+  // max(0, Z) (RELU(Z) is not read, and A is no free symbol to compare it with).
   for (let k = sides.findIndex((s) => s.node !== null), first = true; k >= 0 && k < ops.length; k++, first = false) {
     const left = sides[k]!.node;
-    const right = sides[k + 1]?.node;
-    const def = left && right && !report.relations[k]!.skipped ? definable(left) : null;
+    let to = k + 1;
+    while (first && to < ops.length && !sides[to]!.node && !report.relations[to - 1]!.skipped) to++;
+    const right = sides[to]?.node;
+    const def = left && right && report.relations.slice(k, to).every((r) => !r.skipped) ? definable(left) : null;
     if (!def || (!first && def.params)) break;
     const name = folds.get(def.name) ?? def.name;
     const ok = doc.defs.define(name, def.params ? { kind: 'fn', params: def.params, body: right!, line: report.line } : { kind: 'value', node: right!, line: report.line });
-    const r = report.relations[k]!;
+    // The relation into the defining side: the one between the symbol and it where nothing is between.
+    const r = report.relations[to - 1]!;
     if (!ok) {
       r.skipped = { kind: ops[k] === ':=' ? 'update' : 'condition', detail: tex(sides[k]!) };
       break;
     }
     r.verdict = 'definition';
     r.note = doc.say('definition', { name: tex(sides[k]!) });
-    defined.add(k);
+    defined.add(to - 1);
     if (name === '𝓛' || name === 'L') {
       const params = lossParams(def.params ?? symbolsOf(right!));
-      doc.otherLoss = params && isCrossEntropy(doc.defs, right!, params) ? null : `${tex(sides[k]!)} = ${tex(sides[k + 1]!)}`;
+      doc.otherLoss = params && isCrossEntropy(doc.defs, right!, params) ? null : `${tex(sides[k]!)} = ${tex(sides[to]!)}`;
     }
+    k = to - 1;
   }
   const points = Array.from({ length: POINTS }, (_, k) => new Point(k));
   /** The free symbols each side depends on (those it drew at the first point). */

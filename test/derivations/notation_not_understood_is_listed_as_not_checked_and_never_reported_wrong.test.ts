@@ -70,3 +70,23 @@ test('a German derivation in the notes\' notation: its two slips are found, ever
   assert.deepEqual(r.summary.skippedKinds, { picture: 1 });
   assert.equal(r.summary.checked, 15);
 });
+
+test('a symbol defined through a side not read (A = RELU(Z) = max(0, Z), as the course writes it) is defined by the side read, not compared as a free symbol', () => {
+  const r = check('- **ReLU**: The mathematical formula is $A = RELU(Z) = max(0, Z)$.\n\nThen $A + 1 = \\max(0, Z) + 1$.');
+  assert.deepEqual(placed(r.findings), []);
+  const e = equation(r, 'A = RELU(Z)');
+  assert.equal(e.verdict, 'definition');
+  assert.deepEqual(e.relations.map((x) => x.verdict), ['skipped', 'definition']);
+  assert.equal(e.relations[0]!.skipped?.kind, 'text');
+  assert.equal(equation(r, 'A + 1').verdict, 'ok', 'and A is max(0, Z) afterwards');
+});
+
+test('an inline $= …$ after words or code (`dAL` $= ∂L/∂A^{[L]}$) is not the chain before going on; a display starting with = still is', () => {
+  const text = 'The output is $A^{[L]} = \\sigma(Z^{[L]})$. Your code computes `dAL` $= \\frac{\\partial \\mathcal{L}}{\\partial A^{[L]}}$.';
+  const r = check(text);
+  assert.deepEqual(placed(r.findings), []);
+  assert.equal(r.equations[1]!.relations[0]!.skipped?.kind, 'incomplete');
+  const display = check('$$dZ^{[2]} = A^{[2]} - Y$$\n\n$$= \\sigma(Z^{[2]}) - Y$$');
+  assert.deepEqual(placed(display.findings), []);
+  assert.deepEqual(display.equations.map((e) => e.verdict), ['ok', 'ok']);
+});
